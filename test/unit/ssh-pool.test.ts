@@ -1,0 +1,180 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+import { SshPool, SshError, Shell, sh } from '../../src-main/ssh/index.js';
+import type { ConnectSpec } from '../../src-main/ssh/index.js';
+import { isRunning, startTestServer, type TestServer } from '../helpers/ssh-server.js';
+
+let srv: TestServer;
+let pool: SshPool;
+
+function spec(over: Partial<ConnectSpec> = {}): ConnectSpec {
+  return {
+    name: 'local',
+    host: '127.0.0.1',
+    port: srv.port,
+    user: 'root',
+    identityFiles: [srv.clientKeyFile],
+    knownHostsFiles: [srv.knownHostsFile],
+    ...over,
+  };
+}
+
+beforeAll(async () => {
+  srv = await startTestServer({ maxSessions: 3 });
+});
+afterAll(async () => {
+  await srv.close();
+});
+afterEach(async () => {
+  await pool?.dispose();
+});
+
+describe('SshPool against an in-process ssh2 server', () => {
+  it('runs a command, streams output and returns the exit code', async () => {
+    pool = new SshPool();
+    const chunks: string[] = [];
+    const r = await pool.exec(spec(), sh`printf %s ${'a b'}; echo err >&2; exit 3`, { onStdout: (b) => chunks.push(b.toString()) });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('a b');
+    expect(r.stderr.trim()).toBe('err');
+    expect(chunks.join('')).toBe('a b');
+  });
+
+  it('passes stdin', async () => {
+    pool = new SshPool();
+    const r = await pool.exec(spec(), Shell.raw('wc -c'), { stdin: 'hello' });
+    expect(r.stdout.trim()).toBe('5');
+  });
+
+  it('reuses one connection for many commands', async () => {
+    pool = new SshPool();
+    const before = srv.stats.connections;
+    await Promise.all(Array.from({ length: 10 }, () => pool.exec(spec(), Shell.raw('true'))));
+    expect(srv.stats.connections - before).toBe(1);
+  });
+
+  it('queues channels beyond maxSessionsPerNode instead of failing', async () => {
+    pool = new SshPool({ maxSessionsPerNode: 3 });
+    srv.stats.maxConcurrentSessions = 0;
+    const rs = await Promise.all(Array.from({ length: 12 }, (_, i) => pool.exec(spec(), sh`sleep 0.2; echo ${i}`)));
+    expect(rs.map((r) => r.stdout.trim())).toEqual(Array.from({ length: 12 }, (_, i) => String(i)));
+    expect(srv.stats.maxConcurrentSessions).toBeLessThanOrEqual(3);
+  });
+
+  it('kills the remote process group when the timeout fires', async () => {
+    pool = new SshPool();
+    const marker = `gd-timeout-${process.pid}-${Date.now()}`;
+    const r = await pool.exec(spec(), sh`sleep 30 & echo $! > ${join(srv.dir, marker)}; wait`, { timeoutMs: 500 });
+    expect(r.timedOut).toBe(true);
+    const pid = Number(readFileSync(join(srv.dir, marker), 'utf8'));
+    await new Promise((res) => setTimeout(res, 300));
+    expect(isRunning(pid)).toBe(false); // the background child is gone too
+  });
+
+  it('kills the remote command on abort', async () => {
+    pool = new SshPool();
+    const ac = new AbortController();
+    const pidFile = join(srv.dir, `abort-${Date.now()}`);
+    const p = pool.exec(spec(), sh`echo $$ > ${pidFile}; sleep 30`, { signal: ac.signal });
+    await new Promise((res) => setTimeout(res, 400));
+    ac.abort();
+    const r = await p;
+    expect(r.code).not.toBe(0);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    expect(isRunning(pid)).toBe(false);
+  });
+
+  it('refuses an unknown host key unless trust-on-first-use, then records it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gd-kh-'));
+    const kh = join(dir, 'known_hosts');
+    pool = new SshPool();
+    const err = await pool.exec(spec({ knownHostsFiles: [kh] }), Shell.raw('true')).catch((e) => e);
+    expect(err).toBeInstanceOf(SshError);
+    expect(err.code).toBe('HOSTKEY_UNKNOWN');
+    expect(err.message).toMatch(/SHA256:[A-Za-z0-9+/]{43}/);
+    expect(existsSync(kh)).toBe(false);
+    await pool.dispose();
+    pool = new SshPool({ trustOnFirstUse: true });
+    const r = await pool.exec(spec({ knownHostsFiles: [kh] }), Shell.raw('echo ok'));
+    expect(r.stdout.trim()).toBe('ok');
+    expect(readFileSync(kh, 'utf8')).toContain(srv.hostKeyPub.split(' ')[1]);
+  });
+
+  it('refuses a changed host key and shows both fingerprints', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gd-kh-'));
+    const kh = join(dir, 'known_hosts');
+    const other = ssh2.utils.generateKeyPairSync('ed25519');
+    writeFileSync(kh, `[127.0.0.1]:${srv.port} ${other.public.trim()}\n`);
+    pool = new SshPool({ trustOnFirstUse: true });
+    const err = await pool.exec(spec({ knownHostsFiles: [kh] }), Shell.raw('true')).catch((e) => e);
+    expect(err.code).toBe('HOSTKEY_CHANGED');
+    expect(err.message.match(/SHA256:/g)?.length).toBe(2);
+    expect(readFileSync(kh, 'utf8').split('\n').filter(Boolean)).toHaveLength(1);
+  });
+
+  it('says which auth methods were tried when the key is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gd-key-'));
+    const wrong = ssh2.utils.generateKeyPairSync('ed25519');
+    const f = join(dir, 'id_wrong');
+    writeFileSync(f, wrong.private, { mode: 0o600 });
+    pool = new SshPool();
+    const err = await pool.exec(spec({ identityFiles: [f] }), Shell.raw('true')).catch((e) => e);
+    expect(err.code).toBe('AUTH_FAILED');
+    expect(err.message).toContain(`publickey ${f}`);
+    expect(err.message).toContain('server allows: publickey');
+  });
+
+  it('asks for a passphrase through the callback for an encrypted key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gd-key-'));
+    const f = join(dir, 'id_enc');
+    // Re-encrypt the accepted key with a passphrase using OpenSSH's own tool.
+    writeFileSync(f, readFileSync(srv.clientKeyFile), { mode: 0o600 });
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('ssh-keygen', ['-p', '-q', '-N', 'sesame', '-f', f]);
+    const asked: string[] = [];
+    pool = new SshPool({ prompts: { passphrase: async (file) => (asked.push(file), 'sesame') } });
+    const r = await pool.exec(spec({ identityFiles: [f] }), Shell.raw('echo in'));
+    expect(r.stdout.trim()).toBe('in');
+    expect(asked).toEqual([f]);
+  });
+
+  it('gives a typed REFUSED error for a closed port, without a stack in the message', async () => {
+    pool = new SshPool();
+    const err = await pool.exec(spec({ port: 1 }), Shell.raw('true')).catch((e) => e);
+    expect(err.code).toBe('REFUSED');
+    expect(err.toPlain()).not.toMatch(/at .*\.js/);
+  });
+
+  it('fans out with bounded concurrency and per-node results', async () => {
+    pool = new SshPool();
+    const specs = Array.from({ length: 6 }, (_, i) => spec({ name: `n${i}` }));
+    specs.push(spec({ name: 'dead', port: 1 }));
+    const progress: number[] = [];
+    const rs = await pool.fanOut(specs, (s) => sh`echo ${s.name}`, { concurrency: 3, onProgress: (p) => progress.push(p.done) });
+    expect(rs.map((r) => r.node)).toEqual([...specs.map((s) => s.name)]);
+    expect(rs.slice(0, 6).every((r) => r.ok && r.result!.stdout.trim() === r.node)).toBe(true);
+    expect(rs[6]!.ok).toBe(false);
+    expect(rs[6]!.error!.code).toBe('REFUSED');
+    expect(progress).toHaveLength(7);
+  });
+
+  it('bounds handshakes in flight', async () => {
+    const slow = await startTestServer({ authDelayMs: 150 });
+    try {
+      pool = new SshPool({ maxConcurrentHandshakes: 2 });
+      // distinct users make distinct pooled connections to the same server
+      const specs = Array.from({ length: 6 }, (_, i) => ({
+        name: `u${i}`, host: '127.0.0.1', port: slow.port, user: `user${i}`, identityFiles: [slow.clientKeyFile], knownHostsFiles: [slow.knownHostsFile],
+      }));
+      const rs = await pool.fanOut(specs, Shell.raw('true'));
+      expect(rs.every((r) => r.ok)).toBe(true);
+      expect(slow.stats.handshakesInFlightMax).toBeLessThanOrEqual(2);
+    } finally {
+      await pool.dispose();
+      await slow.close();
+    }
+  });
+});
