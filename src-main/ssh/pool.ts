@@ -26,8 +26,8 @@ export interface PoolOptions {
   maxConcurrentHandshakes?: number;
   maxHandshakesPerHost?: number;
   /** Audit hooks: called before a command is sent and after its outcome is known. */
-  beforeExec?: (spec: ConnectSpec, cmd: Shell, opts: ExecOptions) => void | Promise<void>;
-  afterExec?: (spec: ConnectSpec, cmd: Shell, outcome: { result?: ExecResult; error?: SshError }) => void | Promise<void>;
+  beforeExec?: (spec: ConnectSpec, cmd: Shell, opts: ExecOptions) => unknown;
+  afterExec?: (spec: ConnectSpec, cmd: Shell, outcome: { result?: ExecResult; error?: SshError; token: unknown }) => unknown;
   onHostKey?: (spec: ConnectSpec, outcome: VerifyOutcome) => void;
 }
 
@@ -135,7 +135,8 @@ export class SshPool extends EventEmitter<PoolEvents> {
    * error is reported. Resolves with the result, including non-zero exits; rejects with SshError.
    */
   async exec(spec: ConnectSpec, cmd: Shell, opts: ExecOptions = {}): Promise<ExecResult> {
-    await this.opts.beforeExec?.(spec, cmd, opts);
+    // The intent is recorded (and committed) before the command leaves; its token links the outcome.
+    const token = await this.opts.beforeExec?.(spec, cmd, opts);
     try {
       let conn = await this.connect(spec);
       if (conn.closed) {
@@ -143,11 +144,11 @@ export class SshPool extends EventEmitter<PoolEvents> {
         conn = await this.connect(spec);
       }
       const result = await execOn(conn, cmd, opts);
-      await this.opts.afterExec?.(spec, cmd, { result });
+      await this.opts.afterExec?.(spec, cmd, { result, token });
       return result;
     } catch (err) {
       const e = err instanceof SshError ? err : new SshError('DISCONNECTED', `${describeSpec(spec)}: ${(err as Error).message}`, undefined, spec.name);
-      await this.opts.afterExec?.(spec, cmd, { error: e });
+      await this.opts.afterExec?.(spec, cmd, { error: e, token });
       throw e;
     }
   }

@@ -1,0 +1,86 @@
+/**
+ * Versioned schema migrations, applied in order and recorded in `schema_migrations`. A migration is
+ * never edited once released; changes come as a new, higher version.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'initial: runs, events (hash chain), faults, samples, notes, approvals',
+    sql: `
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        scenario TEXT,
+        title TEXT,
+        env TEXT,
+        commander TEXT,
+        status TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        meta TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT,
+        ts TEXT NOT NULL,
+        mono_ms REAL NOT NULL,
+        kind TEXT NOT NULL,
+        actor TEXT,
+        node TEXT,
+        data TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+      CREATE INDEX events_run ON events(run_id, seq);
+      CREATE INDEX events_kind ON events(kind);
+      CREATE TABLE faults (
+        id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        node TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        params TEXT NOT NULL,
+        state TEXT NOT NULL,
+        one_shot INTEGER NOT NULL DEFAULT 0,
+        revert_cmd TEXT,
+        lease_ttl_s REAL,
+        lease_expires_at TEXT,
+        injected_at TEXT,
+        reverted_at TEXT,
+        detail TEXT
+      );
+      CREATE INDEX faults_run ON faults(run_id);
+      CREATE INDEX faults_state ON faults(state);
+      CREATE TABLE samples (
+        run_id TEXT NOT NULL,
+        probe_id TEXT NOT NULL,
+        t_ms REAL NOT NULL,
+        value REAL,
+        healthy INTEGER NOT NULL,
+        detail TEXT
+      );
+      CREATE INDEX samples_run_probe ON samples(run_id, probe_id, t_ms);
+      CREATE TABLE notes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL,
+        ts TEXT NOT NULL,
+        role TEXT,
+        author TEXT,
+        text TEXT NOT NULL
+      );
+      CREATE TABLE approvals (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL,
+        step TEXT NOT NULL,
+        approver TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        reason TEXT,
+        ts TEXT NOT NULL
+      );
+    `,
+  },
+];

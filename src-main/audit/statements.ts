@@ -1,0 +1,26 @@
+/** Every SQL statement of the audit, by name (SQL never appears elsewhere). */
+export const SQL = {
+  lastEvent: 'SELECT hash FROM events ORDER BY seq DESC LIMIT 1',
+  maxSeq: 'SELECT max(seq) s FROM events',
+  insertEvent:
+    'INSERT INTO events (seq, run_id, ts, mono_ms, kind, actor, node, data, prev_hash, hash) VALUES (@seq, @run_id, @ts, @mono_ms, @kind, @actor, @node, @data, @prev_hash, @hash)',
+  allEvents: 'SELECT * FROM events ORDER BY seq',
+  events:
+    'SELECT * FROM events WHERE (@run_id IS NULL OR run_id = @run_id) AND (@kind IS NULL OR kind GLOB @kind) AND seq > @since ORDER BY seq LIMIT @lim',
+  insertRun:
+    'INSERT INTO runs (id, scenario, title, env, commander, status, started_at, meta) VALUES (@id, @scenario, @title, @env, @commander, @status, @started_at, @meta)',
+  endRun: 'UPDATE runs SET status = @status, ended_at = @ended_at WHERE id = @id',
+  runs: 'SELECT id, scenario, title, status, started_at, ended_at FROM runs ORDER BY started_at DESC',
+  insertFault:
+    'INSERT INTO faults (id, run_id, node, kind, params, state, one_shot, revert_cmd, lease_ttl_s) VALUES (@id, @run_id, @node, @kind, @params, @state, @one_shot, @revert_cmd, @lease_ttl_s)',
+  getFault: 'SELECT * FROM faults WHERE id = ?',
+  updateFault:
+    'UPDATE faults SET state = @state, lease_expires_at = @lease_expires_at, injected_at = @injected_at, reverted_at = @reverted_at, detail = @detail WHERE id = @id',
+  openFaults: "SELECT * FROM faults WHERE state IN ('intent', 'injecting', 'active', 'reverting', 'residue', 'unreachable') AND one_shot = 0 ORDER BY run_id, id",
+  runFaults: 'SELECT * FROM faults WHERE run_id = ? ORDER BY id',
+  insertSample: 'INSERT INTO samples (run_id, probe_id, t_ms, value, healthy, detail) VALUES (@run_id, @probe_id, @t_ms, @value, @healthy, @detail)',
+  samplesForRun: 'SELECT probe_id, t_ms, value, healthy FROM samples WHERE run_id = ? ORDER BY probe_id, t_ms',
+  samplesForProbe: 'SELECT probe_id, t_ms, value, healthy FROM samples WHERE run_id = ? AND probe_id = ? ORDER BY t_ms',
+  insertNote: 'INSERT INTO notes (run_id, ts, role, author, text) VALUES (@run_id, @ts, @role, @author, @text)',
+  insertApproval: 'INSERT INTO approvals (run_id, step, approver, decision, reason, ts) VALUES (@run_id, @step, @approver, @decision, @reason, @ts)',
+} as const;

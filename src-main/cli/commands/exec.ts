@@ -1,0 +1,72 @@
+import { Shell } from '../../ssh/index.js';
+import { c, LineSplitter, nodeColor } from '../output.js';
+import { CliError, EXIT } from '../exit-codes.js';
+import { load, newPool, type GlobalOpts } from '../context.js';
+
+export interface ExecCmdOpts extends GlobalOpts {
+  timeout?: string;
+  sudo?: boolean;
+  concurrency?: string;
+}
+
+/**
+ * `gameday exec SELECTOR CMD…`: the operator's own command on many nodes (like pdsh), streamed line by
+ * line with the node name in front, then one summary of exit codes. The command text is the user's
+ * intent and is sent as written; it is audited like every other exec.
+ */
+export async function execCommand(selector: string, words: string[], opts: ExecCmdOpts): Promise<number> {
+  if (words.length === 0) throw new CliError('no command given: gameday exec SELECTOR -- COMMAND…');
+  const timeoutSec = opts.timeout ? Number(opts.timeout) : 600;
+  if (!(timeoutSec > 0)) throw new CliError(`--timeout must be a positive number of seconds, got "${opts.timeout}"`);
+  const concurrency = opts.concurrency ? Number(opts.concurrency) : 64;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new CliError(`--concurrency must be a whole number ≥ 1, got "${opts.concurrency}"`);
+  const l = load(opts);
+  const targets = l.select(selector);
+  const pool = newPool(l);
+  const width = Math.max(...targets.map((t) => t.node.name.length));
+  const splitters = new Map<string, { out: LineSplitter; err: LineSplitter }>();
+  for (const { node } of targets) {
+    const tag = nodeColor(node.name)(node.name.padEnd(width));
+    splitters.set(node.name, {
+      out: new LineSplitter((line) => !opts.json && process.stdout.write(`${tag} | ${line}\n`)),
+      err: new LineSplitter((line) => !opts.json && process.stdout.write(`${tag} ${c.red('!')} ${line}\n`)),
+    });
+  }
+  try {
+    const results = await pool.fanOut(
+      targets.map((t) => t.spec),
+      Shell.raw(words.join(' ')),
+      {
+        concurrency,
+        timeoutMs: timeoutSec * 1000,
+        sudo: opts.sudo,
+        onStdout: (n, b) => splitters.get(n)?.out.push(b),
+        onStderr: (n, b) => splitters.get(n)?.err.push(b),
+      },
+    );
+    for (const s of splitters.values()) {
+      s.out.flush();
+      s.err.flush();
+    }
+    if (opts.json) {
+      process.stdout.write(
+        `${JSON.stringify(
+          results.map((r) => ({ node: r.node, ok: r.ok, code: r.result?.code ?? null, timedOut: r.result?.timedOut ?? false, stdout: r.result?.stdout, stderr: r.result?.stderr, error: r.error?.toJSON() })),
+          null,
+          2,
+        )}\n`,
+      );
+    } else {
+      const ok = results.filter((r) => r.ok).length;
+      const bad = results.filter((r) => !r.ok);
+      for (const r of bad) {
+        const why = r.error ? r.error.toPlain() : r.result?.timedOut ? `timed out after ${timeoutSec}s (remote process group killed)` : `exit ${r.result?.code ?? `signal ${r.result?.signal}`}`;
+        process.stderr.write(`${c.red('✗')} ${why.startsWith(r.node) ? why : `${r.node}: ${why}`}\n`);
+      }
+      process.stderr.write(`${ok === results.length ? c.green('✓') : c.yellow('!')} ${ok}/${results.length} nodes exited 0${bad.length ? `, ${bad.length} failed` : ''}\n`);
+    }
+    return results.every((r) => r.ok) ? EXIT.OK : EXIT.FAILED;
+  } finally {
+    await pool.dispose();
+  }
+}

@@ -1,0 +1,92 @@
+import { FACTS_SCRIPT, parseFacts, type NodeFacts } from '../../preflight/facts.js';
+import type { SshError } from '../../ssh/index.js';
+import { c, table } from '../output.js';
+import { EXIT } from '../exit-codes.js';
+import { load, newPool, type GlobalOpts } from '../context.js';
+
+/** `gameday inventory show [SELECTOR]`: the nodes as the inventory resolves them (no network). */
+export function inventoryShow(selector: string | undefined, opts: GlobalOpts): number {
+  const l = load(opts);
+  const targets = l.select(selector ?? 'all');
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ file: l.file, nodes: targets.map((t) => ({ ...t.node, connect: { ...t.spec, jump: t.spec.jump?.map((j) => j.name) } })) }, null, 2)}\n`);
+    return EXIT.OK;
+  }
+  process.stdout.write(`${c.dim(l.file)}\n`);
+  const rows = targets.map(({ node, spec }) => [
+    node.name,
+    `${spec.user}@${spec.host}:${spec.port}`,
+    spec.jump?.length ? spec.jump.map((j) => j.name).join(' → ') : '-',
+    node.env,
+    node.gpu,
+    node.tags.join(','),
+  ]);
+  process.stdout.write(`${table(['NODE', 'ADDRESS', 'JUMP', 'ENV', 'GPU', 'TAGS'], rows)}\n`);
+  return EXIT.OK;
+}
+
+interface CheckRow {
+  node: string;
+  reachable: boolean;
+  auth?: string;
+  hostKey?: string;
+  facts?: NodeFacts;
+  error?: ReturnType<SshError['toJSON']>;
+  ms: number;
+}
+
+/**
+ * `gameday inventory check [SELECTOR]`: connect to each node and report reachability, the auth
+ * method used, the host-key status, root/sudo, OS and the tools faults need. Exit 1 when any node
+ * is unreachable or has no way to become root.
+ */
+export async function inventoryCheck(selector: string | undefined, opts: GlobalOpts): Promise<number> {
+  const l = load(opts);
+  const targets = l.select(selector ?? 'all');
+  const pool = newPool(l);
+  try {
+    const rows: CheckRow[] = await Promise.all(
+      targets.map(async ({ node, spec }): Promise<CheckRow> => {
+        const t0 = Date.now();
+        try {
+          const conn = await pool.connect(spec);
+          const sent = Date.now();
+          const r = await pool.exec(spec, FACTS_SCRIPT, { timeoutMs: 15_000 });
+          const facts = parseFacts(r.stdout, sent, Date.now());
+          return { node: node.name, reachable: true, auth: conn.authMethod, hostKey: conn.hostKey, facts, ms: Date.now() - t0 };
+        } catch (e) {
+          return { node: node.name, reachable: false, error: (e as SshError).toJSON?.() ?? { code: 'UNREACHABLE', message: String(e) }, ms: Date.now() - t0 };
+        }
+      }),
+    );
+    if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    else printCheck(rows);
+    return rows.every((r) => r.reachable && r.facts?.privilege !== 'none') ? EXIT.OK : EXIT.FAILED;
+  } finally {
+    await pool.dispose();
+  }
+}
+
+function printCheck(rows: CheckRow[]): void {
+  const yes = c.green('✓');
+  const no = c.red('✗');
+  const tool = (f: NodeFacts, names: string[]) => names.filter((n) => f.tools[n]).join(',') || c.dim('-');
+  const out = rows.map((r) => {
+    if (!r.reachable || !r.facts) return [r.node, no, c.red(r.error?.code ?? '?'), '', '', '', '', ''];
+    const f = r.facts;
+    return [
+      r.node,
+      yes,
+      r.auth ?? '?',
+      r.hostKey === 'match' ? 'known' : (r.hostKey ?? '?'),
+      f.privilege === 'none' ? c.red('no root') : f.privilege,
+      f.os,
+      tool(f, ['tc', 'iptables', 'nft', 'stress-ng', 'systemctl']),
+      tool(f, ['rocm-smi', 'amd-smi', 'nvidia-smi']),
+    ];
+  });
+  process.stdout.write(`${table(['NODE', 'UP', 'AUTH', 'HOSTKEY', 'ROOT', 'OS', 'TOOLS', 'GPU TOOLS'], out)}\n`);
+  for (const r of rows) if (r.error) process.stdout.write(`${no} ${r.node}: ${r.error.message}${r.error.hint ? `\n    hint: ${r.error.hint}` : ''}\n`);
+  const up = rows.filter((r) => r.reachable).length;
+  process.stdout.write(`${up}/${rows.length} reachable\n`);
+}

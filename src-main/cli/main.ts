@@ -1,0 +1,98 @@
+import { Command, CommanderError } from 'commander';
+import { SshError } from '../ssh/index.js';
+import { CliError, EXIT } from './exit-codes.js';
+import { c } from './output.js';
+import type { GlobalOpts } from './context.js';
+
+declare const __GAMEDAY_VERSION__: string | undefined;
+const VERSION = typeof __GAMEDAY_VERSION__ === 'string' ? __GAMEDAY_VERSION__ : '0.0.0-dev';
+
+/** Build the `gameday` command tree. Each action resolves to an exit code (see exit-codes.ts). */
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('gameday')
+    .description('Game-day console: run chaos-engineering game days on lab and staging nodes over SSH, safely.')
+    .version(VERSION, '-V, --version')
+    .option('-i, --inventory <file>', 'inventory YAML (default: $GAMEDAY_INVENTORY, ./inventory.yaml, or the lab that is up)')
+    .option('--ssh-config <file>', 'also read Host settings from this ssh_config file')
+    .option('--trust-new', 'trust-on-first-use: accept and record host keys not yet in known_hosts (changed keys are still refused)')
+    .option('--json', 'machine-readable output')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  const g = (): GlobalOpts => program.opts<GlobalOpts>();
+  const run = (fn: () => Promise<number> | number) => async () => setExit(await fn());
+
+  const inv = program.command('inventory').description('show and check the nodes of an inventory');
+  inv
+    .command('show [selector]')
+    .description('list the nodes a selector picks, as they resolve (no network)')
+    .action((selector: string | undefined) => run(async () => (await import('./commands/inventory.js')).inventoryShow(selector, g()))());
+  inv
+    .command('check [selector]')
+    .description('connect to each node: reachability, auth, host key, root/sudo, OS, tools')
+    .action((selector: string | undefined) => run(async () => (await import('./commands/inventory.js')).inventoryCheck(selector, g()))());
+  inv
+    .command('import <file>')
+    .description('convert an Ansible inventory (INI or YAML) or an ssh_config file to a gameday inventory (printed as YAML)')
+    .option('--from <kind>', 'ansible | ssh-config (default: guessed from the file)')
+    .action((file: string, o: { from?: string }) => run(async () => (await import('./commands/inventory-import.js')).inventoryImport(file, o))());
+
+  program
+    .command('exec <selector> [command...]')
+    .description('run a command on the selected nodes, output streamed and prefixed by node name')
+    .option('-t, --timeout <seconds>', 'kill the remote command (its whole process group) after this long', '600')
+    .option('--sudo', 'run as root through sudo -n when the login user is not root')
+    .option('-c, --concurrency <n>', 'nodes in flight at once', '64')
+    .passThroughOptions()
+    .action((selector: string, words: string[], o: Record<string, string | boolean>) =>
+      run(async () => (await import('./commands/exec.js')).execCommand(selector, words, { ...g(), ...o }))(),
+    );
+
+  const lab = program.command('lab').description('a local lab of SSH nodes in network namespaces (needs root)');
+  lab
+    .command('up')
+    .description('create a lab: N nodes with real sshd, an HTTP service and GPU tool simulators')
+    .option('-n, --nodes <n>', 'number of nodes', '4')
+    .option('--id <id>', 'lab id (default: random)')
+    .option('--bastion', 'add a bastion node for ProxyJump')
+    .option('--inner <k>', 'add K nodes reachable only through the bastion')
+    .action((o: Record<string, string | boolean | undefined>) => run(async () => (await import('./commands/lab.js')).labUpCommand({ ...o, json: g().json } as never))());
+  lab
+    .command('down [id]')
+    .description('remove a lab and everything it made')
+    .option('--all', 'remove every lab')
+    .action((id: string | undefined, o: { all?: boolean }) => run(async () => (await import('./commands/lab.js')).labDownCommand(id, o))());
+  lab
+    .command('status')
+    .description('list labs that are up')
+    .action(() => run(async () => (await import('./commands/lab.js')).labStatusCommand({ json: g().json }))());
+
+  return program;
+}
+
+/** Entry point: parse argv, run, print expected failures plainly, return the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.OK;
+  const program = buildProgram((c2) => (code = c2));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.INVALID_INPUT;
+    if (e instanceof CliError) {
+      process.stderr.write(`${c.red('error:')} ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`);
+      return e.exitCode;
+    }
+    if (e instanceof SshError) {
+      process.stderr.write(`${c.red('error:')} ${e.toPlain()}\n`);
+      return EXIT.FAILED;
+    }
+    const named = e as { name?: string; message?: string; hint?: string };
+    if (named?.name === 'LabError' || named?.name === 'InventoryError') {
+      process.stderr.write(`${c.red('error:')} ${named.message}\n${named.hint ? `  hint: ${named.hint}\n` : ''}`);
+      return EXIT.INVALID_INPUT;
+    }
+    process.stderr.write(`${c.red('internal error (a bug — please report it):')}\n${(e as Error)?.stack ?? String(e)}\n`);
+    return EXIT.INTERNAL;
+  }
+}

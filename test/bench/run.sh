@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# `npm run bench`: benchmarks print figures and ratios from one run; they assert nothing.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bash test/tools/apt-deps.sh >/dev/null
+[ -f out/cli/gameday.mjs ] || node resources/build-cli.mjs
+which=${1:-all}
+if [ "$which" = all ] || [ "$which" = fanout ]; then npx tsx test/bench/fanout.ts; fi
