@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+/**
+ * The netns lab's per-node HTTP service (plain Node, no dependencies).
+ *
+ * It is the ground truth for recovery tests: an outage started with POST /control/outage?ms=N makes
+ * /health answer 503 for exactly N ms (judged by the service's own clock, start ≤ now < end), and the
+ * reply carries the start and end epoch milliseconds so a test can compare the RTO it measured with the
+ * real one. /bytes and /sink give a bandwidth-limit fault something to measure.
+ *
+ * Usage: node http-service.mjs --host IP --port 8080 --node NAME [--pid-file FILE]
+ *
+ *   GET  /health                 200 {"ok":true,"node"} | 503 {"ok":false,"node","outageEndsAt"} during an outage
+ *   POST /control/outage?ms=N    start an outage of N ms now → {"node","ms","start","end"}
+ *   DELETE /control/outage       end any outage now
+ *   GET  /control/state          {"node","pid","now","healthy","outage","requests","outagesStarted"}
+ *   GET  /bytes?n=N              stream N bytes (application/octet-stream)
+ *   POST /sink                   read the whole body → {"bytes","durationMs"}
+ */
+import { createServer } from 'node:http';
+import { writeFileSync, rmSync } from 'node:fs';
+
+/** Longest outage a test may ask for: one hour is far past any lab RTO and keeps typos from sticking. */
+const MAX_OUTAGE_MS = 3_600_000;
+/** Largest /bytes body: 4 GiB is plenty for a bandwidth probe and stops a runaway request. */
+const MAX_BYTES = 4 * 1024 ** 3;
+/** Chunk written per step of /bytes: 64 KiB matches Node's default stream high-water mark. */
+const CHUNK = Buffer.alloc(64 * 1024, 0x61);
+
+function parseArgs(list) {
+  const out = { host: '127.0.0.1', port: 8080, node: 'node', pidFile: '' };
+  for (let i = 0; i < list.length; i += 2) {
+    const key = list[i];
+    const value = list[i + 1] ?? '';
+    if (key === '--host') out.host = value;
+    else if (key === '--port') out.port = Number(value);
+    else if (key === '--node') out.node = value;
+    else if (key === '--pid-file') out.pidFile = value;
+    else throw new Error(`unknown argument ${key}`);
+  }
+  if (!Number.isInteger(out.port) || out.port <= 0 || out.port > 65535) throw new Error(`bad --port ${out.port}`);
+  return out;
+}
+
+const args = parseArgs(process.argv.slice(2));
+const state = { outage: null, requests: 0, outagesStarted: 0 };
+
+function healthy(now) {
+  return !(state.outage && state.outage.start <= now && now < state.outage.end);
+}
+
+function sendJson(res, status, body) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+/** Parse a non-negative integer query parameter; null when missing or malformed. */
+function intParam(url, name, max) {
+  const raw = url.searchParams.get(name);
+  if (raw === null || !/^\d+$/.test(raw)) return null;
+  const n = Number(raw);
+  return n <= max ? n : null;
+}
+
+function streamBytes(res, total) {
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total, 'cache-control': 'no-store' });
+  let left = total;
+  const pump = () => {
+    while (left > 0) {
+      const n = Math.min(left, CHUNK.length);
+      left -= n;
+      const more = res.write(n === CHUNK.length ? CHUNK : CHUNK.subarray(0, n));
+      if (!more) return void res.once('drain', pump);
+    }
+    res.end();
+  };
+  res.on('close', () => (left = 0));
+  pump();
+}
+
+function sink(req, res) {
+  const started = process.hrtime.bigint();
+  let bytes = 0;
+  req.on('data', (chunk) => (bytes += chunk.length));
+  req.on('end', () => {
+    const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    sendJson(res, 200, { node: args.node, bytes, durationMs });
+  });
+  req.on('error', () => res.destroy());
+}
+
+const server = createServer((req, res) => {
+  state.requests += 1;
+  const url = new URL(req.url ?? '/', 'http://lab');
+  const now = Date.now();
+  const route = `${req.method} ${url.pathname}`;
+  switch (route) {
+    case 'GET /health':
+      if (healthy(now)) return sendJson(res, 200, { ok: true, node: args.node });
+      return sendJson(res, 503, { ok: false, node: args.node, outageEndsAt: state.outage.end });
+    case 'POST /control/outage': {
+      const ms = intParam(url, 'ms', MAX_OUTAGE_MS);
+      if (ms === null) return sendJson(res, 400, { error: `ms must be an integer 0..${MAX_OUTAGE_MS}` });
+      state.outage = { start: now, end: now + ms };
+      state.outagesStarted += 1;
+      req.resume();
+      return sendJson(res, 200, { node: args.node, ms, start: now, end: now + ms });
+    }
+    case 'DELETE /control/outage':
+      state.outage = null;
+      return sendJson(res, 200, { node: args.node, healthy: true });
+    case 'GET /control/state':
+      return sendJson(res, 200, {
+        node: args.node, pid: process.pid, now, healthy: healthy(now),
+        outage: state.outage, requests: state.requests, outagesStarted: state.outagesStarted,
+      });
+    case 'GET /bytes': {
+      const n = intParam(url, 'n', MAX_BYTES);
+      if (n === null) return sendJson(res, 400, { error: `n must be an integer 0..${MAX_BYTES}` });
+      return streamBytes(res, n);
+    }
+    case 'POST /sink':
+      return sink(req, res);
+    default:
+      req.resume();
+      return sendJson(res, 404, { error: `no route ${route}` });
+  }
+});
+
+function shutdown() {
+  if (args.pidFile) rmSync(args.pidFile, { force: true });
+  server.close();
+  // Keep-alive sockets would hold close() open; the lab wants the process gone now.
+  server.closeAllConnections();
+  process.exit(0);
+}
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
+
+server.listen(args.port, args.host, () => {
+  if (args.pidFile) writeFileSync(args.pidFile, `${process.pid}\n`);
+  process.stdout.write(`${new Date().toISOString()} ${args.node} listening on ${args.host}:${args.port}\n`);
+});
