@@ -12,34 +12,32 @@ export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('gameday')
     .description('Game-day console: run chaos-engineering game days on lab and staging nodes over SSH, safely.')
     .version(VERSION, '-V, --version')
-    .option('-i, --inventory <file>', 'inventory YAML (default: $GAMEDAY_INVENTORY, ./inventory.yaml, or the lab that is up)')
-    .option('--ssh-config <file>', 'also read Host settings from this ssh_config file')
-    .option('--trust-new', 'trust-on-first-use: accept and record host keys not yet in known_hosts (changed keys are still refused)')
-    .option('--json', 'machine-readable output')
     .showHelpAfterError('(run with --help for usage)')
+    .enablePositionalOptions()
     .exitOverride();
+  globals(program);
 
-  const g = (): GlobalOpts => program.opts<GlobalOpts>();
+  let current: Command | undefined;
+  program.hook('preAction', (_root, action) => {
+    current = action;
+  });
+  const g = (): GlobalOpts => ({ ...program.opts<GlobalOpts>(), ...(current ? pickGlobals(current.opts()) : {}) });
   const run = (fn: () => Promise<number> | number) => async () => setExit(await fn());
+  /** A sub-command that also accepts the global options after its name (`gameday inventory check --json`). */
+  const sub = (parent: Command, spec: string, description: string): Command => globals(parent.command(spec).description(description));
 
-  const inv = program.command('inventory').description('show and check the nodes of an inventory');
-  inv
-    .command('show [selector]')
-    .description('list the nodes a selector picks, as they resolve (no network)')
-    .action((selector: string | undefined) => run(async () => (await import('./commands/inventory.js')).inventoryShow(selector, g()))());
-  inv
-    .command('check [selector]')
-    .description('connect to each node: reachability, auth, host key, root/sudo, OS, tools')
-    .action((selector: string | undefined) => run(async () => (await import('./commands/inventory.js')).inventoryCheck(selector, g()))());
-  inv
-    .command('import <file>')
-    .description('convert an Ansible inventory (INI or YAML) or an ssh_config file to a gameday inventory (printed as YAML)')
+  const inv = program.command('inventory').description('show, check and import inventories');
+  sub(inv, 'show [selector]', 'list the nodes a selector picks, as they resolve (no network)').action((selector?: string) =>
+    run(async () => (await import('./commands/inventory.js')).inventoryShow(selector, g()))(),
+  );
+  sub(inv, 'check [selector]', 'connect to each node: reachability, auth, host key, root/sudo, OS, tools').action((selector?: string) =>
+    run(async () => (await import('./commands/inventory.js')).inventoryCheck(selector, g()))(),
+  );
+  sub(inv, 'import <file>', 'print a gameday inventory made from an Ansible inventory (INI or YAML) or an ssh_config file')
     .option('--from <kind>', 'ansible | ssh-config (default: guessed from the file)')
     .action((file: string, o: { from?: string }) => run(async () => (await import('./commands/inventory-import.js')).inventoryImport(file, o))());
 
-  program
-    .command('exec <selector> [command...]')
-    .description('run a command on the selected nodes, output streamed and prefixed by node name')
+  sub(program, 'exec <selector> [command...]', 'run a command on the selected nodes, output streamed and prefixed by node name')
     .option('-t, --timeout <seconds>', 'kill the remote command (its whole process group) after this long', '600')
     .option('--sudo', 'run as root through sudo -n when the login user is not root')
     .option('-c, --concurrency <n>', 'nodes in flight at once', '64')
@@ -49,25 +47,35 @@ export function buildProgram(setExit: (code: number) => void): Command {
     );
 
   const lab = program.command('lab').description('a local lab of SSH nodes in network namespaces (needs root)');
-  lab
-    .command('up')
-    .description('create a lab: N nodes with real sshd, an HTTP service and GPU tool simulators')
+  sub(lab, 'up', 'create a lab: N nodes with real sshd, an HTTP service and GPU tool simulators')
     .option('-n, --nodes <n>', 'number of nodes', '4')
-    .option('--id <id>', 'lab id (default: random)')
+    .option('--id <id>', 'lab id, 5 characters [a-z0-9] (default: random)')
     .option('--bastion', 'add a bastion node for ProxyJump')
     .option('--inner <k>', 'add K nodes reachable only through the bastion')
-    .action((o: Record<string, string | boolean | undefined>) => run(async () => (await import('./commands/lab.js')).labUpCommand({ ...o, json: g().json } as never))());
-  lab
-    .command('down [id]')
-    .description('remove a lab and everything it made')
+    .action((o: { nodes?: string; id?: string; bastion?: boolean; inner?: string }) => run(async () => (await import('./commands/lab.js')).labUpCommand({ ...o, json: g().json }))());
+  sub(lab, 'down [id]', 'remove a lab and everything it made')
     .option('--all', 'remove every lab')
     .action((id: string | undefined, o: { all?: boolean }) => run(async () => (await import('./commands/lab.js')).labDownCommand(id, o))());
-  lab
-    .command('status')
-    .description('list labs that are up')
-    .action(() => run(async () => (await import('./commands/lab.js')).labStatusCommand({ json: g().json }))());
+  sub(lab, 'status', 'list labs that are up').action(() => run(async () => (await import('./commands/lab.js')).labStatusCommand({ json: g().json }))());
 
   return program;
+}
+
+function globals(cmd: Command): Command {
+  return cmd
+    .option('-i, --inventory <file>', 'inventory YAML (default: $GAMEDAY_INVENTORY, ./inventory.yaml, or the lab that is up)')
+    .option('--ssh-config <file>', 'also read Host settings from this ssh_config file')
+    .option('--trust-new', 'trust-on-first-use: accept and record host keys not yet in known_hosts (changed keys are still refused)')
+    .option('--json', 'machine-readable output');
+}
+
+function pickGlobals(o: Record<string, unknown>): GlobalOpts {
+  const out: GlobalOpts = {};
+  if (typeof o.inventory === 'string') out.inventory = o.inventory;
+  if (typeof o.sshConfig === 'string') out.sshConfig = o.sshConfig;
+  if (o.trustNew === true) out.trustNew = true;
+  if (o.json === true) out.json = true;
+  return out;
 }
 
 /** Entry point: parse argv, run, print expected failures plainly, return the exit code. */

@@ -42,6 +42,9 @@ export function knownHostsFilesOf(spec: ConnectSpec): string[] {
   return spec.knownHostsFiles?.length ? spec.knownHostsFiles : [join(homedir(), '.ssh', 'known_hosts')];
 }
 
+/** An exec channel with its exit status recorded as soon as it arrives (undefined until then). */
+export type ExecChannel = ClientChannel & { exitInfo: { code: number | null | undefined; signal: string | null } };
+
 /** One live SSH connection to one node; owns its ssh2 Client and its channel semaphore. */
 export class NodeConnection {
   readonly sessions: Semaphore;
@@ -78,12 +81,25 @@ export class NodeConnection {
     this.closeListeners.clear();
   }
 
-  /** Open an exec channel (no pty: JSON-producing commands must not get CRLF and merged stderr). */
-  openExec(command: string): Promise<ClientChannel> {
+  /**
+   * Open an exec channel (no pty: JSON-producing commands must not get CRLF and merged stderr).
+   * The exit status is caught synchronously in the callback and kept on the result: a fast command's
+   * exit-status can arrive in the same packet batch as the channel confirmation, before a listener
+   * attached after an `await` would see it (observed on a loaded 2-core machine).
+   */
+  openExec(command: string): Promise<ExecChannel> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(this.closeReason ?? new SshError('DISCONNECTED', `connection to ${describeSpec(this.spec)} is closed`, undefined, this.spec.name));
       try {
-        this.client.exec(command, (err, stream) => (err ? reject(classifySshError(err, describeSpec(this.spec), this.spec.name)) : resolve(stream)));
+        this.client.exec(command, (err, stream) => {
+          if (err) return reject(classifySshError(err, describeSpec(this.spec), this.spec.name));
+          const exitInfo: ExecChannel['exitInfo'] = { code: undefined, signal: null };
+          stream.on('exit', (code: number | null, signal?: string) => {
+            exitInfo.code = typeof code === 'number' ? code : null;
+            exitInfo.signal = signal ?? null;
+          });
+          resolve(Object.assign(stream, { exitInfo }));
+        });
       } catch (err) {
         reject(classifySshError(err, describeSpec(this.spec), this.spec.name));
       }

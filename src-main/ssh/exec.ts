@@ -77,8 +77,6 @@ export async function execOn(conn: NodeConnection, cmd: Shell, opts: ExecOptions
       const err: Buffer[] = [];
       let outLen = 0;
       let errLen = 0;
-      let code: number | null = null;
-      let signal: string | null = null;
       let aborted = false;
       let finished = false;
       const keep = (arr: Buffer[], len: number, b: Buffer) => {
@@ -92,10 +90,6 @@ export async function execOn(conn: NodeConnection, cmd: Shell, opts: ExecOptions
       ch.stderr.on('data', (b: Buffer) => {
         errLen = keep(err, errLen, b);
         opts.onStderr?.(b);
-      });
-      ch.on('exit', (c: number | null, s?: string) => {
-        code = typeof c === 'number' ? c : null;
-        signal = s ?? null;
       });
       const kill = () => {
         if (finished) return;
@@ -132,6 +126,8 @@ export async function execOn(conn: NodeConnection, cmd: Shell, opts: ExecOptions
         lost();
         opts.signal?.removeEventListener('abort', onAbort);
         const durationMs = performance.now() - started;
+        const code = ch.exitInfo.code ?? null;
+        const signal = ch.exitInfo.signal;
         const stderr = Buffer.concat(err).toString('utf8');
         if (sudo && code === 1 && SUDO_REFUSED.test(stderr)) {
           return reject(new SshError('SUDO_NEEDS_PASSWORD', `${conn.spec.user}@${conn.spec.host} cannot run commands as root without a password (sudo -n refused: ${stderr.trim().split('\n')[0]})`, `allow passwordless sudo for ${conn.spec.user} (NOPASSWD in /etc/sudoers.d) or connect as root`, node));

@@ -86,6 +86,9 @@ async function writeLabFiles(info: LabInfo): Promise<void> {
     chmodSync(dir, 0o755);
     // Simulators run as whichever user logged in (gdlab without sudo too), like /tmp: sticky, writable.
     chmodSync(stateDir(info.dir, n.name), 0o1777);
+    // The node's own home (HOME in every session); shared by the lab users, so sticky like /tmp.
+    mkdirSync(join(dir, 'home'), { recursive: true, mode: 0o1777 });
+    chmodSync(join(dir, 'home'), 0o1777);
     writeFileSync(join(dir, 'sshd_config'), renderSshdConfig(info, n));
   }
 }

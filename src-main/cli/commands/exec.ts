@@ -15,6 +15,7 @@ export interface ExecCmdOpts extends GlobalOpts {
  * intent and is sent as written; it is audited like every other exec.
  */
 export async function execCommand(selector: string, words: string[], opts: ExecCmdOpts): Promise<number> {
+  if (words[0] === '--') words = words.slice(1);
   if (words.length === 0) throw new CliError('no command given: gameday exec SELECTOR -- COMMAND…');
   const timeoutSec = opts.timeout ? Number(opts.timeout) : 600;
   if (!(timeoutSec > 0)) throw new CliError(`--timeout must be a positive number of seconds, got "${opts.timeout}"`);

@@ -77,7 +77,7 @@ function printCheck(rows: CheckRow[]): void {
     return [
       r.node,
       yes,
-      r.auth ?? '?',
+      (r.auth ?? '?').replace(/publickey .*\//, 'key '),
       r.hostKey === 'match' ? 'known' : (r.hostKey ?? '?'),
       f.privilege === 'none' ? c.red('no root') : f.privilege,
       f.os,

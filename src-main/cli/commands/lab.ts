@@ -64,12 +64,14 @@ export async function labStatusCommand(opts: { json?: boolean }): Promise<number
     process.stdout.write('no lab is up (start one with `gameday lab up --nodes 4`)\n');
     return EXIT.OK;
   }
-  const rows = await Promise.all(
-    labs.map(async (l) => {
-      const s = await lab.labStatus(l.id);
-      return [l.id, String(l.nodes.length), l.subnet, `${s.sshdUp}/${l.nodes.length}`, l.inventoryPath];
-    }),
-  );
-  process.stdout.write(`${table(['LAB', 'NODES', 'SUBNET', 'SSHD UP', 'INVENTORY'], rows)}\n`);
+  const rows = labs.map((l) => [
+    l.id,
+    l.state === 'up' ? c.green(l.state) : c.yellow(l.state),
+    String(l.nodes.length || l.namespaces.length),
+    l.subnet ?? '-',
+    `${l.nodes.filter((n) => n.sshdRunning).length}/${l.nodes.length}`,
+    l.dir ? `${l.dir}/inventory.yaml` : c.dim('(orphan: gameday lab down ' + l.id + ')'),
+  ]);
+  process.stdout.write(`${table(['LAB', 'STATE', 'NODES', 'SUBNET', 'SSHD UP', 'INVENTORY'], rows)}\n`);
   return EXIT.OK;
 }
