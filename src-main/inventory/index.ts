@@ -1,0 +1,20 @@
+/** Public entry of the inventory module: load, select, resolve to ConnectSpecs, import, write. */
+export { loadInventory, parseInventory } from './load.js';
+export { InventoryError, formatProblem, type InventoryProblem } from './errors.js';
+export { selectNodes, parseSelector, SelectorError, type SelectorErrorCode } from './selectors.js';
+export { toConnectSpec, inventorySshOptions, type ConnectSpecOptions, type InventorySshOptions } from './resolve.js';
+export { importFromSshConfig } from './import-ssh-config.js';
+export { importAnsible, importAnsibleDetailed, importAnsibleText, AnsibleImportError, type AnsibleImport } from './import-ansible.js';
+export { stringifyInventory } from './stringify.js';
+export {
+  inventorySchema,
+  ENVS,
+  GPUS,
+  type Inventory,
+  type InventoryDoc,
+  type InventoryNode,
+  type InventorySsh,
+  type NodeDoc,
+  type Env,
+  type Gpu,
+} from './schema.js';
