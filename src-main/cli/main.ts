@@ -46,6 +46,49 @@ export function buildProgram(setExit: (code: number) => void): Command {
       run(async () => (await import('./commands/exec.js')).execCommand(selector, words, { ...g(), ...o }))(),
     );
 
+  sub(program, 'faults', 'the fault catalog: risk, what each needs, which cannot be reverted').action(() =>
+    run(async () => (await import('./commands/faults.js')).faultsCommand({ json: g().json }))(),
+  );
+  const collect = (v: string, prev: string[] = []) => [...prev, v];
+  sub(program, 'inject <fault> <selector>', 'inject one fault (with its dead-man lease) on the selected nodes, hold it, then revert and verify')
+    .option('--intensity <level>', 'low | medium | high preset')
+    .option('-p, --param <name=value>', 'a fault parameter (value parsed as JSON when it can be); repeatable', collect)
+    .option('--params-json <json>', 'all parameters as one JSON object')
+    .option('-d, --duration <time>', 'how long to hold the fault before reverting (e.g. 30s, 2m)', '60s')
+    .option('--lease-ttl <time>', 'dead-man lease: the node reverts by itself if not renewed for this long', '30s')
+    .option('--approver <name>', 'second person approving a high-risk fault or prod targets (recorded in the audit)')
+    .option('--commander <name>', 'who runs this (default: $USER)')
+    .option('--allow-prod', 'allow targets tagged env: prod (still needs --approver)')
+    .option('--max-nodes <n>', 'blast radius: refuse if the selector picks more nodes than this', '10')
+    .option('--protect <selector>', 'a node name/glob/tag:x no fault may touch; repeatable', collect)
+    .option('--workspace <dir>', 'workspace (audit file, control sockets)')
+    .action((fault: string, selector: string, o: Record<string, unknown>) => run(async () => (await import('./commands/inject.js')).injectCommand(fault, selector, { ...g(), ...o }))());
+  sub(program, 'stop', 'press STOP: revert every fault of the running runs of this workspace, from any terminal')
+    .option('--run <id>', 'only this run')
+    .option('--reason <text>', 'recorded in the audit', 'gameday stop')
+    .option('--workspace <dir>', 'workspace')
+    .action((o: { run?: string; reason?: string; workspace?: string }) => run(async () => (await import('./commands/stop.js')).stopCommand({ ...o, json: g().json }))());
+  sub(program, 'cleanup [selector]', 'revert faults left by a console that died (from the audit); --scan also sweeps nodes for any trace')
+    .option('--scan', 'also find and remove every trace this tool leaves on the nodes, known to the audit or not')
+    .option('--dry-run', 'list what would be reverted or removed; change nothing')
+    .option('--run <id>', 'only faults of this run')
+    .option('--workspace <dir>', 'workspace')
+    .action((selector: string | undefined, o: Record<string, unknown>) => run(async () => (await import('./commands/cleanup.js')).cleanupCommand(selector, { ...g(), ...o }))());
+  sub(program, 'preflight <selector>', 'check that the nodes can take the given faults: tools, root, kernel features, GPUs, disk, clock')
+    .option('-f, --fault <kinds>', 'fault ids, comma-separated or repeated', collect)
+    .action((selector: string, o: { fault?: string[] }) => run(async () => (await import('./commands/preflight.js')).preflightCommand(selector, { ...g(), ...o }))());
+  const audit = program.command('audit').description('the tamper-evident audit trail');
+  sub(audit, 'verify', 'walk the hash chain and name the first broken event')
+    .option('--workspace <dir>', 'workspace')
+    .option('--file <audit.sqlite>', 'a specific audit file')
+    .action((o: { workspace?: string; file?: string }) => run(async () => (await import('./commands/audit.js')).auditVerifyCommand({ ...o, json: g().json }))());
+  sub(audit, 'export', 'write every event as JSON lines')
+    .option('--workspace <dir>', 'workspace')
+    .option('--file <audit.sqlite>', 'a specific audit file')
+    .option('--run <id>', 'only this run')
+    .option('-o, --output <file>', 'write here instead of stdout')
+    .action((o: Record<string, string>) => run(async () => (await import('./commands/audit.js')).auditExportCommand(o))());
+
   const lab = program.command('lab').description('a local lab of SSH nodes in network namespaces (needs root)');
   sub(lab, 'up', 'create a lab: N nodes with real sshd, an HTTP service and GPU tool simulators')
     .option('-n, --nodes <n>', 'number of nodes', '4')

@@ -1,0 +1,114 @@
+import '../../faults/index.js';
+import { getFault, tryResolveParams } from '../../faults/registry.js';
+import type { Intensity } from '../../faults/types.js';
+import { FaultRefused } from '../../engine/fault-manager.js';
+import { DEFAULT_POLICY } from '../../engine/blast-radius.js';
+import { parseDuration } from '../../util/duration.js';
+import { CliError, EXIT } from '../exit-codes.js';
+import { c } from '../output.js';
+import { FaultSession, printStopReport, toTargets, type SessionOpts } from '../fault-session.js';
+
+export interface InjectOpts extends SessionOpts {
+  intensity?: string;
+  param?: string[];
+  paramsJson?: string;
+  duration?: string;
+  leaseTtl?: string;
+  approver?: string;
+  allowProd?: boolean;
+  maxNodes?: string;
+  protect?: string[];
+}
+
+/** `--param k=v`: the value is JSON when it parses (numbers, arrays, booleans), else a string. */
+export function parseParams(pairs: string[] = [], json?: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (json) {
+    try {
+      Object.assign(out, JSON.parse(json) as Record<string, unknown>);
+    } catch (e) {
+      throw new CliError(`--params-json is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  for (const p of pairs) {
+    const eq = p.indexOf('=');
+    if (eq < 1) throw new CliError(`--param must look like name=value, got "${p}"`);
+    const raw = p.slice(eq + 1);
+    let v: unknown = raw;
+    try {
+      v = JSON.parse(raw);
+    } catch {
+      /* a plain string */
+    }
+    out[p.slice(0, eq)] = v;
+  }
+  return out;
+}
+
+/**
+ * `gameday inject FAULT SELECTOR`: inject one fault with its dead-man lease on the selected nodes,
+ * hold it for --duration while renewing the leases, then revert and verify. Ctrl-C, SIGTERM or
+ * `gameday stop` from another terminal stop it at once.
+ */
+export async function injectCommand(kind: string, selector: string, o: InjectOpts): Promise<number> {
+  let mod;
+  try {
+    mod = getFault(kind);
+  } catch (e) {
+    throw new CliError((e as Error).message, EXIT.INVALID_INPUT, 'list the faults with `gameday faults`');
+  }
+  const intensity = o.intensity as Intensity | undefined;
+  if (intensity && !['low', 'medium', 'high'].includes(intensity)) throw new CliError(`--intensity must be low, medium or high, got "${intensity}"`);
+  const params = parseParams(o.param, o.paramsJson);
+  const resolved = tryResolveParams(mod, { intensity, params });
+  if (!resolved.ok) throw new CliError(`bad parameters for ${kind}:\n  ${resolved.issues.join('\n  ')}`);
+  const holdMs = parseDuration(o.duration ?? '60s');
+  const ttlSec = Math.max(3, Math.round(parseDuration(o.leaseTtl ?? '30s') / 1000));
+  const maxNodes = o.maxNodes ? Number(o.maxNodes) : DEFAULT_POLICY.maxNodesPerFault;
+  if (!Number.isInteger(maxNodes) || maxNodes < 1) throw new CliError(`--max-nodes must be a whole number ≥ 1, got "${o.maxNodes}"`);
+
+  const s = new FaultSession(o, {
+    title: `adhoc ${kind}`,
+    leaseTtlSec: ttlSec,
+    runPrefix: 'adhoc',
+    policy: { maxNodesPerFault: maxNodes, protected: o.protect ?? [], allowProd: Boolean(o.allowProd), commander: o.commander ?? process.env.USER ?? 'commander' },
+  });
+  let status = 'failed';
+  try {
+    const targets = toTargets(s.loaded.select(selector));
+    process.stdout.write(`${c.bold(kind)} on ${targets.map((t) => t.name).join(', ')} — lease ${ttlSec}s, hold ${Math.round(holdMs / 1000)}s (run ${s.runId})\n`);
+    if (mod.oneShot) process.stdout.write(`${c.yellow('one-shot:')} this fault cannot be reverted${mod.caveat ? ` — ${mod.caveat}` : ''}\n`);
+    let outcomes;
+    try {
+      outcomes = await s.faults.inject({ kind, intensity, params, targets, approver: o.approver, maxDurationSec: Math.ceil(holdMs / 1000) + 60, label: kind }, s.stopper.signal);
+    } catch (e) {
+      if (e instanceof FaultRefused) {
+        s.audit.append({ runId: s.runId, kind: 'fault.refused', data: { kind, reasons: e.reasons } });
+        throw new CliError(`refused:\n  ${e.reasons.join('\n  ')}`, EXIT.INVALID_INPUT);
+      }
+      throw e;
+    }
+    for (const r of outcomes) process.stdout.write(`  ${r.node.padEnd(12)} ${r.ok ? c.green('active ✓') : c.red(`${r.state} ✗`)} ${r.message ?? ''}\n`);
+    if (outcomes.some((r) => r.ok) && !mod.oneShot) {
+      const until = Date.now() + holdMs;
+      while (Date.now() < until && !s.stopper.stopped) {
+        await new Promise((r) => setTimeout(r, Math.min(1000, until - Date.now())));
+        if (process.stdout.isTTY) process.stdout.write(`\r  holding… ${Math.max(0, Math.ceil((until - Date.now()) / 1000))}s left (Ctrl-C to stop now) `);
+      }
+      if (process.stdout.isTTY) process.stdout.write('\n');
+    }
+    // Stopped before the hold ran out: Ctrl-C, SIGTERM or `gameday stop` pressed STOP.
+    const interrupted = s.stopper.stopped;
+    const report = await s.stopper.stop('hold time elapsed', 'cli');
+    printStopReport(report);
+    if (!report.clean) {
+      status = 'failed';
+      return EXIT.FAILED;
+    }
+    status = interrupted ? 'stopped' : outcomes.every((r) => r.ok) ? 'completed' : 'failed';
+    return interrupted ? EXIT.STOPPED : outcomes.every((r) => r.ok) ? EXIT.OK : EXIT.FAILED;
+  } finally {
+    if (!s.stopper.stopped) await s.stopper.stop('command ended', 'cli');
+    await s.close(status);
+  }
+}

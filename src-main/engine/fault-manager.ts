@@ -1,0 +1,209 @@
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import type { AuditStore } from '../audit/index.js';
+import { buildInject, buildRenew, buildRevert, parseStatus } from '../faults/lease.js';
+import { getFault, resolveParams } from '../faults/registry.js';
+import type { FaultContext, FaultModule, Intensity } from '../faults/types.js';
+import { type SshError, type ConnectSpec, type SshPool } from '../ssh/index.js';
+import { checkBlastRadius, DEFAULT_POLICY, type BlastPolicy, type PolicyNode } from './blast-radius.js';
+
+/** A node a fault is aimed at: what the policy and the fault need, and how to reach it. */
+export interface FaultTarget extends PolicyNode {
+  gpu: 'amd' | 'nvidia' | 'none';
+  spec: ConnectSpec;
+}
+
+export type ActiveState = 'injecting' | 'active' | 'reverting' | 'reverted' | 'residue' | 'unreachable' | 'failed';
+
+export interface ActiveFault {
+  id: string;
+  kind: string;
+  module: FaultModule;
+  params: unknown;
+  target: FaultTarget;
+  ctx: FaultContext;
+  state: ActiveState;
+  injectedAt?: number;
+  /** Epoch ms after which the node-side watchdog reverts by itself unless renewed. */
+  leaseExpiresAt: number;
+  detail?: string;
+}
+
+export interface InjectRequest {
+  kind: string;
+  intensity?: Intensity;
+  params?: Record<string, unknown>;
+  targets: FaultTarget[];
+  /** Hard maximum (systemd timer guard, stress-ng --timeout); the console reverts earlier. */
+  maxDurationSec?: number;
+  approver?: string;
+  /** Short label folded into fault ids (e.g. the step id). */
+  label?: string;
+}
+
+export interface InjectOutcome {
+  node: string;
+  faultId: string;
+  ok: boolean;
+  state: ActiveState;
+  message?: string;
+}
+
+export class FaultRefused extends Error {
+  override readonly name = 'FaultRefused';
+  constructor(readonly reasons: string[]) {
+    super(reasons.join('\n'));
+  }
+}
+
+export interface FaultManagerEvents {
+  fault: [ActiveFault];
+  renewFailed: [node: string, error: SshError];
+}
+
+/** The inject exec itself may take this long (installing the watchdog, inject, verify). */
+const INJECT_TIMEOUT_MS = 60_000;
+
+/**
+ * Injects faults with their dead-man leases, keeps the leases renewed, reverts. Owns the renewal
+ * timer (`dispose()` stops it). Every state change is audited; the intent is committed before the
+ * inject command is sent, so a crash at any point leaves a row that `cleanup` reconciles.
+ */
+export class FaultManager extends EventEmitter<FaultManagerEvents> {
+  readonly faults = new Map<string, ActiveFault>();
+  private renewTimer?: NodeJS.Timeout;
+  private seq = 0;
+
+  constructor(
+    private readonly pool: SshPool,
+    private readonly audit: AuditStore | undefined,
+    readonly runId: string,
+    readonly leaseTtlSec = 30,
+    private readonly policy: BlastPolicy = DEFAULT_POLICY,
+  ) {
+    super();
+  }
+
+  /** Faults that may be in effect (anything not confirmed reverted). */
+  live(): ActiveFault[] {
+    return [...this.faults.values()].filter((f) => f.state !== 'reverted' && f.state !== 'failed');
+  }
+
+  private newFaultId(label?: string): string {
+    const base = (label ?? 'f').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 10) || 'f';
+    return `${base}-${(++this.seq).toString(36)}${randomBytes(3).toString('hex')}`.slice(0, 24);
+  }
+
+  private set(f: ActiveFault, state: ActiveState, detail?: string): void {
+    f.state = state;
+    if (detail !== undefined) f.detail = detail;
+    this.audit?.setFaultState(f.id, state === 'failed' ? 'failed' : state, { leaseExpiresAt: new Date(f.leaseExpiresAt).toISOString(), detail });
+    this.emit('fault', f);
+  }
+
+  /** Inject one fault kind on each target (in parallel). Refused as a whole when the policy says no. */
+  async inject(req: InjectRequest, signal?: AbortSignal): Promise<InjectOutcome[]> {
+    const mod = getFault(req.kind);
+    const params = resolveParams(mod, { intensity: req.intensity, params: req.params });
+    const decision = checkBlastRadius(this.policy, mod, req.targets, req.approver);
+    if (!decision.ok) throw new FaultRefused(decision.refusals);
+    if (decision.needsApproval.length && req.approver)
+      this.audit?.addApproval(this.runId, { step: req.label ?? req.kind, approver: req.approver, decision: 'approved', reason: decision.needsApproval.join('; ') });
+    const maxDurationSec = req.maxDurationSec ?? 3600;
+    const prepared = req.targets.map((target) => {
+      const ctx: FaultContext = { runId: this.runId, faultId: this.newFaultId(req.label), node: { name: target.name, host: target.host, gpu: target.gpu }, leaseTtlSec: this.leaseTtlSec, maxDurationSec };
+      const refusal = mod.guard?.(params, ctx) ?? null;
+      return { target, ctx, refusal };
+    });
+    const refused = prepared.filter((p) => p.refusal);
+    if (refused.length) throw new FaultRefused(refused.map((p) => `${p.target.name}: ${p.refusal}`));
+    this.startRenewal();
+    return Promise.all(prepared.map(({ target, ctx }) => this.injectOne(mod, params, target, ctx, signal)));
+  }
+
+  private async injectOne(mod: FaultModule, params: unknown, target: FaultTarget, ctx: FaultContext, signal?: AbortSignal): Promise<InjectOutcome> {
+    const revertCmd = buildRevert(mod, params, ctx);
+    const f: ActiveFault = { id: ctx.faultId, kind: mod.id, module: mod, params, target, ctx, state: 'injecting', leaseExpiresAt: Date.now() + this.leaseTtlSec * 1000 };
+    // Intent first, committed (fsync) before anything leaves for the node.
+    this.audit?.recordFaultIntent({ id: f.id, runId: this.runId, node: target.name, kind: mod.id, params, oneShot: Boolean(mod.oneShot), revertCmd: revertCmd.text, leaseTtlSec: this.leaseTtlSec });
+    this.faults.set(f.id, f);
+    this.set(f, 'injecting');
+    try {
+      const r = await this.pool.exec(target.spec, buildInject(mod, params, ctx), { sudo: mod.requires.root, timeoutMs: INJECT_TIMEOUT_MS, signal });
+      const st = parseStatus(r.stdout);
+      f.leaseExpiresAt = Date.now() + this.leaseTtlSec * 1000;
+      if (r.code === 0 && st.inject === 'ok' && (st.verify === 'ok' || mod.oneShot)) {
+        f.injectedAt = Date.now();
+        this.set(f, 'active');
+        return { node: target.name, faultId: f.id, ok: true, state: 'active' };
+      }
+      const why = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' / ') || `exit ${r.code}`;
+      // Whatever part of the fault did apply is taken back now (revert is idempotent).
+      await this.revertOne(f);
+      if (f.state === 'reverted') this.set(f, 'failed', why);
+      return { node: target.name, faultId: f.id, ok: false, state: f.state, message: `${mod.id} did not take effect on ${target.name}: ${why}` };
+    } catch (e) {
+      const err = e as SshError;
+      // Unknown whether it applied: the lease covers it; STOP/cleanup will try the revert again.
+      this.set(f, 'unreachable', err.message);
+      return { node: target.name, faultId: f.id, ok: false, state: 'unreachable', message: err.message };
+    }
+  }
+
+  /** Revert one fault; verify says whether the node ended clean. */
+  async revertOne(f: ActiveFault): Promise<void> {
+    this.set(f, 'reverting');
+    try {
+      const r = await this.pool.exec(f.target.spec, buildRevert(f.module, f.params, f.ctx), { sudo: f.module.requires.root, timeoutMs: 30_000 });
+      const st = parseStatus(r.stdout);
+      this.set(f, st.clean === 'yes' || (f.module.oneShot && r.code === 0) ? 'reverted' : 'residue', st.clean === 'yes' ? undefined : r.stderr.trim().slice(0, 500));
+    } catch (e) {
+      this.set(f, 'unreachable', (e as SshError).message);
+    }
+  }
+
+  async revert(faultId: string): Promise<ActiveFault> {
+    const f = this.faults.get(faultId);
+    if (!f) throw new Error(`no fault ${faultId} in this run`);
+    await this.revertOne(f);
+    return f;
+  }
+
+  /** Renew every lease on each node with one exec per node, every TTL/3. */
+  startRenewal(): void {
+    if (this.renewTimer) return;
+    this.renewTimer = setInterval(() => void this.renewAll(), (this.leaseTtlSec * 1000) / 3);
+    this.renewTimer.unref();
+  }
+
+  async renewAll(): Promise<void> {
+    const byNode = new Map<string, ActiveFault[]>();
+    for (const f of this.faults.values()) {
+      if (f.state !== 'active' && f.state !== 'injecting' && f.state !== 'unreachable') continue;
+      const list = byNode.get(f.target.name) ?? [];
+      list.push(f);
+      byNode.set(f.target.name, list);
+    }
+    await Promise.all(
+      [...byNode.values()].map(async (fs) => {
+        const spec = fs[0]!.target.spec;
+        try {
+          const r = await this.pool.exec(spec, buildRenew(this.runId, fs.map((f) => f.id)), { sudo: fs[0]!.module.requires.root || fs.some((f) => f.module.requires.root), timeoutMs: (this.leaseTtlSec * 1000) / 3 });
+          if (r.code === 0) for (const f of fs) f.leaseExpiresAt = Date.now() + this.leaseTtlSec * 1000;
+        } catch (e) {
+          this.emit('renewFailed', spec.name, e as SshError);
+        }
+      }),
+    );
+  }
+
+  stopRenewal(): void {
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    this.renewTimer = undefined;
+  }
+
+  dispose(): void {
+    this.stopRenewal();
+  }
+}
+
