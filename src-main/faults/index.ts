@@ -1,0 +1,55 @@
+/**
+ * Public entry of src-main/faults: registers every fault kind and re-exports the API.
+ * Import this (not the individual files) so the registry is populated.
+ */
+import { cpuStress } from './cpu-stress.js';
+import { clockSkew } from './clock-skew.js';
+import { dependencyBlock } from './dependency-block.js';
+import { dependencySlow } from './dependency-slow.js';
+import { diskFill } from './disk-fill.js';
+import { dnsFailure } from './dns-failure.js';
+import { ioStress } from './io-stress.js';
+import { memoryPressure } from './memory-pressure.js';
+import { networkBandwidth } from './network-bandwidth.js';
+import { networkLoss } from './network-loss.js';
+import { networkCorrupt, networkDuplicate, networkLatency } from './network-netem.js';
+import { networkPartition } from './network-partition.js';
+import { portBlock } from './port-block.js';
+import { processKill, processKillIsOneShot } from './process-kill.js';
+import { processPause } from './process-pause.js';
+import { registerFault } from './registry.js';
+import { serviceStop } from './service-stop.js';
+
+registerFault(networkLoss);
+registerFault(networkPartition);
+registerFault(networkBandwidth);
+registerFault(networkLatency);
+registerFault(networkCorrupt);
+registerFault(networkDuplicate);
+registerFault(dnsFailure);
+registerFault(portBlock);
+registerFault(dependencyBlock);
+registerFault(dependencySlow);
+registerFault(cpuStress);
+registerFault(memoryPressure);
+registerFault(ioStress);
+registerFault(diskFill);
+registerFault(processKill, { oneShotWhen: processKillIsOneShot });
+registerFault(processPause);
+registerFault(serviceStop);
+registerFault(clockSkew);
+
+// ---- GPU faults (owned by the GPU helper: src-main/faults/gpu-*.ts) --------------------------
+// Import each GPU module here and register it, e.g.
+//   import { gpuPowerCap } from './gpu-power-cap.js';
+//   registerFault(gpuPowerCap);
+// ---- end GPU faults ---------------------------------------------------------------------------
+
+export * from './types.js';
+export { EXIT } from './exit-codes.js';
+export { FaultParamsError, UnknownFault, getFault, isOneShot, listFaults, registerFault, resolveParams, tryResolveParams } from './registry.js';
+export { buildInject, buildRenew, buildRevert, checkGuard, GuardRefused } from './lease.js';
+export { parseStatus, parseStatusLines, parseTraces, type TraceLine } from './status.js';
+export { cleanupAll, scanTraces } from './cleanup.js';
+export { setManagementEndpoints } from './mgmt-guard.js';
+export { BadFaultContext } from './ids.js';
