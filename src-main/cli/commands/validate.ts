@@ -40,8 +40,9 @@ function check(file: string, inventory: Inventory | undefined): ScenarioProblem[
 }
 
 function print(p: ScenarioProblem): void {
-  const label = p.severity === 'warning' ? c.yellow('warning') : c.red('error');
-  process.stdout.write(`${p.file}:${p.line}:${p.col}  ${c.cyan(p.path || '(document)')}  ${label}: ${p.message}\n`);
+  // Errors print bare (the documented form); warnings say so, since they do not fail the run.
+  const message = p.severity === 'warning' ? `${c.yellow('warning:')} ${p.message}` : c.red(p.message);
+  process.stdout.write(`${p.file}:${p.line}:${p.col}  ${c.cyan(p.path || '(document)')}  ${message}\n`);
   if (p.hint) process.stdout.write(`  ${c.dim('hint:')} ${p.hint}\n`);
 }
 

@@ -1,0 +1,7 @@
+/** Public entry of the scenario (runbook) module: schema, types, loading and validation. */
+export * from './schema.js';
+export { ScenarioError, formatProblem, formatPath, type ScenarioProblem, type Severity } from './errors.js';
+export { checkScenario, loadScenario, parseScenario, readScenarioText, MAX_ALIASES, MAX_RUNBOOK_BYTES, type CheckResult, type ScenarioOptions } from './load.js';
+export { durationMs, flattenSteps, sloNames, sloTarget, type LocatedStep } from './model.js';
+export { MIN_PROBE_INTERVAL_MS, PLACEHOLDERS } from './checks-probes.js';
+export { buildJsonSchema, renderJsonSchema, SCHEMA_ID } from './json-schema.js';
