@@ -46,6 +46,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
       run(async () => (await import('./commands/exec.js')).execCommand(selector, words, { ...g(), ...o }))(),
     );
 
+  sub(program, 'validate <files...>', 'check runbooks: every problem with file:line:col, the field and a fix hint (exit 3 when invalid)').action((files: string[]) =>
+    run(async () => (await import('./commands/validate.js')).validateCommand(files, { json: g().json, inventory: g().inventory }))(),
+  );
   sub(program, 'faults', 'the fault catalog: risk, what each needs, which cannot be reverted').action(() =>
     run(async () => (await import('./commands/faults.js')).faultsCommand({ json: g().json }))(),
   );

@@ -2,7 +2,10 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { AuditStore } from '../audit/index.js';
 import { buildInject, buildRenew, buildRevert, parseStatus } from '../faults/lease.js';
-import { getFault, resolveParams } from '../faults/registry.js';
+import '../faults/index.js';
+import { getFault, isOneShot, resolveParams } from '../faults/registry.js';
+import { setManagementEndpoints } from '../faults/mgmt-guard.js';
+import { parseStatusLines } from '../faults/status.js';
 import type { FaultContext, FaultModule, Intensity } from '../faults/types.js';
 import { type SshError, type ConnectSpec, type SshPool } from '../ssh/index.js';
 import { checkBlastRadius, DEFAULT_POLICY, type BlastPolicy, type PolicyNode } from './blast-radius.js';
@@ -109,6 +112,8 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
     if (!decision.ok) throw new FaultRefused(decision.refusals);
     if (decision.needsApproval.length && req.approver)
       this.audit?.addApproval(this.runId, { step: req.label ?? req.kind, approver: req.approver, decision: 'approved', reason: decision.needsApproval.join('; ') });
+    // The guards must know every SSH port and jump host in play: cutting any of them cuts the management path.
+    setManagementEndpoints({ sshPorts: [...new Set(req.targets.map((t) => t.spec.port))], hosts: [...new Set(req.targets.flatMap((t) => (t.spec.jump ?? []).map((j) => j.host)))] });
     const maxDurationSec = req.maxDurationSec ?? 3600;
     const prepared = req.targets.map((target) => {
       const ctx: FaultContext = { runId: this.runId, faultId: this.newFaultId(req.label), node: { name: target.name, host: target.host, gpu: target.gpu }, leaseTtlSec: this.leaseTtlSec, maxDurationSec };
@@ -125,14 +130,14 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
     const revertCmd = buildRevert(mod, params, ctx);
     const f: ActiveFault = { id: ctx.faultId, kind: mod.id, module: mod, params, target, ctx, state: 'injecting', leaseExpiresAt: Date.now() + this.leaseTtlSec * 1000 };
     // Intent first, committed (fsync) before anything leaves for the node.
-    this.audit?.recordFaultIntent({ id: f.id, runId: this.runId, node: target.name, kind: mod.id, params, oneShot: Boolean(mod.oneShot), revertCmd: revertCmd.text, leaseTtlSec: this.leaseTtlSec });
+    this.audit?.recordFaultIntent({ id: f.id, runId: this.runId, node: target.name, kind: mod.id, params, oneShot: isOneShot(mod, params), revertCmd: revertCmd.text, leaseTtlSec: this.leaseTtlSec });
     this.faults.set(f.id, f);
     this.set(f, 'injecting');
     try {
       const r = await this.pool.exec(target.spec, buildInject(mod, params, ctx), { sudo: mod.requires.root, timeoutMs: INJECT_TIMEOUT_MS, signal });
       const st = parseStatus(r.stdout);
       f.leaseExpiresAt = Date.now() + this.leaseTtlSec * 1000;
-      if (r.code === 0 && st.inject === 'ok' && (st.verify === 'ok' || mod.oneShot)) {
+      if (r.code === 0 && st.inject === 'ok' && (st.verify === 'ok' || isOneShot(mod, params))) {
         f.injectedAt = Date.now();
         this.set(f, 'active');
         return { node: target.name, faultId: f.id, ok: true, state: 'active' };
@@ -156,7 +161,7 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
     try {
       const r = await this.pool.exec(f.target.spec, buildRevert(f.module, f.params, f.ctx), { sudo: f.module.requires.root, timeoutMs: 30_000 });
       const st = parseStatus(r.stdout);
-      this.set(f, st.clean === 'yes' || (f.module.oneShot && r.code === 0) ? 'reverted' : 'residue', st.clean === 'yes' ? undefined : r.stderr.trim().slice(0, 500));
+      this.set(f, st.clean === 'yes' || (isOneShot(f.module, f.params) && r.code === 0) ? 'reverted' : 'residue', st.clean === 'yes' ? undefined : r.stderr.trim().slice(0, 500));
     } catch (e) {
       this.set(f, 'unreachable', (e as SshError).message);
     }
@@ -189,7 +194,9 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
         const spec = fs[0]!.target.spec;
         try {
           const r = await this.pool.exec(spec, buildRenew(this.runId, fs.map((f) => f.id)), { sudo: fs[0]!.module.requires.root || fs.some((f) => f.module.requires.root), timeoutMs: (this.leaseTtlSec * 1000) / 3 });
-          if (r.code === 0) for (const f of fs) f.leaseExpiresAt = Date.now() + this.leaseTtlSec * 1000;
+          // One line per lease: only those renewed get a new expiry (a missing one already fired).
+          const renewed = new Set(parseStatusLines(r.stdout).filter((l) => l.renewed === 'yes' && l.lease).map((l) => l.lease));
+          for (const f of fs) if (renewed.has(f.id)) f.leaseExpiresAt = Date.now() + this.leaseTtlSec * 1000;
         } catch (e) {
           this.emit('renewFailed', spec.name, e as SshError);
         }

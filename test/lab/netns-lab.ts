@@ -80,6 +80,8 @@ async function writeLabFiles(info: LabInfo): Promise<void> {
   chmodSync(info.keyPath, 0o600);
   // Read by sshd as the logging-in user (gdlab, gdnosudo too), hence world-readable.
   writeFileSync(join(info.dir, 'authorized_keys'), readFileSync(`${info.keyPath}.pub`), { mode: 0o644 });
+  // Mount point of every node's private data tmpfs (see node-up.sh); the host side stays an empty dir.
+  mkdirSync('/var/lib/gameday-lab/data', { recursive: true });
   for (const n of info.nodes) {
     const dir = nodeDir(info.dir, n.name);
     mkdirSync(stateDir(info.dir, n.name), { recursive: true });

@@ -25,8 +25,11 @@ ssh-keygen -q -t ed25519 -N '' -C "gameday-lab $GD_NAME" -f "$GD_DIR/ssh_host_ed
 # here and the wait below can fail fast when one dies instead of timing out. In a non-interactive
 # shell a background job is no process-group leader, so setsid execs in place and $! is the daemon.
 # sshd -D still writes its PidFile; -E keeps its log in the node folder (no syslog needed).
-ip netns exec "$GD_NS" setsid /usr/sbin/sshd -D -f "$GD_DIR/sshd_config" -E "$GD_DIR/sshd.log" \
-  </dev/null >>"$GD_DIR/sshd.log" 2>&1 &
+# `ip netns exec` also gives the node its own mount namespace (a slave of the host's): sshd
+# mounts a small private tmpfs at the node's data directory first, so every session on the node
+# sees its own 64 MB "data disk" there — disk-fill runbooks fill that, never the host's disk.
+ip netns exec "$GD_NS" setsid sh -c 'mount -t tmpfs -o size=64m,mode=1777 gdlab-data /var/lib/gameday-lab/data && exec /usr/sbin/sshd -D -f "$1/sshd_config" -E "$1/sshd.log"' \
+  sshd "$GD_DIR" </dev/null >>"$GD_DIR/sshd.log" 2>&1 &
 sshd_pid=$!
 ip netns exec "$GD_NS" setsid "$GD_NODE_BIN" "$GD_HTTP_SVC" --host "$GD_IP" --port 8080 --node "$GD_NAME" \
   --pid-file "$GD_DIR/http.pid" </dev/null >>"$GD_DIR/http.log" 2>&1 &

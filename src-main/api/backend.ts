@@ -1,0 +1,22 @@
+import type { CommandName, CommandReq, CommandRes } from './commands.js';
+import type { EngineEvent } from './events.js';
+
+/**
+ * What the Electron IPC handlers and the loopback bridge sit on: the console service in
+ * src-main/engine implements it. Requests arrive already validated against `commands[name].req`;
+ * expected failures are thrown as `ApiFailure` (code, message, hint) and cross the boundary as data.
+ */
+export interface ConsoleBackend {
+  handle<K extends CommandName>(name: K, req: CommandReq<K>, who: { role: 'commander' | 'observer'; transport: 'electron' | 'bridge' }): Promise<CommandRes<K>>;
+  onEvent(fn: (e: EngineEvent) => void): () => void;
+}
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * UI → engine commands: one map from name to request and response schemas. The main process (IPC
+ * handlers) and the bridge validate every request with these before acting; the renderer and the
+ * preload are typed from them. `observer` sessions may only call the read-only ones (`readOnly`).
+ */
+import { z } from 'zod';
+import { runSnapshotSchema, stopReportSchema } from './events.js';
+
+const problemSchema = z.object({ file: z.string(), line: z.number(), col: z.number(), path: z.string(), message: z.string(), hint: z.string().optional(), severity: z.enum(['error', 'warning']).optional() });
+const scenarioSummarySchema = z.object({ file: z.string(), title: z.string(), environment: z.string(), hypothesis: z.string().optional(), tags: z.array(z.string()), phases: z.number(), steps: z.number(), faults: z.array(z.string()), valid: z.boolean() });
+const nodeSchema = z.object({ name: z.string(), address: z.string(), env: z.string(), gpu: z.string(), tags: z.array(z.string()), jump: z.array(z.string()) });
+const checkCellSchema = z.object({ id: z.string(), ok: z.boolean(), required: z.boolean(), message: z.string(), hint: z.string().optional() });
+const preflightSchema = z.object({
+  ok: z.boolean(),
+  cells: z.array(z.object({ node: z.string(), fault: z.string(), ok: z.boolean(), checks: z.array(checkCellSchema) })),
+  nodes: z.array(z.object({ node: z.string(), reachable: z.boolean(), os: z.string().optional(), error: z.string().optional() })),
+});
+const runSummarySchema = z.object({ id: z.string(), title: z.string().nullable(), scenario: z.string().nullable(), status: z.string(), startedAt: z.string(), endedAt: z.string().nullable() });
+const auditEventSchema = z.object({ seq: z.number(), runId: z.string().nullable(), ts: z.string(), kind: z.string(), actor: z.string().nullable(), node: z.string().nullable(), data: z.unknown() });
+
+const none = z.object({}).strict();
+const ok = z.object({ ok: z.literal(true) });
+
+export const commands = {
+  'app.info': { readOnly: true, req: none, res: z.object({ version: z.string(), role: z.enum(['commander', 'observer']), simulated: z.boolean(), workspace: z.string(), inventory: z.string().nullable(), transport: z.enum(['electron', 'bridge']) }) },
+  'scenario.list': { readOnly: true, req: none, res: z.array(scenarioSummarySchema) },
+  'scenario.open': { readOnly: true, req: z.object({ file: z.string().min(1) }).strict(), res: z.object({ file: z.string(), text: z.string(), summary: scenarioSummarySchema.nullable(), problems: z.array(problemSchema) }) },
+  'scenario.validate': { readOnly: true, req: z.object({ file: z.string(), text: z.string().max(1024 * 1024) }).strict(), res: z.object({ summary: scenarioSummarySchema.nullable(), problems: z.array(problemSchema) }) },
+  'scenario.save': { readOnly: false, req: z.object({ file: z.string(), text: z.string().max(1024 * 1024) }).strict(), res: z.object({ problems: z.array(problemSchema) }) },
+  'inventory.nodes': { readOnly: true, req: none, res: z.object({ file: z.string().nullable(), nodes: z.array(nodeSchema) }) },
+  'inventory.check': { readOnly: false, req: none, res: z.array(z.object({ node: z.string(), reachable: z.boolean(), auth: z.string().optional(), privilege: z.string().optional(), os: z.string().optional(), error: z.string().optional() })) },
+  'preflight.run': { readOnly: false, req: z.object({ file: z.string() }).strict(), res: preflightSchema },
+  'run.start': { readOnly: false, req: z.object({ file: z.string(), commander: z.string().min(1).max(80), dryRun: z.boolean().optional(), preflightOverride: z.string().max(500).optional() }).strict(), res: z.object({ runId: z.string() }) },
+  'run.snapshot': { readOnly: true, req: none, res: runSnapshotSchema.nullable() },
+  'run.pause': { readOnly: false, req: none, res: ok },
+  'run.resume': { readOnly: false, req: none, res: ok },
+  'run.advance': { readOnly: false, req: z.object({ stepId: z.string() }).strict(), res: ok },
+  'run.skip': { readOnly: false, req: z.object({ stepId: z.string(), reason: z.string().min(1).max(500) }).strict(), res: ok },
+  'run.approve': { readOnly: false, req: z.object({ stepId: z.string(), approver: z.string().min(1).max(80) }).strict(), res: ok },
+  'run.reject': { readOnly: false, req: z.object({ stepId: z.string(), approver: z.string().min(1).max(80), reason: z.string().max(500) }).strict(), res: ok },
+  'run.checklist': { readOnly: false, req: z.object({ stepId: z.string(), index: z.number().int().min(0), done: z.boolean() }).strict(), res: ok },
+  'run.note': { readOnly: false, req: z.object({ role: z.string().min(1).max(40), author: z.string().min(1).max(80), text: z.string().min(1).max(4000) }).strict(), res: ok },
+  /** STOP: one call, no confirmation. Observers may not press it (they have no commands at all). */
+  'run.stop': { readOnly: false, req: z.object({ reason: z.string().max(200).optional() }).strict(), res: stopReportSchema },
+  'runs.list': { readOnly: true, req: none, res: z.array(runSummarySchema) },
+  'runs.interrupted': { readOnly: true, req: none, res: z.array(z.object({ runId: z.string(), faults: z.array(z.object({ id: z.string(), node: z.string(), kind: z.string(), state: z.string(), leaseExpiresAt: z.string().nullable() })) })) },
+  'runs.reconcile': { readOnly: false, req: z.object({ runId: z.string() }).strict(), res: z.object({ reverted: z.number(), residue: z.number(), unreachable: z.number() }) },
+  'report.preview': { readOnly: true, req: z.object({ runId: z.string() }).strict(), res: z.object({ markdown: z.string(), html: z.string() }) },
+  'report.export': { readOnly: false, req: z.object({ runId: z.string(), format: z.enum(['md', 'html', 'pdf', 'json']) }).strict(), res: z.object({ path: z.string() }) },
+  'audit.events': { readOnly: true, req: z.object({ runId: z.string().optional(), kind: z.string().max(100).optional(), sinceSeq: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(), res: z.array(auditEventSchema) },
+  'audit.verify': { readOnly: true, req: none, res: z.object({ ok: z.boolean(), checked: z.number(), firstBroken: z.object({ seq: z.number(), reason: z.string() }).optional() }) },
+  'shell.open': { readOnly: false, req: z.object({ node: z.string(), cols: z.number().int().min(10).max(500), rows: z.number().int().min(5).max(200) }).strict(), res: z.object({ shellId: z.string() }) },
+  'shell.input': { readOnly: false, req: z.object({ shellId: z.string(), data: z.string().max(65536) }).strict(), res: ok },
+  'shell.resize': { readOnly: false, req: z.object({ shellId: z.string(), cols: z.number().int().min(10).max(500), rows: z.number().int().min(5).max(200) }).strict(), res: ok },
+  'shell.ack': { readOnly: false, req: z.object({ shellId: z.string(), bytes: z.number().int().min(0) }).strict(), res: ok },
+  'shell.close': { readOnly: false, req: z.object({ shellId: z.string() }).strict(), res: ok },
+} as const;
+
+export type CommandName = keyof typeof commands;
+export type CommandReq<K extends CommandName> = z.input<(typeof commands)[K]['req']>;
+export type CommandRes<K extends CommandName> = z.infer<(typeof commands)[K]['res']>;
+
+/** Errors cross the boundary as data, never as thrown objects with stacks. */
+export const apiErrorSchema = z.object({ code: z.string(), message: z.string(), hint: z.string().optional() });
+export type ApiError = z.infer<typeof apiErrorSchema>;
+export type ApiResult<K extends CommandName> = { ok: true; value: CommandRes<K> } | { ok: false; error: ApiError };
+
+/** The client-side surface every transport implements (window.gameday under Electron; WebSocket client otherwise). */
+export interface GamedayApi {
+  call<K extends CommandName>(name: K, req: CommandReq<K>): Promise<ApiResult<K>>;
+  /** Subscribe to engine events; returns an unsubscribe function. */
+  onEvent(fn: (e: import('./events.js').EngineEvent) => void): () => void;
+  readonly transport: 'electron' | 'bridge';
+}

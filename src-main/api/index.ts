@@ -1,0 +1,4 @@
+/** The API contract shared by the Electron IPC, preload, bridge and renderer. */
+export * from './events.js';
+export * from './commands.js';
+export * from './backend.js';
