@@ -19,8 +19,8 @@ export const SQL = {
   openFaults: "SELECT * FROM faults WHERE state IN ('intent', 'injecting', 'active', 'reverting', 'residue', 'unreachable') AND one_shot = 0 ORDER BY run_id, id",
   runFaults: 'SELECT * FROM faults WHERE run_id = ? ORDER BY id',
   insertSample: 'INSERT INTO samples (run_id, probe_id, t_ms, value, healthy, detail) VALUES (@run_id, @probe_id, @t_ms, @value, @healthy, @detail)',
-  samplesForRun: 'SELECT probe_id, t_ms, value, healthy FROM samples WHERE run_id = ? ORDER BY probe_id, t_ms',
-  samplesForProbe: 'SELECT probe_id, t_ms, value, healthy FROM samples WHERE run_id = ? AND probe_id = ? ORDER BY t_ms',
+  samplesForRun: 'SELECT probe_id, t_ms, value, healthy, detail FROM samples WHERE run_id = ? ORDER BY probe_id, t_ms',
+  samplesForProbe: 'SELECT probe_id, t_ms, value, healthy, detail FROM samples WHERE run_id = ? AND probe_id = ? ORDER BY t_ms',
   insertNote: 'INSERT INTO notes (run_id, ts, role, author, text) VALUES (@run_id, @ts, @role, @author, @text)',
   insertApproval: 'INSERT INTO approvals (run_id, step, approver, decision, reason, ts) VALUES (@run_id, @step, @approver, @decision, @reason, @ts)',
 } as const;

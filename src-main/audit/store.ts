@@ -185,7 +185,7 @@ export class AuditStore {
     });
   }
 
-  samples(runId: string, probeId?: string): Array<{ probe_id: string; t_ms: number; value: number | null; healthy: number }> {
+  samples(runId: string, probeId?: string): Array<{ probe_id: string; t_ms: number; value: number | null; healthy: number; detail: string | null }> {
     return (probeId ? this.stmts.samplesForProbe.all(runId, probeId) : this.stmts.samplesForRun.all(runId)) as never;
   }
 

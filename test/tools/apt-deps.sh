@@ -2,7 +2,7 @@
 # Installs (as root) the Debian packages the tests and benchmarks need, and fails loudly when one
 # is missing and cannot be installed. Never skips: a test that needs a tool must get it.
 set -euo pipefail
-PKGS=(openssh-server openssh-client sudo iptables nftables iproute2 procps psmisc stress-ng pdsh ansible chromium poppler-utils coreutils util-linux)
+PKGS=(openssh-server openssh-client openssl sudo iptables nftables iproute2 procps psmisc stress-ng pdsh ansible chromium poppler-utils coreutils util-linux)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

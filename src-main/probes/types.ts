@@ -1,0 +1,153 @@
+/**
+ * Probe, SLO and abort shapes as the probes layer sees them: scenario.md's `probes`, `slos` and
+ * `abort` sections with every duration already converted to milliseconds (`interval` → `intervalMs`,
+ * `expect.maxLatency` → `expect.maxLatencyMs`, …). The scenario schema (src-main/scenario) parses
+ * YAML into its own types; the engine maps those onto these, so this layer never parses YAML.
+ */
+import type { ConnectSpec } from '../ssh/types.js';
+
+/** Fields every probe kind shares. */
+export interface ProbeBase {
+  id: string;
+  /** A `targets` key: one series per node of that target. Absent → one series named `default`. */
+  target?: string;
+  /** ≥ MIN_INTERVAL_MS. */
+  intervalMs: number;
+  /** Must be < intervalMs (the scheduler refuses otherwise). */
+  timeoutMs: number;
+  /** k consecutive healthy samples = recovered (scenario default 3). */
+  healthyAfter?: number;
+}
+
+/** Numeric thresholds; healthy needs `value < below` and `value > above` (both strict). */
+export interface NumberBounds {
+  below?: number;
+  above?: number;
+}
+
+export interface HttpProbeSpec extends ProbeBase {
+  kind: 'http';
+  /** May contain `{host}`, `{name}`, `{port}` when `target` is set. */
+  url: string;
+  expect?: {
+    status?: number;
+    bodyMatch?: string;
+    jsonPath?: string;
+    /** Compared with the value at `jsonPath` (deep equality for JSON scalars). */
+    equals?: unknown;
+    maxLatencyMs?: number;
+  };
+  /**
+   * Reuse one TCP/TLS connection per host across samples (default true), so latency measures the
+   * service and not the three-way handshake each time. Set false when the fault under test only
+   * blocks NEW connections (e.g. a port block that keeps ESTABLISHED flows): a kept-alive socket
+   * would not notice it.
+   */
+  keepAlive?: boolean;
+  /** Skip TLS certificate verification (self-signed lab certs). Default false. */
+  tlsInsecure?: boolean;
+}
+
+export interface TcpProbeSpec extends ProbeBase {
+  kind: 'tcp';
+  /** `host:port` or `[v6]:port`; placeholders as for http. */
+  address: string;
+}
+
+export interface CommandProbeSpec extends ProbeBase {
+  kind: 'command';
+  /** The scenario author's own command text (trusted). `{host}` `{name}` `{port}` are substituted shell-quoted. */
+  command: string;
+  expect?: {
+    /** Default 0. */
+    exitCode?: number;
+    match?: string;
+    /** Bounds on the number parsed from stdout: the first number, or capture group 1 of `extract`. */
+    number?: NumberBounds;
+    /** Regex whose first capture group holds the number. */
+    extract?: string;
+  };
+}
+
+export type GpuMetric = 'tempC' | 'powerW' | 'utilPct' | 'vramUsedB';
+export type GpuTool = 'rocm-smi' | 'amd-smi' | 'nvidia-smi' | 'auto';
+
+export interface GpuProbeSpec extends ProbeBase {
+  kind: 'gpu';
+  metric: GpuMetric;
+  tool?: GpuTool;
+  /** One GPU index; absent → the maximum over all GPUs of the node. (Not in the scenario schema yet.) */
+  device?: number;
+  expect?: NumberBounds;
+}
+
+export interface PrometheusProbeSpec extends ProbeBase {
+  kind: 'prometheus';
+  /** Base URL of the Prometheus server, e.g. http://127.0.0.1:9090 */
+  url: string;
+  query: string;
+  expect?: NumberBounds;
+}
+
+export type ProbeSpec = HttpProbeSpec | TcpProbeSpec | CommandProbeSpec | GpuProbeSpec | PrometheusProbeSpec;
+export type ProbeKindName = ProbeSpec['kind'];
+
+/** One node a probe is pointed at (a resolved member of the probe's `target`). */
+export interface ProbeNode {
+  name: string;
+  host: string;
+  /** The node's SSH port from the inventory; what `{port}` expands to. */
+  port: number;
+  gpu?: 'amd' | 'nvidia' | 'none';
+  /** How to reach it over SSH (command and gpu probes). */
+  ssh?: ConnectSpec;
+}
+
+/** One series of one probe: the node it measures, or none for the `default` series. */
+export interface ProbeTarget {
+  series: string;
+  node?: ProbeNode;
+}
+
+/** One measurement. `t` is epoch ms read from the monotonic clock (see clock.ts). */
+export interface Sample {
+  probeId: string;
+  series: string;
+  t: number;
+  value: number | null;
+  healthy: boolean;
+  latencyMs: number;
+  error?: string;
+}
+
+/** A row as the audit store takes it (`audit.addSamples(runId, probeId, rows)`). */
+export interface SampleRow {
+  tMs: number;
+  value: number | null;
+  healthy: boolean;
+  /** JSON: `{"series", "latencyMs", "error"?}`. */
+  detail?: string;
+}
+
+/** A target in milliseconds (or %), with per-environment overrides already picked by the caller, or not. */
+export interface SloTarget {
+  target: number;
+  lab?: number;
+  staging?: number;
+  prod?: number;
+}
+
+/** scenario.md `slos`, durations in ms. */
+export interface SloSpec {
+  recoveryTimeMs?: SloTarget;
+  detectionTimeMs?: SloTarget;
+  availability?: SloTarget & { probe: string };
+  errorRate?: SloTarget & { probe: string };
+  latencyP95Ms?: SloTarget & { probe: string };
+}
+
+/** scenario.md `abort` entries, durations in ms; `forMs` absent = trip on the first such sample. */
+export type AbortCondition =
+  | { probe: string; unhealthyForMs: number }
+  | { probe: string; valueAbove: number; forMs?: number }
+  | { probe: string; valueBelow: number; forMs?: number };
