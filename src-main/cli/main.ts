@@ -49,6 +49,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
   sub(program, 'validate <files...>', 'check runbooks: every problem with file:line:col, the field and a fix hint (exit 3 when invalid)').action((files: string[]) =>
     run(async () => (await import('./commands/validate.js')).validateCommand(files, { json: g().json, inventory: g().inventory }))(),
   );
+  sub(program, 'run <scenario>', 'run a game day headless: phases, steps, probes, recovery timers; Ctrl-C or `gameday stop` = STOP')
+    .option('--approver <name>', 'second person approving high-risk steps and gates (recorded); without it a terminal prompt asks')
+    .option('--commander <name>', 'who runs the game day (default: the runbook's roles.commander, else $USER)')
+    .option('--dry-run', 'walk the whole runbook printing every command per node; send nothing')
+    .option('--junit <file>', 'write a JUnit XML report (steps and SLOs as test cases) for CI')
+    .option('--skip-preflight', 'do not run preflight first (not recommended)')
+    .option('--workspace <dir>', 'workspace (audit file, control sockets)')
+    .action((file: string, o: Record<string, unknown>) => run(async () => (await import('./commands/run.js')).runCommand(file, { ...g(), ...o }))());
   sub(program, 'faults', 'the fault catalog: risk, what each needs, which cannot be reverted').action(() =>
     run(async () => (await import('./commands/faults.js')).faultsCommand({ json: g().json }))(),
   );

@@ -25,6 +25,8 @@ export interface ActiveFault {
   params: unknown;
   target: FaultTarget;
   ctx: FaultContext;
+  /** The runbook step that injected it, if any. */
+  stepId?: string;
   state: ActiveState;
   injectedAt?: number;
   /** Epoch ms after which the node-side watchdog reverts by itself unless renewed. */
@@ -42,6 +44,8 @@ export interface InjectRequest {
   approver?: string;
   /** Short label folded into fault ids (e.g. the step id). */
   label?: string;
+  /** The runbook step injecting it (recorded on each fault). */
+  stepId?: string;
 }
 
 export interface InjectOutcome {
@@ -123,12 +127,12 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
     const refused = prepared.filter((p) => p.refusal);
     if (refused.length) throw new FaultRefused(refused.map((p) => `${p.target.name}: ${p.refusal}`));
     this.startRenewal();
-    return Promise.all(prepared.map(({ target, ctx }) => this.injectOne(mod, params, target, ctx, signal)));
+    return Promise.all(prepared.map(({ target, ctx }) => this.injectOne(mod, params, target, ctx, signal, req.stepId)));
   }
 
-  private async injectOne(mod: FaultModule, params: unknown, target: FaultTarget, ctx: FaultContext, signal?: AbortSignal): Promise<InjectOutcome> {
+  private async injectOne(mod: FaultModule, params: unknown, target: FaultTarget, ctx: FaultContext, signal?: AbortSignal, stepId?: string): Promise<InjectOutcome> {
     const revertCmd = buildRevert(mod, params, ctx);
-    const f: ActiveFault = { id: ctx.faultId, kind: mod.id, module: mod, params, target, ctx, state: 'injecting', leaseExpiresAt: Date.now() + this.leaseTtlSec * 1000 };
+    const f: ActiveFault = { id: ctx.faultId, kind: mod.id, module: mod, params, target, ctx, stepId, state: 'injecting', leaseExpiresAt: Date.now() + this.leaseTtlSec * 1000 };
     // Intent first, committed (fsync) before anything leaves for the node.
     this.audit?.recordFaultIntent({ id: f.id, runId: this.runId, node: target.name, kind: mod.id, params, oneShot: isOneShot(mod, params), revertCmd: revertCmd.text, leaseTtlSec: this.leaseTtlSec });
     this.faults.set(f.id, f);

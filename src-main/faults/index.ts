@@ -19,6 +19,7 @@ import { processKill, processKillIsOneShot } from './process-kill.js';
 import { processPause } from './process-pause.js';
 import { registerFault } from './registry.js';
 import { serviceStop } from './service-stop.js';
+import { gpuFaults } from './gpu-index.js';
 
 registerFault(networkLoss);
 registerFault(networkPartition);
@@ -39,11 +40,8 @@ registerFault(processPause);
 registerFault(serviceStop);
 registerFault(clockSkew);
 
-// ---- GPU faults (owned by the GPU helper: src-main/faults/gpu-*.ts) --------------------------
-// Import each GPU module here and register it, e.g.
-//   import { gpuPowerCap } from './gpu-power-cap.js';
-//   registerFault(gpuPowerCap);
-// ---- end GPU faults ---------------------------------------------------------------------------
+// ---- GPU faults (src-main/faults/gpu-*.ts): AMD first (rocm-smi / amd-smi), NVIDIA second ----
+for (const m of gpuFaults) registerFault(m);
 
 export * from './types.js';
 export { EXIT } from './exit-codes.js';
@@ -53,3 +51,4 @@ export { parseStatus, parseStatusLines, parseTraces, type TraceLine } from './st
 export { cleanupAll, scanTraces } from './cleanup.js';
 export { setManagementEndpoints } from './mgmt-guard.js';
 export { BadFaultContext } from './ids.js';
+export { parseRocmSmiJson, parseAmdSmiMetricJson, parseNvidiaSmiCsv, parseObserveOutput, observeScript, type GpuSample } from './gpu-observe.js';

@@ -1,0 +1,75 @@
+/**
+ * One door into the backend for both transports (Electron IPC and the loopback bridge): the name
+ * must be in the contract, the caller's role must allow it, the request must pass the command's zod
+ * schema, and every failure comes back as data `{code, message, hint}` — never a stack trace.
+ */
+import { z } from 'zod';
+import { ApiFailure, commands, type ApiError, type ApiResult, type CommandName, type CommandReq, type ConsoleBackend } from '../api/index.js';
+
+/** Who is calling: the role decides which commands are allowed; the transport is recorded. */
+export interface Caller {
+  role: 'commander' | 'observer';
+  transport: 'electron' | 'bridge';
+}
+
+/** Every command name in the contract, in map order. */
+export const COMMAND_NAMES = Object.keys(commands) as CommandName[];
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commands, name);
+}
+
+/** May this role call this command? Observers get the read-only ones, nothing else. */
+export function allowed(role: Caller['role'], name: CommandName): boolean {
+  return role === 'commander' || commands[name].readOnly;
+}
+
+export function apiError(code: string, message: string, hint?: string): ApiError {
+  return hint === undefined ? { code, message } : { code, message, hint };
+}
+
+/**
+ * Errors the backend throws on purpose carry a code: ApiFailure, and typed errors from the lower
+ * layers (SshError, ScenarioError, …) that share the `{code, message, hint}` shape. Anything else
+ * is a bug: its message is kept, its stack is not sent.
+ */
+export function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiFailure) return apiError(e.code, e.message, e.hint);
+  if (e instanceof Error) {
+    const code = (e as { code?: unknown }).code;
+    const hint = (e as { hint?: unknown }).hint;
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return apiError(code, e.message, typeof hint === 'string' ? hint : undefined);
+    return apiError('INTERNAL', e.message, 'an unexpected error inside the console (a bug); the console log has details');
+  }
+  return apiError('INTERNAL', String(e));
+}
+
+async function callTyped<K extends CommandName>(backend: ConsoleBackend, name: K, req: unknown, caller: Caller): Promise<ApiResult<K>> {
+  // The request was validated against commands[name].req just before: the cast states that fact.
+  const value = await backend.handle(name, req as CommandReq<K>, caller);
+  return { ok: true, value };
+}
+
+/**
+ * Validate and run one command. `name` and `req` are untrusted (they come from a renderer or a
+ * socket); nothing reaches the backend before passing the contract.
+ */
+export async function dispatch(backend: ConsoleBackend, name: unknown, req: unknown, caller: Caller): Promise<ApiResult<CommandName>> {
+  if (!isCommandName(name)) {
+    return { ok: false, error: apiError('UNKNOWN_COMMAND', `no such command: ${String(name).slice(0, 64)}`, 'the client and the console are different versions?') };
+  }
+  if (!allowed(caller.role, name)) {
+    return { ok: false, error: apiError('FORBIDDEN', `observers cannot call ${name}`, 'this is a read-only observer screen; the commander drives the run') };
+  }
+  const parsed = commands[name].req.safeParse(req ?? {});
+  if (!parsed.success) {
+    return { ok: false, error: apiError('INVALID_REQUEST', `${name}: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`) };
+  }
+  try {
+    return await callTyped(backend, name, parsed.data, caller);
+  } catch (e) {
+    const error = toApiError(e);
+    if (error.code === 'INTERNAL') process.stderr.write(`gameday: ${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return { ok: false, error };
+  }
+}

@@ -1,0 +1,41 @@
+import type { RunSnapshot } from '../../api/index.js';
+import type { RunOutcome } from '../../engine/run-session.js';
+import type { Scenario } from '../../scenario/index.js';
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** JUnit XML for CI: one test case per step and per SLO; a violated SLO or failed step is a failure. */
+export function junitXml(sc: Scenario, snap: RunSnapshot, out: RunOutcome): string {
+  const cases: string[] = [];
+  let failures = 0;
+  let skipped = 0;
+  for (const s of snap.steps) {
+    const secs = s.startedAt && s.endedAt ? ((s.endedAt - s.startedAt) / 1000).toFixed(3) : '0';
+    let body = '';
+    if (s.status === 'failed') {
+      failures++;
+      body = `<failure message="${esc(s.message ?? 'failed')}"/>`;
+    } else if (s.status === 'skipped' || s.status === 'pending') {
+      skipped++;
+      body = `<skipped message="${esc(s.message ?? s.status)}"/>`;
+    }
+    cases.push(`    <testcase classname="${esc(`steps.${s.phaseId}`)}" name="${esc(`${s.id}: ${s.title}`)}" time="${secs}">${body}</testcase>`);
+  }
+  for (const slo of out.slos) {
+    let body = '';
+    if (slo.verdict === 'fail') {
+      failures++;
+      body = `<failure message="${esc(`${slo.name}: measured ${slo.measured}, target ${slo.target}${slo.detail ? ` (${slo.detail})` : ''}`)}"/>`;
+    } else if (slo.verdict === 'unknown') {
+      skipped++;
+      body = `<skipped message="${esc(slo.detail ?? 'no measurement')}"/>`;
+    }
+    cases.push(`    <testcase classname="slos" name="${esc(`${slo.name} ${slo.target}`)}" time="0">${body}</testcase>`);
+  }
+  if (out.state === 'aborted' || out.state === 'failed') {
+    failures++;
+    cases.push(`    <testcase classname="run" name="run finished" time="0"><failure message="${esc(`${out.state}${out.abortReason ? `: ${out.abortReason}` : ''}`)}"/></testcase>`);
+  }
+  const total = cases.length;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${esc(`gameday: ${sc.title}`)}" tests="${total}" failures="${failures}" skipped="${skipped}" timestamp="${new Date().toISOString()}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
+}

@@ -1,0 +1,115 @@
+import { writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { AuditStore, auditExecHooks } from '../../audit/index.js';
+import type { EngineEvent, StepView } from '../../api/index.js';
+import { listenControl } from '../../engine/control-socket.js';
+import { RunSession, type RunOutcome } from '../../engine/run-session.js';
+import { resolveTargets, TargetError } from '../../engine/targets.js';
+import { getFault } from '../../faults/registry.js';
+import { runPreflight } from '../../preflight/preflight.js';
+import { formatProblem, loadScenario, ScenarioError, type Scenario } from '../../scenario/index.js';
+import { SshPool } from '../../ssh/index.js';
+import { loadSshConfig } from '../../ssh/ssh-config.js';
+import { load, type GlobalOpts } from '../context.js';
+import { CliError, EXIT } from '../exit-codes.js';
+import { c } from '../output.js';
+import { auditFile, controlDir, newRunId, workspaceDir } from '../workspace.js';
+import { printPreflight } from './preflight.js';
+import { junitXml } from './run-junit.js';
+import { LiveDisplay } from './run-display.js';
+
+export interface RunCmdOpts extends GlobalOpts {
+  approver?: string;
+  commander?: string;
+  dryRun?: boolean;
+  junit?: string;
+  workspace?: string;
+  skipPreflight?: boolean;
+}
+
+/** Load and validate a runbook; invalid → every problem printed, exit 3, nothing sent. */
+export function loadRunbook(file: string, json?: boolean): Scenario {
+  try {
+    const { scenario, problems } = loadScenario(file);
+    if (!json) for (const p of problems) process.stderr.write(`${c.yellow('warning')} ${formatProblem(p)}\n`);
+    return scenario;
+  } catch (e) {
+    if (e instanceof ScenarioError) throw new CliError(`${file} is not a valid runbook:\n${e.problems.map(formatProblem).join('\n')}`, EXIT.INVALID_INPUT);
+    throw new CliError((e as Error).message, EXIT.INVALID_INPUT);
+  }
+}
+
+function askApprover(step: StepView): Promise<string | undefined> {
+  if (!process.stdin.isTTY) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    rl.question(`\n${c.yellow('approval needed')} for ${step.id} (${step.title}). Approver's name (not the commander; empty = refuse): `, (a) => {
+      rl.close();
+      resolve(a.trim() || undefined);
+    });
+  });
+}
+
+/**
+ * `gameday run SCENARIO`: the whole game day headless — preflight, phases and steps on the clock,
+ * probes and recovery timers, approvals (--approver or a prompt), SIGINT/SIGTERM and `gameday stop`
+ * go to STOP. Exit codes: 0 SLOs met, 1 SLO violated or a step failed, 2 stopped/aborted, 3 invalid
+ * input, 4 preflight failed.
+ */
+export async function runCommand(file: string, o: RunCmdOpts): Promise<number> {
+  const scenario = loadRunbook(file, o.json);
+  const l = load(o);
+  const sshConfig = o.sshConfig ? loadSshConfig(o.sshConfig) : undefined;
+  const commander = o.commander ?? scenario.roles?.commander ?? process.env.USER ?? 'commander';
+  let targets;
+  try {
+    targets = resolveTargets(scenario, l.inv, sshConfig);
+  } catch (e) {
+    if (e instanceof TargetError) throw new CliError(e.message, EXIT.INVALID_INPUT);
+    throw e;
+  }
+  const ws = workspaceDir(o.workspace);
+  const audit = AuditStore.open(auditFile(ws));
+  const runId = newRunId('run');
+  const pool = new SshPool({ ...l.poolOptions(), ...auditExecHooks(audit, { runId, actor: commander }) });
+  try {
+    if (!o.dryRun && !o.skipPreflight) {
+      const items = scenario.phases.flatMap((p) => p.steps).flatMap((s) => (s.kind === 'inject' ? targets.get(s.target)!.nodes.map((target) => ({ target, module: getFault(s.fault) })) : []));
+      if (items.length) {
+        if (!o.json) process.stdout.write(`${c.bold('preflight')} ${items.length} node × fault checks…\n`);
+        const report = await runPreflight(pool, items);
+        if (!report.ok) {
+          if (o.json) process.stdout.write(`${JSON.stringify({ preflight: report }, null, 2)}\n`);
+          else printPreflight(report, [...new Set(items.map((i) => i.module.id))]);
+          audit.append({ kind: 'preflight.failed', data: { file, cells: report.cells.filter((x) => !x.ok).map((x) => ({ node: x.node, fault: x.fault })) } });
+          return EXIT.PREFLIGHT_FAILED;
+        }
+      }
+    } else if (o.dryRun && !o.json) process.stdout.write(`${c.yellow('DRY RUN')}: nothing is sent to any node; every command is printed instead.\n`);
+
+    const session = new RunSession({ scenario, scenarioFile: file, inventory: l.inv, sshConfig, pool, audit, runId, commander, dryRun: o.dryRun, headless: true, approver: o.approver, approvalPrompt: askApprover });
+    const display = new LiveDisplay(session, Boolean(o.json));
+    const onEvent = (e: EngineEvent) => display.onEvent(e);
+    session.on('event', onEvent);
+    const onSig = (sig: NodeJS.Signals) => void session.stop(`${sig} received`, 'cli');
+    process.on('SIGINT', onSig);
+    process.on('SIGTERM', onSig);
+    const control = listenControl(controlDir(ws), runId, async (req) => (req.cmd === 'stop' ? session.stop(req.reason ?? 'gameday stop', req.actor ?? 'cli') : session.snapshot()));
+    let outcome: RunOutcome;
+    try {
+      outcome = await session.run();
+    } finally {
+      process.off('SIGINT', onSig);
+      process.off('SIGTERM', onSig);
+      control.close();
+      display.dispose();
+    }
+    if (o.junit) writeFileSync(o.junit, junitXml(scenario, session.snapshot(), outcome));
+    if (o.json) process.stdout.write(`${JSON.stringify({ ...outcome, snapshot: session.snapshot() }, null, 2)}\n`);
+    else display.printSummary(outcome);
+    return outcome.exitCode;
+  } finally {
+    await pool.dispose();
+    audit.close();
+  }
+}

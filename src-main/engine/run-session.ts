@@ -1,0 +1,441 @@
+import { EventEmitter } from 'node:events';
+import type { AuditStore } from '../audit/index.js';
+import type { EngineEvent, FaultView, Note, PhaseView, RunSnapshot, RunState, SloResult, StepView, TimerView } from '../api/index.js';
+import type { Inventory } from '../inventory/index.js';
+import { AbortEvaluator, buildScheduledProbes, LiveRecoveryTimers, nowMs, ProbeScheduler, targetFor, type Sample } from '../probes/index.js';
+import { DEFAULT_HEALTHY_AFTER, type InjectStep, type Scenario } from '../scenario/index.js';
+import type { Shell, SshPool } from '../ssh/index.js';
+import type { SshConfig } from '../ssh/ssh-config.js';
+import { parseDuration } from '../util/duration.js';
+import { FaultManager, type ActiveFault, type InjectOutcome } from './fault-manager.js';
+import { canMove, initialViews, Stopped } from './run-state.js';
+import { mapAbort, mapProbe, mapSlos, primaryProbe } from './scenario-map.js';
+import { evaluateSlos, runSamples, type InjectWindow } from './slo-eval.js';
+import { runStep, type StepHost } from './step-runners.js';
+import { StopController, type StopReport } from './stop-controller.js';
+import { probeNodes, resolveTargets, type ResolvedTarget } from './targets.js';
+import { EXIT } from '../cli/exit-codes.js';
+
+export interface RunOptions {
+  scenario: Scenario;
+  scenarioFile: string;
+  inventory: Inventory;
+  sshConfig?: SshConfig;
+  pool: SshPool;
+  audit: AuditStore;
+  runId: string;
+  commander: string;
+  dryRun?: boolean;
+  /** Headless (CLI, CI): instruction and note steps do not wait; approvals come from `approver`. */
+  headless?: boolean;
+  approver?: string;
+  /** Headless and no `approver`: ask someone at the terminal (undefined = nobody answered). */
+  approvalPrompt?: (step: StepView) => Promise<string | undefined>;
+  simulated?: boolean;
+}
+
+export interface RunOutcome {
+  runId: string;
+  state: RunState;
+  exitCode: number;
+  slos: SloResult[];
+  stop?: StopReport;
+  abortReason?: string;
+}
+
+/** Probe samples go to the UI in batches, at most this often (a chart needs no more). */
+const UI_SAMPLE_FLUSH_MS = 250;
+/** How often waiting loops look again (pause, advance, approval, STOP). */
+const POLL_MS = 50;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One game day: the runbook's state machine on the monotonic clock, its probes, timers, faults,
+ * approvals and the one STOP. Emits typed `event`s (src-main/api/events.ts). Everything it starts
+ * is stopped in `run()`'s finally: faults reverted, probes stopped, the audit closed for this run.
+ */
+export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implements StepHost {
+  readonly scenario: Scenario;
+  readonly runId: string;
+  readonly dryRun: boolean;
+  readonly faults: FaultManager;
+  readonly stopper: StopController;
+  targets = new Map<string, ResolvedTarget>();
+  readonly integrity = new Map<string, Map<string, string>>();
+  state: RunState = 'ready';
+  private readonly phases: PhaseView[];
+  private readonly steps: StepView[];
+  private readonly notes: Note[] = [];
+  private readonly timers = new Map<string, TimerView>();
+  private readonly health = new Map<string, Map<string, boolean>>();
+  private readonly advanceReq = new Set<string>();
+  private readonly skipReq = new Map<string, string>();
+  private readonly injects: InjectWindow[] = [];
+  private readonly autoRevert = new Set<NodeJS.Timeout>();
+  private readonly live = new LiveRecoveryTimers();
+  private readonly pending = new Map<string, Array<[number, number | null, 0 | 1]>>();
+  private scheduler?: ProbeScheduler;
+  private abortEval?: AbortEvaluator;
+  private abortReason?: string;
+  private currentStepId?: string;
+  private startedAt?: number;
+  private endedAt?: number;
+  private stopReport?: StopReport;
+  private sloResults?: SloResult[];
+  private flushTimer?: NodeJS.Timeout;
+
+  constructor(private readonly o: RunOptions) {
+    super();
+    this.scenario = o.scenario;
+    this.runId = o.runId;
+    this.dryRun = Boolean(o.dryRun);
+    const v = initialViews(o.scenario);
+    this.phases = v.phases;
+    this.steps = v.steps;
+    const ttl = Math.max(3, Math.round(parseDuration(o.scenario.leaseTtl) / 1000));
+    this.faults = new FaultManager(o.pool, o.audit, o.runId, ttl, { maxNodesPerFault: 1000, protected: o.scenario.protected, allowProd: o.scenario.allowProd, commander: o.commander });
+    this.stopper = new StopController(this.faults, o.audit);
+    this.faults.on('fault', (f) => this.emitEvent({ type: 'fault.update', runId: this.runId, fault: this.faultView(f) }));
+  }
+
+  get signal(): AbortSignal {
+    return this.stopper.signal;
+  }
+
+  private emitEvent(e: EngineEvent): void {
+    this.emit('event', e);
+  }
+
+  private setState(to: RunState): void {
+    if (this.state === to || !canMove(this.state, to)) return;
+    this.state = to;
+    this.o.audit.append({ runId: this.runId, kind: `run.${to}`, actor: this.o.commander });
+    this.emitEvent({ type: 'run.state', runId: this.runId, state: to, at: nowMs() });
+  }
+
+  view(stepId: string): StepView {
+    const s = this.steps.find((x) => x.id === stepId);
+    if (!s) throw new Error(`no step ${stepId}`);
+    return s;
+  }
+
+  update(stepId: string, patch: Partial<StepView>): void {
+    const s = this.view(stepId);
+    Object.assign(s, patch);
+    this.emitEvent({ type: 'step.update', runId: this.runId, step: { ...s } });
+  }
+
+  audit(kind: string, data: Record<string, unknown>, node?: string): void {
+    this.o.audit.append({ runId: this.runId, kind, node, actor: this.o.commander, data });
+  }
+
+  output(stepId: string, node: string, stream: 'stdout' | 'stderr' | 'info', data: string): void {
+    this.emitEvent({ type: 'exec.output', runId: this.runId, stepId, node, stream, data });
+  }
+
+  async exec(t: ResolvedTarget['nodes'][number], cmd: Shell, stepId: string, timeoutMs: number): Promise<{ code: number | null; stdout: string }> {
+    const dec = () => {
+      const d = new TextDecoder();
+      return (b: Buffer) => d.decode(b, { stream: true });
+    };
+    const out = dec();
+    const err = dec();
+    const r = await this.o.pool.exec(t.spec, cmd, { timeoutMs, signal: this.signal, onStdout: (b) => this.output(stepId, t.name, 'stdout', out(b)), onStderr: (b) => this.output(stepId, t.name, 'stderr', err(b)) });
+    return { code: r.code, stdout: r.stdout };
+  }
+
+  private throwIfStopped(): void {
+    if (this.stopper.stopped) throw new Stopped('STOP');
+  }
+
+  async hold(ms: number, stepId: string): Promise<'elapsed' | 'advanced'> {
+    let left = ms;
+    const s = this.view(stepId);
+    this.update(stepId, { plannedMs: ms, startedAt: s.startedAt ?? nowMs() });
+    while (left > 0) {
+      this.throwIfStopped();
+      if (this.advanceReq.delete(stepId)) return 'advanced';
+      const t0 = performance.now();
+      await sleep(Math.min(left, POLL_MS));
+      if (this.state !== 'paused') left -= performance.now() - t0;
+    }
+    return 'elapsed';
+  }
+
+  async waitFor(stepId: string, ready: () => boolean, timeoutMs?: number): Promise<'ok' | 'advanced' | 'timeout'> {
+    const until = timeoutMs === undefined ? Infinity : performance.now() + timeoutMs;
+    for (;;) {
+      this.throwIfStopped();
+      if (this.advanceReq.delete(stepId)) return 'advanced';
+      if (ready()) return 'ok';
+      if (performance.now() >= until) return 'timeout';
+      await sleep(POLL_MS);
+    }
+  }
+
+  probeHealthy(probeId: string): boolean | undefined {
+    const m = this.health.get(probeId);
+    if (!m || m.size === 0) return undefined;
+    return [...m.values()].every(Boolean);
+  }
+
+  onInjected(step: InjectStep, outcomes: InjectOutcome[], at: number): void {
+    if (!outcomes.some((o) => o.ok)) return;
+    this.injects.push({ stepId: step.id, injectAt: at });
+    const probe = primaryProbe(this.scenario);
+    const slos = mapSlos(this.scenario.slos);
+    const env = this.scenario.environment;
+    if (probe) {
+      const spec = this.scenario.probes.find((p) => p.id === probe)!;
+      this.live.addFault({ faultId: step.id, probeId: probe, injectAt: at, healthyAfter: spec.healthyAfter ?? DEFAULT_HEALTHY_AFTER, recoveryTargetMs: slos.recoveryTimeMs ? targetFor(slos.recoveryTimeMs, env) : undefined, detectionTargetMs: slos.detectionTimeMs ? targetFor(slos.detectionTimeMs, env) : undefined });
+      const t: TimerView = { faultId: step.id, probeId: probe, series: 'all', state: 'waiting', injectedAt: at, targetMs: slos.recoveryTimeMs ? targetFor(slos.recoveryTimeMs, env) : undefined, colour: 'green', precisionMs: parseDuration(spec.interval) };
+      this.timers.set(step.id, t);
+      this.emitEvent({ type: 'timer.update', runId: this.runId, timer: t });
+    }
+    if (step.duration !== undefined) {
+      const ids = outcomes.map((o) => o.faultId);
+      const timer = setTimeout(() => {
+        this.autoRevert.delete(timer);
+        void (async () => {
+          for (const id of ids) {
+            const f = this.faults.faults.get(id);
+            if (f && f.state !== 'reverted' && f.state !== 'failed' && !this.stopper.stopped) await this.faults.revertOne(f);
+          }
+          this.onReverted(step.id, nowMs());
+        })();
+      }, parseDuration(step.duration));
+      this.autoRevert.add(timer);
+      for (const id of ids) {
+        const f = this.faults.faults.get(id);
+        if (f) this.emitEvent({ type: 'fault.update', runId: this.runId, fault: { ...this.faultView(f), autoRevertAt: at + parseDuration(step.duration) } });
+      }
+    }
+  }
+
+  onReverted(stepId: string, at: number): void {
+    const w = this.injects.find((x) => x.stepId === stepId && x.revertAt === undefined);
+    if (w) w.revertAt = at;
+  }
+
+  private faultView(f: ActiveFault): FaultView {
+    return { id: f.id, stepId: f.stepId, kind: f.kind, node: f.target.name, state: f.state, oneShot: Boolean(f.module.oneShot), injectedAt: f.injectedAt, leaseExpiresAt: f.leaseExpiresAt, detail: f.detail };
+  }
+
+  private onSample(s: Sample): void {
+    const m = this.health.get(s.probeId) ?? new Map<string, boolean>();
+    m.set(s.series, s.healthy);
+    this.health.set(s.probeId, m);
+    const key = `${s.probeId}\u0000${s.series}`;
+    const list = this.pending.get(key) ?? [];
+    list.push([s.t, s.value, s.healthy ? 1 : 0]);
+    this.pending.set(key, list);
+    for (const st of this.live.onSample(s)) {
+      const t = this.timers.get(st.faultId);
+      if (!t) continue;
+      Object.assign(t, { state: st.state, detectedAt: st.detectedAtMs, recoveredAt: st.recoveredAtMs, colour: st.vsTarget });
+      this.emitEvent({ type: 'timer.update', runId: this.runId, timer: { ...t } });
+    }
+    const trip = this.abortEval?.onSample(s);
+    if (trip && !this.stopper.stopped) {
+      this.abortReason = trip.reason;
+      this.audit('abort.fired', { reason: trip.reason });
+      this.emitEvent({ type: 'abort.fired', runId: this.runId, reason: trip.reason, at: nowMs() });
+      void this.stop(trip.reason, 'abort-condition');
+    }
+  }
+
+  private flushSamples(): void {
+    for (const [key, points] of this.pending) {
+      const [probeId, series] = key.split('\u0000') as [string, string];
+      this.emitEvent({ type: 'probe.samples', runId: this.runId, probeId, series, points });
+    }
+    this.pending.clear();
+  }
+
+  // ---- commands from the UI / CLI -------------------------------------------------------------
+  pause(): void {
+    this.setState('paused');
+  }
+  resume(): void {
+    this.setState('running');
+  }
+  advance(stepId: string): void {
+    this.advanceReq.add(stepId);
+    this.audit('step.advanced', { stepId });
+  }
+  skip(stepId: string, reason: string): void {
+    this.skipReq.set(stepId, reason);
+    this.advanceReq.add(stepId);
+    this.audit('step.skip-requested', { stepId, reason });
+  }
+  checklist(stepId: string, index: number, done: boolean): void {
+    const s = this.view(stepId);
+    if (!s.checklist?.[index]) throw new Error(`step ${stepId} has no checklist item ${index}`);
+    s.checklist[index]!.done = done;
+    this.update(stepId, { checklist: s.checklist });
+  }
+  note(role: string, author: string, text: string): void {
+    const n: Note = { ts: nowMs(), role, author, text };
+    this.notes.push(n);
+    this.o.audit.addNote(this.runId, { role, author, text });
+    this.emitEvent({ type: 'note.added', runId: this.runId, note: n });
+  }
+  /** Two-person rule: the approver is someone other than the commander (and on the step's list, if any). */
+  approve(stepId: string, approver: string): void {
+    const s = this.view(stepId);
+    const who = approver.trim();
+    if (s.status !== 'awaiting-approval') throw new Error(`step ${stepId} is not waiting for approval`);
+    if (who.toLowerCase() === this.o.commander.trim().toLowerCase()) throw new Error(`the approver must be someone other than the commander (${this.o.commander}): two-person rule`);
+    if (s.approvers?.length && !s.approvers.some((a) => a.toLowerCase() === who.toLowerCase())) throw new Error(`${who} may not approve this step; approvers: ${s.approvers.join(', ')}`);
+    this.o.audit.addApproval(this.runId, { step: stepId, approver: who, decision: 'approved' });
+    this.update(stepId, { approvedBy: who, approvedAt: nowMs() });
+  }
+  reject(stepId: string, approver: string, reason: string): void {
+    this.o.audit.addApproval(this.runId, { step: stepId, approver, decision: 'rejected', reason });
+    void this.stop(`step ${stepId} rejected by ${approver}: ${reason}`, approver);
+  }
+  /** The one STOP (idempotent): cancels pending work, reverts everything, reports per node. */
+  async stop(reason: string, actor = this.o.commander): Promise<StopReport> {
+    this.setState('stopping');
+    const report = await this.stopper.stop(reason, actor);
+    this.stopReport = report;
+    this.emitEvent({ type: 'stop.report', runId: this.runId, report });
+    return report;
+  }
+
+  snapshot(): RunSnapshot {
+    const r = this.scenario.roles;
+    const roles: Record<string, string[]> = { commander: [this.o.commander] };
+    if (r?.scribe) roles.scribe = [r.scribe];
+    if (r?.injector) roles.injector = [r.injector];
+    if (r?.observer) roles.observer = Array.isArray(r.observer) ? r.observer : [r.observer];
+    return {
+      runId: this.runId,
+      scenarioFile: this.o.scenarioFile,
+      title: this.scenario.title,
+      environment: this.scenario.environment,
+      simulated: Boolean(this.o.simulated),
+      dryRun: this.dryRun,
+      state: this.state,
+      commander: this.o.commander,
+      roles,
+      startedAt: this.startedAt,
+      endedAt: this.endedAt,
+      serverNow: nowMs(),
+      phases: this.phases.map((p) => ({ ...p })),
+      steps: this.steps.map((s) => ({ ...s })),
+      currentStepId: this.currentStepId,
+      faults: [...this.faults.faults.values()].map((f) => this.faultView(f)),
+      timers: [...this.timers.values()],
+      probes: this.scenario.probes.map((p) => ({ id: p.id, kind: p.kind, series: [...(this.health.get(p.id)?.keys() ?? [])], intervalMs: parseDuration(p.interval), healthy: Object.fromEntries(this.health.get(p.id) ?? []) })),
+      notes: [...this.notes],
+      stop: this.stopReport,
+      slos: this.sloResults,
+      abortReason: this.abortReason,
+    };
+  }
+
+  // ---- the run ----------------------------------------------------------------------------------
+  private startProbes(): void {
+    if (this.dryRun || this.scenario.probes.length === 0) return;
+    const specs = this.scenario.probes.map(mapProbe);
+    const probes = buildScheduledProbes(specs, (t) => probeNodes(this.targets.get(t)), { ssh: this.o.pool });
+    this.abortEval = new AbortEvaluator(this.scenario.abort.map(mapAbort));
+    this.scheduler = new ProbeScheduler({ probes, onSample: (s) => this.onSample(s), sink: (probeId, rows) => this.o.audit.addSamples(this.runId, probeId, rows), onError: (e) => this.emitEvent({ type: 'log', level: 'warn', message: `probe: ${(e as Error).message}`, at: nowMs() }) });
+    this.scheduler.start();
+    this.flushTimer = setInterval(() => this.flushSamples(), UI_SAMPLE_FLUSH_MS);
+  }
+
+  /** Wait for a second person before a step that needs one. Headless runs take `--approver`. */
+  private async gate(st: StepView): Promise<void> {
+    if (!st.needsApproval || st.approvedBy) return;
+    if (this.dryRun) {
+      this.update(st.id, { approvedBy: 'dry-run (no approval needed: nothing is sent)' });
+      return;
+    }
+    this.update(st.id, { status: 'awaiting-approval' });
+    if (this.o.headless) {
+      const who = this.o.approver ?? (await this.o.approvalPrompt?.(st));
+      if (!who) throw new Error(`step ${st.id} needs approval by someone other than the commander: pass --approver NAME`);
+      this.approve(st.id, who);
+      return;
+    }
+    await this.waitFor(st.id, () => Boolean(this.view(st.id).approvedBy) || this.skipReq.has(st.id));
+  }
+
+  /** Runs the whole runbook; always ends with every fault reverted and the probes stopped. */
+  async run(): Promise<RunOutcome> {
+    let failure: string | undefined;
+    this.o.audit.createRun({ id: this.runId, scenario: this.o.scenarioFile, title: this.scenario.title, env: this.scenario.environment, commander: this.o.commander, meta: { dryRun: this.dryRun, simulated: Boolean(this.o.simulated) } });
+    try {
+      this.setState('preflight');
+      this.targets = resolveTargets(this.scenario, this.o.inventory, this.o.sshConfig);
+      this.startedAt = nowMs();
+      this.setState('running');
+      this.startProbes();
+      this.emitEvent({ type: 'run.snapshot', snapshot: this.snapshot() });
+      for (const phase of this.phases) {
+        this.throwIfStopped();
+        Object.assign(phase, { status: 'running', startedAt: nowMs() });
+        this.emitEvent({ type: 'phase.update', runId: this.runId, phase: { ...phase } });
+        for (const st of this.steps.filter((s) => s.phaseId === phase.id)) {
+          this.throwIfStopped();
+          while (this.state === 'paused') await sleep(POLL_MS);
+          this.currentStepId = st.id;
+          const step = this.scenario.phases.flatMap((p) => p.steps).find((s) => s.id === st.id)!;
+          this.update(st.id, { status: 'running', startedAt: nowMs() });
+          this.audit('step.started', { stepId: st.id, kind: st.kind });
+          await this.gate(st);
+          const skipReason = this.skipReq.get(st.id);
+          const res = skipReason !== undefined ? { status: 'skipped' as const, message: `skipped: ${skipReason}` } : await runStep(this, step, Boolean(this.o.headless));
+          this.update(st.id, { status: res.status, endedAt: nowMs(), message: res.message });
+          this.audit(`step.${res.status}`, { stepId: st.id, message: res.message });
+          if (res.status === 'failed') {
+            if (this.o.headless) throw new Error(`step ${st.id} failed: ${res.message}`);
+            this.emitEvent({ type: 'log', level: 'error', message: `step ${st.id} failed: ${res.message} — paused; resume to go on, or STOP`, at: nowMs() });
+            this.setState('paused');
+          }
+        }
+        Object.assign(phase, { status: 'done', endedAt: nowMs() });
+        this.emitEvent({ type: 'phase.update', runId: this.runId, phase: { ...phase } });
+      }
+    } catch (e) {
+      if (!(e instanceof Stopped)) failure = (e as Error).message;
+    } finally {
+      await this.finish(failure);
+    }
+    return this.outcome();
+  }
+
+  private async finish(failure: string | undefined): Promise<void> {
+    for (const t of this.autoRevert) clearTimeout(t);
+    this.autoRevert.clear();
+    const wasStopped = this.stopper.stopped;
+    // Reverts in finally: a failure, an exception or the end of the runbook all leave nodes clean.
+    if (failure) this.setState('stopping');
+    const report = await this.stop(wasStopped ? 'stopped' : failure ? `run failed: ${failure}` : 'runbook finished');
+    await this.scheduler?.dispose();
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    this.flushSamples();
+    this.faults.dispose();
+    this.endedAt = nowMs();
+    if (!this.dryRun) {
+      const ev = evaluateSlos({ samples: runSamples(this.o.audit, this.runId), slos: mapSlos(this.scenario.slos), env: this.scenario.environment, primaryProbe: primaryProbe(this.scenario), intervalOf: (id) => parseDuration(this.scenario.probes.find((p) => p.id === id)!.interval), healthyAfterOf: (id) => this.scenario.probes.find((p) => p.id === id)?.healthyAfter ?? DEFAULT_HEALTHY_AFTER, injects: this.injects, startAt: this.startedAt ?? this.endedAt, endAt: this.endedAt });
+      this.sloResults = ev.results;
+    } else this.sloResults = [];
+    if (failure) {
+      this.emitEvent({ type: 'log', level: 'error', message: failure, at: nowMs() });
+      this.setState('failed');
+    } else this.setState(wasStopped ? 'aborted' : 'completed');
+    const out = this.outcome();
+    this.emitEvent({ type: 'run.result', runId: this.runId, slos: out.slos, exitCode: out.exitCode });
+    this.o.audit.endRun(this.runId, this.state, { exitCode: out.exitCode, clean: report.clean, slos: out.slos, failure, abortReason: this.abortReason });
+  }
+
+  private outcome(): RunOutcome {
+    const slos = this.sloResults ?? [];
+    const clean = this.stopReport?.clean ?? true;
+    const exitCode = this.state === 'aborted' ? EXIT.STOPPED : this.state === 'failed' || !clean ? EXIT.FAILED : slos.some((s) => s.verdict === 'fail') ? EXIT.FAILED : EXIT.OK;
+    return { runId: this.runId, state: this.state, exitCode, slos, stop: this.stopReport, abortReason: this.abortReason };
+  }
+}

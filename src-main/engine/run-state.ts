@@ -1,0 +1,103 @@
+import type { PhaseView, RunState, StepView } from '../api/index.js';
+import { isOneShot, getFault } from '../faults/registry.js';
+import type { Phase, Scenario, Step } from '../scenario/index.js';
+import { parseDuration } from '../util/duration.js';
+
+/** Thrown inside step runners when STOP was pressed: unwinds the step loop to the `finally`. */
+export class Stopped extends Error {
+  override readonly name = 'Stopped';
+}
+
+/** Legal state transitions of a run (ready → preflight → running ⇄ paused → stopping → end states). */
+const NEXT: Record<RunState, RunState[]> = {
+  ready: ['preflight', 'running', 'failed', 'stopping'],
+  preflight: ['running', 'failed', 'stopping'],
+  running: ['paused', 'stopping', 'completed', 'failed'],
+  paused: ['running', 'stopping', 'failed'],
+  stopping: ['aborted', 'failed', 'completed'],
+  completed: [],
+  aborted: [],
+  failed: [],
+};
+
+export function canMove(from: RunState, to: RunState): boolean {
+  return NEXT[from].includes(to);
+}
+
+function stepTitle(s: Step): string {
+  if (s.title) return s.title;
+  switch (s.kind) {
+    case 'inject':
+      return `Inject ${s.fault} on ${s.target}`;
+    case 'revert':
+      return `Revert ${s.step}`;
+    case 'wait':
+      return `Wait ${s.duration}`;
+    case 'assert':
+      return `Check ${s.probe} is ${s.expect}`;
+    case 'approval':
+      return 'Approval';
+    case 'note':
+      return 'Note';
+    case 'command':
+      return `Run on ${s.target}`;
+    case 'integrity':
+      return `Integrity check on ${s.target}`;
+    default:
+      return s.text.split('\n')[0]!.slice(0, 80);
+  }
+}
+
+/** Does a step need a second person's go before it runs? */
+export function needsApproval(s: Step, sc: Scenario): { needed: boolean; risk?: 'low' | 'medium' | 'high' } {
+  if (s.kind === 'approval') return { needed: true };
+  if (s.kind === 'command') return { needed: true, risk: 'high' };
+  if (s.kind === 'inject') {
+    let risk: 'low' | 'medium' | 'high' | undefined;
+    let oneShot = false;
+    try {
+      const mod = getFault(s.fault);
+      risk = mod.risk;
+      oneShot = isOneShot(mod, (s.params ?? {}) as never);
+    } catch {
+      /* validation already refused unknown faults */
+    }
+    return { needed: s.approval === 'required' || risk === 'high' || oneShot || sc.environment === 'prod', risk };
+  }
+  return { needed: s.approval === 'required' };
+}
+
+export function initialViews(sc: Scenario): { phases: PhaseView[]; steps: StepView[] } {
+  const phases: PhaseView[] = sc.phases.map((p: Phase) => ({ id: p.id, title: p.title, status: 'pending', plannedMs: p.duration === undefined ? undefined : parseDuration(p.duration) }));
+  const steps: StepView[] = sc.phases.flatMap((p) =>
+    p.steps.map((s): StepView => {
+      const ap = needsApproval(s, sc);
+      const planned = s.kind === 'wait' ? s.duration : s.kind === 'inject' ? s.duration : s.kind === 'assert' ? s.within : s.timeout;
+      let oneShot: boolean | undefined;
+      if (s.kind === 'inject') {
+        try {
+          oneShot = isOneShot(getFault(s.fault), (s.params ?? {}) as never);
+        } catch {
+          oneShot = undefined;
+        }
+      }
+      return {
+        id: s.id,
+        phaseId: p.id,
+        kind: s.kind,
+        title: stepTitle(s),
+        text: s.kind === 'note' ? s.prompt : s.text,
+        checklist: s.kind === 'instruction' ? s.checklist?.map((item) => ({ item, done: false })) : undefined,
+        status: 'pending',
+        risk: ap.risk,
+        needsApproval: ap.needed,
+        approvers: s.kind === 'approval' ? s.approvers : undefined,
+        plannedMs: planned === undefined ? undefined : parseDuration(planned),
+        fault: s.kind === 'inject' ? s.fault : undefined,
+        target: 'target' in s ? s.target : undefined,
+        oneShot,
+      };
+    }),
+  );
+  return { phases, steps };
+}
