@@ -51,7 +51,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   );
   sub(program, 'run <scenario>', 'run a game day headless: phases, steps, probes, recovery timers; Ctrl-C or `gameday stop` = STOP')
     .option('--approver <name>', 'second person approving high-risk steps and gates (recorded); without it a terminal prompt asks')
-    .option('--commander <name>', 'who runs the game day (default: the runbook's roles.commander, else $USER)')
+    .option('--commander <name>', 'who runs the game day (default: roles.commander in the runbook, else $USER)')
     .option('--dry-run', 'walk the whole runbook printing every command per node; send nothing')
     .option('--junit <file>', 'write a JUnit XML report (steps and SLOs as test cases) for CI')
     .option('--skip-preflight', 'do not run preflight first (not recommended)')
