@@ -106,6 +106,13 @@ export class NodeConnection {
     });
   }
 
+  /** An interactive login shell with a pty (for the console's terminal panel). */
+  openShell(cols: number, rows: number): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      this.client.shell({ term: 'xterm-256color', cols, rows }, (err, stream) => (err ? reject(classifySshError(err, describeSpec(this.spec), this.spec.name)) : resolve(stream)));
+    });
+  }
+
   forwardOut(host: string, port: number): Promise<ClientChannel> {
     return new Promise((resolve, reject) => {
       this.client.forwardOut('127.0.0.1', 0, host, port, (err, stream) =>

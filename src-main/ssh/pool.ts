@@ -153,6 +153,23 @@ export class SshPool extends EventEmitter<PoolEvents> {
     }
   }
 
+  /**
+   * An interactive shell on a node. It holds one of the node's session slots until the returned
+   * channel closes, like any exec (so a human's shell can never starve STOP of channels beyond the cap).
+   */
+  async shell(spec: ConnectSpec, size: { cols: number; rows: number }): Promise<import('ssh2').ClientChannel> {
+    const conn = await this.connect(spec);
+    const release = await conn.sessions.acquire();
+    try {
+      const ch = await conn.openShell(size.cols, size.rows);
+      ch.on('close', release);
+      return ch;
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
+
   /** The same command on many nodes, bounded concurrency, per-node results in input order. */
   async fanOut(specs: ConnectSpec[], cmd: Shell | ((spec: ConnectSpec) => Shell), opts: FanOutOptions = {}): Promise<FanOutResult[]> {
     const limit = new Semaphore(opts.concurrency ?? 64);

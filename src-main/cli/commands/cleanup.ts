@@ -1,10 +1,9 @@
 import '../../faults/index.js';
 import { AuditStore, auditExecHooks } from '../../audit/index.js';
 import { cleanupAll, scanTraces } from '../../faults/cleanup.js';
-import { buildRevert, parseStatus } from '../../faults/lease.js';
-import { getFault } from '../../faults/registry.js';
+import { reconcileFaults } from '../../engine/reconcile.js';
 import { parseTraces } from '../../faults/status.js';
-import { SshPool, type SshError } from '../../ssh/index.js';
+import { SshPool } from '../../ssh/index.js';
 import { load, type GlobalOpts } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
@@ -35,25 +34,17 @@ export async function cleanupCommand(selector: string | undefined, o: CleanupOpt
     const skipped = audit.openFaults(o.run).filter((f) => !byName.has(f.node));
     process.stdout.write(`${open.length} fault(s) recorded as possibly still in effect on the selected nodes\n`);
     for (const f of skipped) process.stdout.write(`  ${c.yellow('!')} ${f.node} (${f.kind}, run ${f.run_id}) is not in the selection/inventory: not touched\n`);
-    await Promise.all(
-      open.map(async (f) => {
-        const t = byName.get(f.node)!;
+    if (o.dryRun) for (const f of open) process.stdout.write(`  would revert ${f.node.padEnd(12)} ${f.kind} (run ${f.run_id}, fault ${f.id}, was ${f.state})\n`);
+    else {
+      const nodes = new Map(targets.map((t) => [t.node.name, { spec: t.spec, host: t.node.host, gpu: t.node.gpu }]));
+      for (const r of await reconcileFaults(audit, pool, open, nodes)) {
+        const f = r.fault;
         const label = `${f.node.padEnd(12)} ${f.kind} (run ${f.run_id}, fault ${f.id}, was ${f.state})`;
-        if (o.dryRun) return void process.stdout.write(`  would revert ${label}\n`);
-        try {
-          const mod = getFault(f.kind);
-          const ctx = { runId: f.run_id, faultId: f.id, node: { name: t.node.name, host: t.node.host, gpu: t.node.gpu }, leaseTtlSec: Math.max(1, Math.round(f.lease_ttl_s ?? 30)), maxDurationSec: 1 };
-          const r = await pool.exec(t.spec, buildRevert(mod, JSON.parse(f.params) as unknown, ctx), { sudo: mod.requires.root, timeoutMs: 60_000 });
-          const clean = parseStatus(r.stdout).clean === 'yes';
-          audit.setFaultState(f.id, clean ? 'reverted' : 'residue', { detail: clean ? 'reconciled by cleanup' : r.stderr.slice(0, 300) });
-          if (!clean) residue++;
-          process.stdout.write(`  ${clean ? c.green('reverted ✓') : c.red('residue ✗')} ${label}\n`);
-        } catch (e) {
-          residue++;
-          process.stdout.write(`  ${c.yellow('unreachable')} ${label}: ${(e as SshError).message}\n`);
-        }
-      }),
-    );
+        if (r.outcome !== 'reverted') residue++;
+        const mark = r.outcome === 'reverted' ? c.green('reverted ✓') : r.outcome === 'residue' ? c.red('residue ✗') : c.yellow(r.outcome);
+        process.stdout.write(`  ${mark} ${label}${r.detail ? `: ${r.detail}` : ''}\n`);
+      }
+    }
     if (o.scan) {
       const rs = await pool.fanOut(targets.map((t) => t.spec), (o.dryRun ? scanTraces : cleanupAll)(o.run), { sudo: true, timeoutMs: 120_000 });
       for (const r of rs) {

@@ -14,6 +14,7 @@ export class LiveDisplay {
   private readonly tty = process.stdout.isTTY === true;
   private timer?: NodeJS.Timeout;
   private lines = 0;
+  private readonly lastStatus = new Map<string, string>();
 
   constructor(
     private readonly session: RunSession,
@@ -38,6 +39,8 @@ export class LiveDisplay {
         return e.phase.status === 'running' ? `${c.dim(t)} ${c.bold(`▶ phase ${e.phase.title}`)}${e.phase.plannedMs ? c.dim(` (planned ${formatDuration(e.phase.plannedMs)})`) : ''}` : undefined;
       case 'step.update': {
         const s = e.step;
+        if (this.lastStatus.get(s.id) === s.status) return undefined;
+        this.lastStatus.set(s.id, s.status);
         if (s.status === 'running') return `${c.dim(t)}   ${s.kind.padEnd(11)} ${s.title}`;
         if (s.status === 'awaiting-approval') return `${c.dim(t)}   ${c.yellow('awaiting approval')} ${s.id}`;
         if (s.status === 'done') return `${c.dim(t)}   ${c.green('✓')} ${s.id}${s.message ? c.dim(` — ${s.message}`) : ''}${s.approvedBy ? c.dim(` (approved by ${s.approvedBy})`) : ''}`;
@@ -52,7 +55,8 @@ export class LiveDisplay {
       case 'abort.fired':
         return `${c.dim(t)} ${c.red(`ABORT: ${e.reason}`)}`;
       case 'exec.output':
-        return e.stream === 'info' ? undefined : `${c.dim(t)}     ${e.node} ${e.stream === 'stderr' ? c.red('!') : '|'} ${e.data.trimEnd()}`;
+        if (e.stream === 'info') return this.session.dryRun ? e.data.trimEnd().split('\n').map((l) => `${c.dim(t)}     ${e.node} ${c.cyan('»')} ${l}`).join('\n') : undefined;
+        return `${c.dim(t)}     ${e.node} ${e.stream === 'stderr' ? c.red('!') : '|'} ${e.data.trimEnd()}`;
       case 'log':
         return `${c.dim(t)} ${e.level === 'error' ? c.red(e.message) : e.message}`;
       default:
