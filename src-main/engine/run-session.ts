@@ -14,7 +14,7 @@ import { evaluateSlos, runSamples, type InjectWindow } from './slo-eval.js';
 import { runStep, type StepHost } from './step-runners.js';
 import { StopController, type StopReport } from './stop-controller.js';
 import { probeNodes, resolveTargets, type ResolvedTarget } from './targets.js';
-import { EXIT } from '../cli/exit-codes.js';
+import { EXIT } from '../util/exit-codes.js';
 
 export interface RunOptions {
   scenario: Scenario;

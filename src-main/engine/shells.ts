@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ClientChannel } from 'ssh2';
+import type { ShellChannel as ClientChannel } from '../ssh/index.js';
 import type { AuditStore } from '../audit/index.js';
 import { redact } from '../audit/index.js';
 import type { EngineEvent } from '../api/index.js';

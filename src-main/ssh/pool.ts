@@ -1,3 +1,4 @@
+import type { ClientChannel } from 'ssh2';
 import { EventEmitter } from 'node:events';
 import { connectOnce, DEFAULT_MAX_SESSIONS, describeSpec, NodeConnection, specKey, type ConnectOptions } from './connection.js';
 import { SshError } from './errors.js';
@@ -157,7 +158,7 @@ export class SshPool extends EventEmitter<PoolEvents> {
    * An interactive shell on a node. It holds one of the node's session slots until the returned
    * channel closes, like any exec (so a human's shell can never starve STOP of channels beyond the cap).
    */
-  async shell(spec: ConnectSpec, size: { cols: number; rows: number }): Promise<import('ssh2').ClientChannel> {
+  async shell(spec: ConnectSpec, size: { cols: number; rows: number }): Promise<ClientChannel> {
     const conn = await this.connect(spec);
     const release = await conn.sessions.acquire();
     try {

@@ -1,0 +1,18 @@
+/**
+ * Documented exit codes of `gameday` (README "Exit codes"). Scripts and CI jobs rely on them, so
+ * they never change meaning.
+ */
+export const EXIT = {
+  /** Everything worked (run: all SLOs met). */
+  OK: 0,
+  /** The work ran but failed: a node's command failed or was unreachable; a run violated an SLO. */
+  FAILED: 1,
+  /** A run was aborted or stopped (STOP, abort condition, SIGINT/SIGTERM). */
+  STOPPED: 2,
+  /** Bad input: YAML, parameters, selectors, missing files. Nothing was sent. */
+  INVALID_INPUT: 3,
+  /** Preflight found a required check failing. Nothing was injected. */
+  PREFLIGHT_FAILED: 4,
+  /** A bug: an unexpected exception. */
+  INTERNAL: 70,
+} as const;
