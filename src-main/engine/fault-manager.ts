@@ -32,6 +32,8 @@ export interface ActiveFault {
   /** Epoch ms after which the node-side watchdog reverts by itself unless renewed. */
   leaseExpiresAt: number;
   detail?: string;
+  /** Settles when the inject exec has returned (or was killed): STOP waits for it before reverting. */
+  settled?: Promise<void>;
 }
 
 export interface InjectRequest {
@@ -137,8 +139,10 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
     this.audit?.recordFaultIntent({ id: f.id, runId: this.runId, node: target.name, kind: mod.id, params, oneShot: isOneShot(mod, params), revertCmd: revertCmd.text, leaseTtlSec: this.leaseTtlSec });
     this.faults.set(f.id, f);
     this.set(f, 'injecting');
+    let settle!: () => void;
+    f.settled = new Promise<void>((r) => (settle = r));
     try {
-      const r = await this.pool.exec(target.spec, buildInject(mod, params, ctx), { sudo: mod.requires.root, timeoutMs: INJECT_TIMEOUT_MS, signal });
+      const r = await this.pool.exec(target.spec, buildInject(mod, params, ctx), { sudo: mod.requires.root, timeoutMs: INJECT_TIMEOUT_MS, signal }).finally(settle);
       const st = parseStatus(r.stdout);
       f.leaseExpiresAt = Date.now() + this.leaseTtlSec * 1000;
       if (r.code === 0 && st.inject === 'ok' && (st.verify === 'ok' || isOneShot(mod, params))) {
@@ -147,11 +151,17 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
         return { node: target.name, faultId: f.id, ok: true, state: 'active' };
       }
       const why = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' / ') || `exit ${r.code}`;
-      // Whatever part of the fault did apply is taken back now (revert is idempotent).
+      // Whatever part of the fault did apply is taken back now (revert is idempotent). After STOP,
+      // the STOP controller does it.
+      if (signal?.aborted) {
+        this.set(f, 'unreachable', `inject cut short by STOP: ${why}`);
+        return { node: target.name, faultId: f.id, ok: false, state: f.state, message: 'inject cut short by STOP' };
+      }
       await this.revertOne(f);
       if (f.state === 'reverted') this.set(f, 'failed', why);
       return { node: target.name, faultId: f.id, ok: false, state: f.state, message: `${mod.id} did not take effect on ${target.name}: ${why}` };
     } catch (e) {
+      settle();
       const err = e as SshError;
       // Unknown whether it applied: the lease covers it; STOP/cleanup will try the revert again.
       this.set(f, 'unreachable', err.message);

@@ -1,6 +1,9 @@
 import type { AuditStore } from '../audit/index.js';
 import type { ActiveFault, FaultManager } from './fault-manager.js';
 
+/** How long STOP waits for in-flight inject execs to be killed and return (remote TERM, 1 s, KILL). */
+const INJECT_SETTLE_MS = 4_000;
+
 export type NodeStopStatus = 'reverted' | 'residue' | 'unreachable' | 'nothing';
 
 export interface NodeStopResult {
@@ -56,8 +59,11 @@ export class StopController {
     const startedAt = new Date().toISOString();
     this.abort.abort(new Error(`STOP: ${reason}`));
     this.audit?.append({ runId: this.faults.runId, kind: 'stop.requested', actor, data: { reason } });
-    // Let injects that were cut short settle into a state (their exec is being killed remotely).
-    await new Promise((r) => setImmediate(r));
+    // Injects cut short are being killed on their node (remote process-group kill). Revert only once
+    // each has returned: a revert racing a still-running inject script could run before the fault
+    // lands and leave it behind. Bounded, so a dead link cannot hold STOP (the lease covers that node).
+    const inflight = [...this.faults.faults.values()].filter((f) => f.state === 'injecting' && f.settled).map((f) => f.settled!);
+    await Promise.race([Promise.all(inflight), new Promise((r) => setTimeout(r, INJECT_SETTLE_MS))]);
     const byNode = new Map<string, ActiveFault[]>();
     for (const f of this.faults.faults.values()) {
       const list = byNode.get(f.target.name) ?? [];

@@ -6,3 +6,4 @@ bash test/tools/apt-deps.sh >/dev/null
 [ -f out/cli/gameday.mjs ] || node resources/build-cli.mjs
 which=${1:-all}
 if [ "$which" = all ] || [ "$which" = fanout ]; then npx tsx test/bench/fanout.ts; fi
+if [ "$which" = all ] || [ "$which" = stop ]; then npx tsx test/bench/stop.ts; fi
