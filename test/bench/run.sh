@@ -7,3 +7,6 @@ bash test/tools/apt-deps.sh >/dev/null
 which=${1:-all}
 if [ "$which" = all ] || [ "$which" = fanout ]; then npx tsx test/bench/fanout.ts; fi
 if [ "$which" = all ] || [ "$which" = stop ]; then npx tsx test/bench/stop.ts; fi
+if [ "$which" = all ] || [ "$which" = audit ]; then npx tsx test/bench/audit.ts; fi
+if [ "$which" = all ] || [ "$which" = probes ]; then npx tsx test/bench/probes-cpu.ts; fi
+if [ "$which" = all ] || [ "$which" = report ]; then [ -f test/bench/report.ts ] && npx tsx test/bench/report.ts; fi
