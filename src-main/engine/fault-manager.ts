@@ -144,6 +144,8 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
     try {
       const r = await this.pool.exec(target.spec, buildInject(mod, params, ctx), { sudo: mod.requires.root, timeoutMs: INJECT_TIMEOUT_MS, signal }).finally(settle);
       const st = parseStatus(r.stdout);
+      // STOP may already have reverted this fault while the inject exec was returning: never undo that.
+      if (f.state !== 'injecting') return { node: target.name, faultId: f.id, ok: false, state: f.state, message: 'stopped while injecting' };
       f.leaseExpiresAt = Date.now() + this.leaseTtlSec * 1000;
       if (r.code === 0 && st.inject === 'ok' && (st.verify === 'ok' || isOneShot(mod, params))) {
         f.injectedAt = Date.now();

@@ -381,13 +381,17 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
         for (const st of this.steps.filter((s) => s.phaseId === phase.id)) {
           this.throwIfStopped();
           while (this.state === 'paused') await sleep(POLL_MS);
+          this.throwIfStopped();
           this.currentStepId = st.id;
           const step = this.scenario.phases.flatMap((p) => p.steps).find((s) => s.id === st.id)!;
           this.update(st.id, { status: 'running', startedAt: nowMs() });
           this.audit('step.started', { stepId: st.id, kind: st.kind });
           await this.gate(st);
           const skipReason = this.skipReq.get(st.id);
-          const res = skipReason !== undefined ? { status: 'skipped' as const, message: `skipped: ${skipReason}` } : await runStep(this, step, Boolean(this.o.headless));
+          let res = skipReason !== undefined ? { status: 'skipped' as const, message: `skipped: ${skipReason}` } : await runStep(this, step, Boolean(this.o.headless));
+          // A skip pressed while the step ran ends it early: it counts as skipped, with the reason.
+          const late = this.skipReq.get(st.id);
+          if (skipReason === undefined && late !== undefined && res.status === 'done') res = { status: 'skipped', message: `skipped: ${late}` };
           this.update(st.id, { status: res.status, endedAt: nowMs(), message: res.message });
           this.audit(`step.${res.status}`, { stepId: st.id, message: res.message });
           if (res.status === 'failed') {
@@ -401,10 +405,27 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
       }
     } catch (e) {
       if (!(e instanceof Stopped)) failure = (e as Error).message;
+      this.closeInterrupted(failure);
     } finally {
       await this.finish(failure);
     }
     return this.outcome();
+  }
+
+  /** A STOP, an abort or a failure cut the run short: no step or phase may be left "running". */
+  private closeInterrupted(failure: string | undefined): void {
+    const at = nowMs();
+    for (const st of this.steps) {
+      if (st.status === 'running' || st.status === 'awaiting-approval' || st.status === 'awaiting-operator') {
+        this.update(st.id, failure ? { status: 'failed', endedAt: at, message: failure } : { status: 'skipped', endedAt: at, message: 'interrupted by STOP' });
+        this.audit(failure ? 'step.failed' : 'step.skipped', { stepId: st.id, message: failure ?? 'interrupted by STOP' });
+      }
+    }
+    for (const p of this.phases) {
+      if (p.status !== 'running') continue;
+      Object.assign(p, { status: 'skipped', endedAt: at });
+      this.emitEvent({ type: 'phase.update', runId: this.runId, phase: { ...p } });
+    }
   }
 
   private async finish(failure: string | undefined): Promise<void> {

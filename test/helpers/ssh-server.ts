@@ -34,8 +34,8 @@ export interface TestServerOptions {
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gd-ssh-'));
-  const host = utils.generateKeyPairSync('ed25519');
-  const client = utils.generateKeyPairSync('ed25519');
+  const host = goodKeyPair();
+  const client = goodKeyPair();
   const clientKeyFile = join(dir, 'id_ed25519');
   writeFileSync(clientKeyFile, client.private, { mode: 0o600 });
   const allowed = utils.parseKey(client.public);
@@ -123,5 +123,17 @@ export function isRunning(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
     return false;
+  }
+}
+
+/**
+ * ssh2's generateKeyPairSync('ed25519') yields, about once in 256 tries, a key its own parseKey
+ * rejects ("Malformed OpenSSH public key", mscdex/ssh2#1513). Test keys are regenerated until both
+ * halves parse, so that upstream bug cannot make a test flaky.
+ */
+function goodKeyPair(): { private: string; public: string } {
+  for (;;) {
+    const k = utils.generateKeyPairSync('ed25519');
+    if (!(utils.parseKey(k.private) instanceof Error) && !(utils.parseKey(k.public) instanceof Error)) return k;
   }
 }
