@@ -160,7 +160,7 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
         return { node: target.name, faultId: f.id, ok: false, state: f.state, message: 'inject cut short by STOP' };
       }
       await this.revertOne(f);
-      if (f.state === 'reverted') this.set(f, 'failed', why);
+      if ((f.state as ActiveState) === 'reverted') this.set(f, 'failed', why);
       return { node: target.name, faultId: f.id, ok: false, state: f.state, message: `${mod.id} did not take effect on ${target.name}: ${why}` };
     } catch (e) {
       settle();
