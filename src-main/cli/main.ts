@@ -57,6 +57,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--skip-preflight', 'do not run preflight first (not recommended)')
     .option('--workspace <dir>', 'workspace (audit file, control sockets)')
     .action((file: string, o: Record<string, unknown>) => run(async () => (await import('./commands/run.js')).runCommand(file, { ...g(), ...o }))());
+  sub(program, 'report [runId]', 'write the post-mortem of a run (the latest by default) from the audit: Markdown, HTML, PDF, JSON')
+    .option('-f, --format <formats>', 'md,html,json (default), pdf, or all')
+    .option('-o, --output <dir>', 'folder for the files', '.')
+    .option('--workspace <dir>', 'workspace')
+    .action((runId: string | undefined, o: Record<string, string>) => run(async () => (await import('./commands/report.js')).reportCommand(runId, { ...o, json: g().json }))());
   sub(program, 'faults', 'the fault catalog: risk, what each needs, which cannot be reverted').action(() =>
     run(async () => (await import('./commands/faults.js')).faultsCommand({ json: g().json }))(),
   );

@@ -1,0 +1,117 @@
+/**
+ * `gameday console`: the console UI in a browser. Starts the console service (the same engine the
+ * desktop app uses) behind the loopback bridge and prints two URLs — the commander's and a
+ * read-only observer's for the projector or the rest of the room. Ctrl+C stops: an active run is
+ * STOPped (every fault reverted) before the process exits.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBridge, isLoopback } from '../../bridge/index.js';
+import { createConsoleService, type ConsoleServiceOptions } from '../../engine/console-service.js';
+import { findInventory } from '../context.js';
+import { CliError, EXIT } from '../exit-codes.js';
+import { c } from '../output.js';
+import { auditFile, newRunId, workspaceDir } from '../workspace.js';
+
+export interface ConsoleCmdOpts {
+  port?: string;
+  host?: string;
+  /** Open (and list first) the read-only observer URL instead of the commander's. */
+  observer?: boolean;
+  /** Open the URL in the default browser. */
+  open?: boolean;
+  workspace?: string;
+  inventory?: string;
+}
+
+/** The package root (holds package.json, scenarios/, out/): found upwards from this module, bundled or not. */
+export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = from;
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'gameday-console') return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new CliError('cannot find the gameday-console package root', EXIT.INTERNAL);
+    dir = up;
+  }
+}
+
+/**
+ * Options for the console service, shared by `gameday console` and the Electron app so both run
+ * the same engine the same way. `inventory` falls back like every other command (flag, env,
+ * ./inventory.yaml, the one lab that is up); none is fine — the UI says so.
+ */
+export function consoleServiceOptions(o: { workspace?: string; inventory?: string; scenariosDir?: string }): ConsoleServiceOptions {
+  const root = packageRoot();
+  const ws = workspaceDir(o.workspace);
+  let inventory: string | undefined;
+  try {
+    inventory = findInventory({ inventory: o.inventory });
+  } catch (e) {
+    if (o.inventory) throw e;
+  }
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  return { workspace: ws, auditFile: auditFile(ws), inventory, scenariosDir: resolve(o.scenariosDir ?? join(root, 'scenarios')), version, newRunId: () => newRunId() };
+}
+
+/** Open a URL in the default browser without a shell (the token must not end up in a shell string). */
+function openBrowser(url: string): void {
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const child = spawn(cmd, [url], { stdio: 'ignore', detached: true });
+  child.on('error', () => process.stderr.write(`could not start ${cmd}; open the URL yourself\n`));
+  child.unref();
+}
+
+function parsePort(p: string | undefined): number {
+  if (p === undefined) return 0;
+  const n = Number(p);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliError(`--port must be 0..65535, got ${p}`, EXIT.INVALID_INPUT);
+  return n;
+}
+
+export async function consoleCommand(opts: ConsoleCmdOpts): Promise<number> {
+  const host = opts.host ?? '127.0.0.1';
+  const port = parsePort(opts.port);
+  const remote = !isLoopback(host);
+  const service = createConsoleService(consoleServiceOptions(opts));
+  const rendererDir = join(packageRoot(), 'out', 'renderer');
+  const built = existsSync(join(rendererDir, 'index.html'));
+  let bridge;
+  try {
+    // --host with a non-loopback address is the explicit consent the bridge requires.
+    bridge = await startBridge({ backend: service, rendererDir: built ? rendererDir : undefined, host, port, allowRemote: remote });
+  } catch (e) {
+    await service.dispose();
+    const err = e as Error & { code?: string };
+    if (err.code === 'EADDRINUSE') throw new CliError(`port ${port} is in use`, EXIT.INVALID_INPUT, 'omit --port for a random free one');
+    throw e;
+  }
+  const out = process.stdout;
+  if (!built) out.write(`${c.yellow('warning')} the UI is not built (out/renderer): run \`npx electron-vite build\`; serving the API only\n`);
+  if (remote) out.write(`${c.yellow('warning')} listening on ${host}: anyone who can reach it and has a URL below can use it. Share only the observer URL.\n`);
+  const lines = [`${c.bold('Commander')} (full control):  ${bridge.url}`, `${c.bold('Observer')}  (read-only):     ${bridge.observerUrl}`];
+  out.write(`Game-day console\n  ${(opts.observer ? lines.reverse() : lines).join('\n  ')}\n  Ctrl+C to quit (an active run is STOPped first).\n`);
+  if (opts.open) openBrowser(opts.observer ? bridge.observerUrl : bridge.url);
+
+  return new Promise<number>((done) => {
+    let closing = false;
+    const shutdown = (signal: string): void => {
+      if (closing) return;
+      closing = true;
+      out.write(`\n${signal}: stopping…\n`);
+      void (async () => {
+        await bridge.close();
+        await service.dispose();
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+        done(EXIT.OK);
+      })();
+    };
+    const onInt = (): void => shutdown('SIGINT');
+    const onTerm = (): void => shutdown('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+}

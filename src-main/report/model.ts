@@ -1,0 +1,182 @@
+/**
+ * buildReportModel: one run's post-mortem, from the audit file alone (plus the runbook file when it
+ * still exists). Reads the run row, its events, faults and samples; recomputes detection and
+ * recovery with the engine's own functions; drafts findings; scores; compares with earlier runs of
+ * the same runbook in the same audit; and records whether the audit's hash chain holds.
+ */
+import type { AuditStore } from '../audit/index.js';
+import type { SloResult } from '../api/index.js';
+import type { Sample } from '../probes/index.js';
+import { bool, num, readRun, sampledProbeIds, str, type Ev } from './audit-read.js';
+import { walkFaults } from './fault-walk.js';
+import { draftActions, draftLessons } from './findings.js';
+import { fmtMs, fmtWall } from './format.js';
+import { runbookFacts } from './runbook.js';
+import { readProbe } from './samples.js';
+import { resilienceScore } from './score.js';
+import { availabilityRows, impactText, outcomeOf, rolesOf, summaryText } from './summary.js';
+import { buildTimeline } from './timeline.js';
+import { buildTrend } from './trend.js';
+import { REPORT_SCHEMA_VERSION, type ApprovalEntry, type IntegrityInfo, type NoteEntry, type ProbeChart, type ReportModel, type RunInfo, type SloRow } from './types.js';
+import { attachTimings, estimateIntervalMs, measureWindows } from './windows.js';
+
+export interface BuildOptions {
+  /** Only the probes the score needs (primary + availability) and no trend: for trend rows. */
+  light?: boolean;
+  /** Earlier runs shown in the trend table (most recent first). */
+  trendLimit?: number;
+  /** "Now", for the generatedAt stamp (tests pin it). */
+  now?: Date;
+}
+
+/** Trend rows beyond this say little more and cost a read of each run. */
+const DEFAULT_TREND_LIMIT = 10;
+/** Probe interval when neither the runbook nor the samples tell it: the scenarios' most common 1 s. */
+const FALLBACK_INTERVAL_MS = 1000;
+
+function recordedSlos(ended: Ev | undefined): SloResult[] {
+  const raw = ended?.data.slos;
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((x) => {
+    const o = x as Record<string, unknown>;
+    const name = str(o.name);
+    const verdict = str(o.verdict);
+    if (!name || (verdict !== 'pass' && verdict !== 'fail' && verdict !== 'unknown')) return [];
+    return [{ name, verdict, measured: str(o.measured) ?? '—', target: str(o.target) ?? '—', ...(str(o.detail) ? { detail: str(o.detail)! } : {}) }];
+  });
+}
+
+export function buildReportModel(audit: AuditStore, runId: string, opts: BuildOptions = {}): ReportModel {
+  const { run: row, events, faults: faultRows } = readRun(audit, runId);
+  const t0 = Date.parse(row.started_at);
+  const created = events.find((e) => e.kind === 'run.created');
+  const ended = events.find((e) => e.kind === 'run.ended');
+  const lastT = events.length ? events[events.length - 1]!.t : t0;
+  const endAt = row.ended_at ? Date.parse(row.ended_at) : lastT;
+  const recorded = recordedSlos(ended);
+  const facts = runbookFacts(row.scenario, recorded);
+  const walk = walkFaults(events, faultRows, t0);
+
+  // Samples: every probe of the runbook (or every probe that wrote samples when the runbook is gone).
+  const wanted = new Set(facts.probeIds.length ? facts.probeIds : sampledProbeIds(audit, runId));
+  for (const p of [facts.primaryProbe, facts.availability?.probe]) if (p) wanted.add(p);
+  const primary = facts.primaryProbe ?? [...wanted][0] ?? null;
+  const charts: ProbeChart[] = [];
+  let primarySamples: Sample[] = [];
+  for (const probeId of [...wanted]) {
+    if (opts.light && probeId !== primary && probeId !== facts.availability?.probe) continue;
+    const d = readProbe(audit, runId, probeId, { t0, from: t0, to: endAt, keepSamples: probeId === primary, intervalMs: facts.intervalMs(probeId), valueLabel: facts.valueLabel(probeId) });
+    if (d.samples) primarySamples = d.samples;
+    charts.push(d.chart);
+  }
+
+  const intervalMs = (primary ? facts.intervalMs(primary) : null) ?? estimateIntervalMs(primarySamples) ?? FALLBACK_INTERVAL_MS;
+  const windows = primary
+    ? measureWindows(walk.windows, walk.faults, { probeId: primary, samples: primarySamples, intervalMs, healthyAfter: facts.healthyAfter(primary), ttrTargetMs: facts.recoveryTargetMs, ttdTargetMs: facts.detectionTargetMs, t0, endAt })
+    : [];
+  const faults = attachTimings(walk.faults, windows);
+  const slos: SloRow[] = recorded.length ? recorded.map((s) => ({ ...s, source: 'recorded' })) : recomputedSlos(windows, charts, facts.availability);
+  const availability = availabilityRows(charts, facts.availability);
+
+  const stopDone = events.find((e) => e.kind === 'stop.completed');
+  const run: RunInfo = {
+    id: row.id,
+    title: row.title ?? str(created?.data.title) ?? row.id,
+    scenarioFile: row.scenario,
+    environment: str(created?.data.env) ?? facts.scenario?.environment ?? null,
+    status: row.status,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    durationMs: endAt - t0,
+    commander: created?.actor ?? null,
+    roles: rolesOf(created?.actor ?? null, facts.scenario?.roles, events),
+    exitCode: num(ended?.data.exitCode),
+    clean: bool(ended?.data.clean) ?? bool(stopDone?.data.clean),
+    failure: str(ended?.data.failure),
+    abortReason: str(ended?.data.abortReason),
+    dryRun: events.some((e) => e.kind === 'dryrun.command'),
+  };
+  const outcome = outcomeOf(row.status, run.exitCode, slos);
+  const failedSteps = events.filter((e) => e.kind === 'step.failed').length;
+  const score = resilienceScore({
+    sloVerdicts: slos.map((s) => s.verdict),
+    windows,
+    status: row.status,
+    failedSteps,
+    stopClean: run.clean,
+    faultStates: faults.filter((f) => f.finalState !== 'failed').map((f) => ({ state: f.finalState, oneShot: f.oneShot })),
+  });
+  const phases = facts.info.phases.map((p) => {
+    const steps = facts.scenario?.phases.find((x) => x.id === p.id)?.steps.map((s) => s.id) ?? [];
+    const starts = steps.map((s) => walk.stepStarts.get(s)).filter((x): x is number => x !== undefined);
+    const ends = steps.map((s) => walk.stepEnds.get(s)).filter((x): x is number => x !== undefined);
+    return { ...p, startedMs: starts.length ? Math.min(...starts) - t0 : null, endedMs: ends.length ? Math.max(...ends) - t0 : null };
+  });
+  const marks = {
+    faults: windows.map((w) => ({ label: `${w.stepId}: ${w.kinds.join(', ')}`, fromMs: w.injectMs, toMs: w.revertMs ?? endAt - t0 })),
+    phases: phases.flatMap((p) => (p.startedMs === null ? [] : [{ label: p.title, atMs: p.startedMs }])),
+    endMs: endAt - t0,
+  };
+  if (opts.light) {
+    return { ...emptyHeavy(), schemaVersion: REPORT_SCHEMA_VERSION, generatedAt: (opts.now ?? new Date()).toISOString(), run, runbook: { ...facts.info, phases }, outcome, summary: '', slos, availability, impactText: '', windows, faults, score, charts, marks };
+  }
+
+  const v = audit.verify();
+  const integrity: IntegrityInfo = {
+    ok: v.ok,
+    checked: v.checked,
+    runEvents: events.length,
+    firstBroken: v.firstBroken ?? null,
+    text: v.ok ? `tamper-evident: ${v.checked} events, chain intact` : `chain BROKEN at event ${v.firstBroken!.seq}: ${v.firstBroken!.reason} (${v.checked} events before it intact)`,
+  };
+  const notes: NoteEntry[] = events.filter((e) => e.kind === 'note').map((e) => ({ at: e.ts, elapsedMs: e.t - t0, role: str(e.data.role), author: e.actor, text: str(e.data.text) ?? '' }));
+  const approvals: ApprovalEntry[] = events
+    .filter((e) => e.kind.startsWith('approval.'))
+    .map((e) => ({ at: e.ts, elapsedMs: e.t - t0, step: str(e.data.step) ?? '?', approver: e.actor ?? '?', decision: e.kind.slice('approval.'.length), reason: str(e.data.reason) }));
+  const findingInputs = { windows, faults, events, slos, availability, integrity, owner: facts.info.owner, stopDurationMs: num(stopDone?.data.durationMs), stopClean: run.clean };
+  const actionItems = draftActions(findingInputs);
+  const phaseTitle = (id: string) => phases.find((p) => p.id === id)?.title ?? id;
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    generatedAt: (opts.now ?? new Date()).toISOString(),
+    run,
+    runbook: { ...facts.info, phases },
+    outcome,
+    summary: summaryText(run, facts.info.hypothesis, outcome, faults.filter((f) => f.finalState !== 'failed'), windows, slos),
+    slos,
+    availability,
+    impactText: impactText(availability, slos),
+    windows,
+    faults,
+    timeline: buildTimeline(events, t0, facts.phaseOfStep, phaseTitle),
+    notes,
+    approvals,
+    actionItems,
+    lessons: draftLessons(findingInputs, actionItems),
+    score,
+    trend: buildTrend(audit, row, { windows, availability, outcome, score }, opts.trendLimit ?? DEFAULT_TREND_LIMIT, (id) => buildReportModel(audit, id, { light: true })),
+    charts,
+    marks,
+    integrity,
+    clockNote: `Wall times are UTC, from the audit (run started ${fmtWall(t0)}). Probe samples carry the console's monotonic clock on the epoch scale; the two agree to within the clock drift since the console started (normally well under a second). Detection and recovery are known only to ± one probe interval (${intervalMs} ms for ${primary ?? 'the primary probe'}).`,
+  };
+}
+
+function emptyHeavy(): Pick<ReportModel, 'timeline' | 'notes' | 'approvals' | 'actionItems' | 'lessons' | 'trend' | 'integrity' | 'clockNote'> {
+  return { timeline: [], notes: [], approvals: [], actionItems: [], lessons: { wentWell: [], wentWrong: [], gotLucky: [], prompts: [] }, trend: [], integrity: { ok: true, checked: 0, runEvents: 0, firstBroken: null, text: 'not verified (trend row)' }, clockNote: '' };
+}
+
+/** When the run recorded no verdicts (it crashed, or is still running): judge what the report measured. */
+function recomputedSlos(windows: ReportModel['windows'], charts: ProbeChart[], avail: { probe: string; targetPct: number } | null): SloRow[] {
+  const out: SloRow[] = [];
+  for (const w of windows) {
+    if (w.ttrTargetMs !== null) out.push({ name: `recoveryTime:${w.stepId}`, verdict: w.ttrVerdict, measured: fmtMs(w.ttrMs), target: `≤ ${fmtMs(w.ttrTargetMs)}`, source: 'recomputed' });
+    if (w.ttdTargetMs !== null) out.push({ name: `detectionTime:${w.stepId}`, verdict: w.ttdVerdict, measured: fmtMs(w.ttdMs), target: `≤ ${fmtMs(w.ttdTargetMs)}`, source: 'recomputed' });
+  }
+  const c = avail && charts.find((x) => x.probeId === avail.probe);
+  if (avail && c) {
+    const a = c.availabilityPct;
+    out.push({ name: `availability:${avail.probe}`, verdict: a === null ? 'unknown' : a >= avail.targetPct ? 'pass' : 'fail', measured: a === null ? '—' : `${a.toFixed(2)}%`, target: `≥ ${avail.targetPct.toFixed(2)}%`, source: 'recomputed' });
+  }
+  return out;
+}

@@ -1,0 +1,124 @@
+/**
+ * The runbook as far as the report can still know it. The audit records the runbook's path, not its
+ * text, so the file is read as it is NOW: when it is gone or no longer valid the report says so and
+ * falls back to what the audit itself recorded (SLO targets as shown at run end, probe ids seen).
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { mapSlos, primaryProbe } from '../engine/scenario-map.js';
+import { targetFor } from '../probes/index.js';
+import { DEFAULT_HEALTHY_AFTER, loadScenario, ScenarioError, type Scenario } from '../scenario/index.js';
+import { formatDuration, parseDuration } from '../util/duration.js';
+import type { SloResult } from '../api/index.js';
+import type { RunbookInfo } from './types.js';
+
+export interface RunbookFacts {
+  info: RunbookInfo;
+  scenario: Scenario | null;
+  /** Which phase each step belongs to (empty without a runbook). */
+  phaseOfStep: Map<string, string>;
+  primaryProbe: string | null;
+  recoveryTargetMs: number | null;
+  detectionTargetMs: number | null;
+  availability: { probe: string; targetPct: number } | null;
+  intervalMs(probeId: string): number | null;
+  healthyAfter(probeId: string): number;
+  /** What a probe's `value` is, for the chart axis. */
+  valueLabel(probeId: string): string;
+  probeIds: string[];
+  injectDurationMs(stepId: string): number | null;
+}
+
+/** Read back a duration as formatDuration() printed it ("850ms", "12.3s", "4m05s", "1h02m"). */
+export function parseShownDuration(s: string): number | null {
+  const t = s.replace(/^[≤≥<>=\s]+/, '').trim();
+  let m = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(t);
+  if (m) return Number(m[1]) * (m[2] === 'ms' ? 1 : 1000);
+  m = /^(\d+)m(\d{2})s$/.exec(t);
+  if (m) return (Number(m[1]) * 60 + Number(m[2])) * 1000;
+  m = /^(\d+)h(\d{2})m$/.exec(t);
+  if (m) return (Number(m[1]) * 3600 + Number(m[2]) * 60) * 1000;
+  return null;
+}
+
+function loadIfThere(file: string | null): { scenario: Scenario | null; note: string } {
+  if (!file) return { scenario: null, note: 'runbook file not recorded in the audit' };
+  const path = isAbsolute(file) ? file : resolve(file);
+  if (!existsSync(path)) return { scenario: null, note: `runbook file no longer available (${file})` };
+  try {
+    return { scenario: loadScenario(path).scenario, note: `read from ${file} as it is now; it may have changed since the run` };
+  } catch (e) {
+    if (e instanceof ScenarioError) return { scenario: null, note: `runbook file ${file} is no longer a valid runbook (${e.problems.length} problem(s))` };
+    return { scenario: null, note: `runbook file ${file} could not be read: ${(e as Error).message}` };
+  }
+}
+
+function sloSentences(sc: Scenario): string[] {
+  const env = sc.environment;
+  const s = sc.slos;
+  if (!s) return [];
+  const pick = <T,>(t: { target: T; lab?: T; staging?: T; prod?: T }): T => t[env] ?? t.target;
+  const out: string[] = [];
+  if (s.recoveryTime) out.push(`Recovery time ≤ ${formatDuration(parseDuration(pick(s.recoveryTime)))} per fault (${env})`);
+  if (s.detectionTime) out.push(`Detection time ≤ ${formatDuration(parseDuration(pick(s.detectionTime)))} per fault (${env})`);
+  if (s.availability) out.push(`Availability of ${s.availability.probe} ≥ ${pick(s.availability)} % over the run`);
+  if (s.errorRate) out.push(`Error rate of ${s.errorRate.probe} ≤ ${pick(s.errorRate)} % over the run`);
+  if (s.latencyP95) out.push(`p95 latency of ${s.latencyP95.probe} ≤ ${formatDuration(parseDuration(pick(s.latencyP95)))}`);
+  return out;
+}
+
+/** Everything the report needs from the runbook, with fallbacks from the recorded SLO results. */
+export function runbookFacts(file: string | null, recorded: SloResult[]): RunbookFacts {
+  const { scenario: sc, note } = loadIfThere(file);
+  const phaseOfStep = new Map<string, string>();
+  sc?.phases.forEach((p) => p.steps.forEach((s) => phaseOfStep.set(s.id, p.id)));
+  const fromRecorded = (prefix: string) => {
+    const r = recorded.find((x) => x.name.startsWith(prefix));
+    return r ? parseShownDuration(r.target) : null;
+  };
+  const availRec = recorded.find((x) => x.name.startsWith('availability:'));
+  let recoveryTargetMs = fromRecorded('recoveryTime');
+  let detectionTargetMs = fromRecorded('detectionTime');
+  let availability = availRec ? { probe: availRec.name.slice('availability:'.length), targetPct: Number.parseFloat(availRec.target.replace(/^[^\d]+/, '')) } : null;
+  if (availability && !Number.isFinite(availability.targetPct)) availability = null;
+  if (sc) {
+    const slos = mapSlos(sc.slos);
+    recoveryTargetMs = slos.recoveryTimeMs ? targetFor(slos.recoveryTimeMs, sc.environment) : null;
+    detectionTargetMs = slos.detectionTimeMs ? targetFor(slos.detectionTimeMs, sc.environment) : null;
+    availability = slos.availability ? { probe: slos.availability.probe, targetPct: targetFor(slos.availability, sc.environment) } : null;
+  }
+  const probe = (id: string) => sc?.probes.find((p) => p.id === id);
+  const info: RunbookInfo = {
+    available: sc !== null,
+    note,
+    hypothesis: sc?.hypothesis.trim() ?? null,
+    description: sc?.description?.trim() ?? null,
+    owner: sc?.owner ?? null,
+    sloText: sc ? sloSentences(sc) : recorded.map((r) => `${r.name} ${r.target} (as recorded at run end)`),
+    phases: sc ? sc.phases.map((p) => ({ id: p.id, title: p.title, plannedMs: p.duration === undefined ? null : parseDuration(p.duration), startedMs: null, endedMs: null })) : [],
+  };
+  return {
+    info,
+    scenario: sc,
+    phaseOfStep,
+    primaryProbe: sc ? (primaryProbe(sc) ?? null) : (availability?.probe ?? recorded.find((r) => r.name.startsWith('errorRate:'))?.name.slice('errorRate:'.length) ?? null),
+    recoveryTargetMs,
+    detectionTargetMs,
+    availability,
+    intervalMs: (id) => {
+      const p = probe(id);
+      return p ? parseDuration(p.interval) : null;
+    },
+    healthyAfter: (id) => probe(id)?.healthyAfter ?? DEFAULT_HEALTHY_AFTER,
+    valueLabel: (id) => {
+      const p = probe(id);
+      if (!p) return 'value';
+      return p.kind === 'http' || p.kind === 'tcp' ? 'latency (ms)' : p.kind === 'gpu' ? p.metric : p.kind === 'prometheus' ? 'query value' : 'value';
+    },
+    probeIds: sc ? sc.probes.map((p) => p.id) : [],
+    injectDurationMs: (stepId) => {
+      const st = sc?.phases.flatMap((p) => p.steps).find((s) => s.id === stepId);
+      return st?.kind === 'inject' && st.duration !== undefined ? parseDuration(st.duration) : null;
+    },
+  };
+}
