@@ -1,13 +1,39 @@
+/**
+ * Renderer entry: choose the transport (Electron preload or bridge WebSocket), build the one store,
+ * connect the engine's events to it, and render.
+ */
 import { createRoot } from 'react-dom/client';
+import '@xterm/xterm/css/xterm.css';
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/components.css';
+import './styles/overlays.css';
+import './styles/editor.css';
+import './styles/run.css';
+import './styles/run-panels.css';
+import { App, initialTheme } from './App.js';
+import { ActionsContext, createActions } from './store/actions.js';
+import { createConsoleStore, StoreContext } from './store/store.js';
+import { chooseTransport } from './transport/choose.js';
 
-/** Placeholder window until the console UI lands: says what the app is and where to start. */
-function App() {
-  return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', color: '#e8e8e8', background: '#0f1115', minHeight: '100vh', padding: 32 }}>
+const root = createRoot(document.getElementById('root')!);
+const choice = chooseTransport(window);
+if (!choice.ok) {
+  root.render(
+    <main className="fatal" data-app-state="error">
       <h1>Game-day console</h1>
-      <p>The desktop console is being built. Use the CLI meanwhile: <code>gameday --help</code>.</p>
-    </main>
+      <p>{choice.reason}</p>
+    </main>,
+  );
+} else {
+  const store = createConsoleStore(initialTheme());
+  const actions = createActions(store, choice.transport);
+  actions.boot();
+  root.render(
+    <StoreContext.Provider value={store}>
+      <ActionsContext.Provider value={actions}>
+        <App />
+      </ActionsContext.Provider>
+    </StoreContext.Provider>,
   );
 }
-
-createRoot(document.getElementById('root')!).render(<App />);

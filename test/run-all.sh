@@ -29,7 +29,7 @@ vitest_counts() { # json file → "passed failed skipped"
     } catch { f = 1 }
     console.log(p, f, s);' "$1"
 }
-for project in unit integration; do
+for project in unit integration e2e; do
   echo "== vitest --project $project"
   npx vitest run --project "$project" --reporter=default --reporter=json --outputFile="test-results/vitest-$project.json"
   read -r p f s < <(vitest_counts "test-results/vitest-$project.json")

@@ -1,44 +1,72 @@
 /**
- * Electron entry — the only module that imports 'electron'. It stays thin: windows, security
- * settings and (later) IPC wiring to the engine, which is plain Node and runs unchanged headless.
+ * Electron entry — the only code that imports 'electron'. Thin: one window, IPC wired to the same
+ * console service `gameday console` uses, a menu, and on start the faults a crashed console left
+ * behind (runs.interrupted), offered for revert at once.
  */
-import { app, BrowserWindow, session, shell } from 'electron';
-import { join } from 'node:path';
+import { app, BrowserWindow, dialog, Menu, session } from 'electron';
+import { createConsoleService, type ConsoleService } from '../engine/console-service.js';
+import { consoleServiceOptions } from '../cli/commands/console.js';
+import { dispatch } from '../bridge/dispatch.js';
+import { IPC } from '../../src-preload/desktop-api.js';
+import { registerIpc } from './ipc.js';
+import { buildMenu } from './menu.js';
+import { electronPdfPrinter } from './pdf-printer.js';
+import { createWindow, CSP } from './window.js';
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const ELECTRON = { role: 'commander', transport: 'electron' } as const;
 
-function createWindow(): void {
-  const win = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    backgroundColor: '#0f1115',
-    title: 'Game-day console',
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
+async function offerReconcile(win: BrowserWindow, service: ConsoleService): Promise<void> {
+  const r = await dispatch(service, 'runs.interrupted', {}, ELECTRON);
+  if (!r.ok || !Array.isArray(r.value) || r.value.length === 0) return;
+  const list = r.value as Array<{ runId: string; faults: Array<{ node: string; kind: string }> }>;
+  const detail = list.map((x) => `${x.runId}: ${x.faults.map((f) => `${f.kind}@${f.node}`).join(', ')}`).join('\n');
+  const answer = await dialog.showMessageBox(win, { type: 'warning', title: 'Interrupted runs', message: 'A previous console stopped with faults still recorded as injected.', detail, buttons: ['Revert them now', 'Later (Home screen)'], defaultId: 0, cancelId: 1 });
+  if (answer.response !== 0) return;
+  for (const x of list) await dispatch(service, 'runs.reconcile', { runId: x.runId }, ELECTRON);
+}
+
+async function start(): Promise<void> {
+  const opts = consoleServiceOptions({ workspace: process.env.GAMEDAY_WORKSPACE, inventory: process.env.GAMEDAY_INVENTORY, pdfPrinter: electronPdfPrinter });
+  const service = createConsoleService(opts);
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.webRequest.onHeadersReceived((details, cb) => cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }));
+  const win = createWindow();
+  const unregister = registerIpc(win, { backend: service, allowFile: (f) => service.allowFile(f), workspace: opts.workspace });
+  const stop = (): void => void dispatch(service, 'run.stop', { reason: 'STOP (menu)' }, ELECTRON);
+  Menu.setApplicationMenu(
+    buildMenu({
+      stop,
+      isDev: !app.isPackaged,
+      openScenario: () => win.webContents.send(IPC.event, { type: 'log', level: 'info', message: 'Use Home → Scenarios → Open file…', at: Date.now() }),
+    }),
+  );
+  win.webContents.once('did-finish-load', () => void offerReconcile(win, service));
+  let quitting = false;
+  app.on('before-quit', (e) => {
+    if (quitting) return;
+    // Closing the console presses STOP on an active run before exiting (service.dispose does).
+    e.preventDefault();
+    quitting = true;
+    unregister();
+    void service.dispose().finally(() => app.quit());
   });
-  // No navigation away from the app and no new windows; external links open in the browser.
-  win.webContents.on('will-navigate', (e) => e.preventDefault());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  void app.whenReady().then(() => {
-    session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
-    session.defaultSession.webRequest.onHeadersReceived((details, cb) =>
-      cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }),
-    );
-    createWindow();
+  app.on('second-instance', () => {
+    const w = BrowserWindow.getAllWindows()[0];
+    if (w) {
+      if (w.isMinimized()) w.restore();
+      w.focus();
+    }
   });
+  app.on('web-contents-created', (_e, wc) => {
+    wc.on('will-navigate', (ev) => ev.preventDefault());
+    wc.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+  void app.whenReady().then(start);
   app.on('window-all-closed', () => app.quit());
 }

@@ -62,6 +62,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('-o, --output <dir>', 'folder for the files', '.')
     .option('--workspace <dir>', 'workspace')
     .action((runId: string | undefined, o: Record<string, string>) => run(async () => (await import('./commands/report.js')).reportCommand(runId, { ...o, json: g().json }))());
+  sub(program, 'console', 'open the console UI in a browser: serves it on 127.0.0.1 with a random token (commander and observer URLs)')
+    .option('--port <n>', 'port (default: random)')
+    .option('--host <addr>', 'bind address; anything but loopback exposes the console to the network (explicit consent)')
+    .option('--observer', 'open the read-only observer view')
+    .option('--open', 'open the URL in the default browser')
+    .option('--workspace <dir>', 'workspace')
+    .action((o: Record<string, string | boolean>) => run(async () => (await import('./commands/console.js')).consoleCommand({ ...o, inventory: g().inventory }))());
   sub(program, 'faults', 'the fault catalog: risk, what each needs, which cannot be reverted').action(() =>
     run(async () => (await import('./commands/faults.js')).faultsCommand({ json: g().json }))(),
   );

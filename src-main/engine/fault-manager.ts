@@ -197,6 +197,9 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
     this.renewTimer.unref();
   }
 
+  /** Nodes whose last renewal has not returned yet: never stack renewals on a dead link. */
+  private readonly renewing = new Set<string>();
+
   async renewAll(): Promise<void> {
     const byNode = new Map<string, ActiveFault[]>();
     for (const f of this.faults.values()) {
@@ -208,6 +211,8 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
     await Promise.all(
       [...byNode.values()].map(async (fs) => {
         const spec = fs[0]!.target.spec;
+        if (this.renewing.has(spec.name)) return;
+        this.renewing.add(spec.name);
         try {
           const r = await this.pool.exec(spec, buildRenew(this.runId, fs.map((f) => f.id)), { sudo: fs[0]!.module.requires.root || fs.some((f) => f.module.requires.root), timeoutMs: (this.leaseTtlSec * 1000) / 3 });
           // One line per lease: only those renewed get a new expiry (a missing one already fired).
@@ -215,6 +220,8 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
           for (const f of fs) if (renewed.has(f.id)) f.leaseExpiresAt = Date.now() + this.leaseTtlSec * 1000;
         } catch (e) {
           this.emit('renewFailed', spec.name, e as SshError);
+        } finally {
+          this.renewing.delete(spec.name);
         }
       }),
     );

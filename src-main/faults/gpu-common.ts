@@ -8,7 +8,7 @@
  * written here: the module declares `requires.root` and the SSH layer adds `sudo -n` when needed.
  */
 import { z } from 'zod';
-import { Shell, sh } from '../ssh/quote.js';
+import { Shell, sh, shq } from '../ssh/quote.js';
 import { EXIT } from './exit-codes.js';
 import { GD_PY } from './gpu-node-json.js';
 import { assertCtx } from './ids.js';
@@ -62,8 +62,8 @@ function toolChoice(vendor: Vendor, tool: ToolParam, prefer: 'rocm-smi' | 'amd-s
     return Shell.raw(`GD_TOOL=nvidia-smi\ngd_have nvidia-smi || gd_die 'nvidia-smi is not on PATH' ${EXIT.UNSUPPORTED}`);
   }
   const pick = tool === 'auto' ? [prefer, prefer === 'rocm-smi' ? 'amd-smi' : 'rocm-smi'] : [tool];
-  const chain = pick.map((t, i) => `${i === 0 ? 'if' : 'elif'} gd_have ${t}; then GD_TOOL=${t}`).join('; ');
-  return Shell.raw(`${chain}; else gd_die 'no ${pick.join(' or ')} on PATH' ${EXIT.UNSUPPORTED}; fi
+  const chain = pick.map((t, i) => `${i === 0 ? 'if' : 'elif'} gd_have ${shq(t)}; then GD_TOOL=${shq(t)}`).join('; ');
+  return Shell.raw(`${chain}; else gd_die ${shq(`no ${pick.join(' or ')} on PATH`)} ${EXIT.UNSUPPORTED}; fi
 gd_have python3 || gd_die 'python3 is missing (rocm-smi and amd-smi are python3 programs)' ${EXIT.UNSUPPORTED}
 GD_PY=${Shell.argv(GD_PY).text}
 gd_py() { python3 -c "$GD_PY" "$@"; }`);

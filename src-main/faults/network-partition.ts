@@ -15,9 +15,12 @@ export type NetworkPartitionParams = z.infer<typeof Params>;
 
 function spec(p: NetworkPartitionParams): ChainSpec {
   const act = p.action === 'drop' ? ['-j', 'DROP'] : ['-j', 'REJECT'];
-  const rules = p.peers
+  const partition = p.peers
     ? p.peers.flatMap((peer) => [['-s', peer, ...act], ['-d', peer, ...act]])
     : [['-i', 'lo', '-j', 'RETURN'], ['-o', 'lo', '-j', 'RETURN'], act];
+  // REJECT answers with ICMP destination-unreachable, which leaves through the same OUTPUT hook
+  // and would be dropped by the rules above: let those answers out first, so reject fails fast.
+  const rules = p.action === 'reject' ? [['-p', 'icmp', '--icmp-type', 'destination-unreachable', '-j', 'RETURN'], ...partition] : partition;
   return { hooks: ['INPUT', 'OUTPUT'], rules, needMgmt: !p.peers, protectFrom: p.peers ?? [] };
 }
 

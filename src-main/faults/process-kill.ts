@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sh, Shell } from '../ssh/quote.js';
+import { sh, shq, Shell } from '../ssh/quote.js';
 import { checked, processTag } from './ids.js';
 import { exactlyOneTarget, ONE_TARGET, refuseProtected, selectPids, targetShape } from './process-target.js';
 import { killSignal, seconds } from './schemas.js';
@@ -29,7 +29,7 @@ const doneFile = (ctx: FaultContext) => `${ctx.faultId}.killed`;
 /** One round: signal every matching process; sets gd_n to how many were signalled. */
 function killRound(p: ProcessKillParams): Shell {
   return Shell.raw(
-    `${selectPids(p).text}\ngd_n=0; for gd_x in $gd_pids; do kill -${p.signal} "$gd_x" 2>/dev/null && gd_n=$((gd_n + 1)); done`,
+    `${selectPids(p).text}\ngd_n=0; for gd_x in $gd_pids; do kill -s ${shq(p.signal)} "$gd_x" 2>/dev/null && gd_n=$((gd_n + 1)); done`,
   );
 }
 

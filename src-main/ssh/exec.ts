@@ -41,6 +41,24 @@ export function killRemoteCommand(execId: string, sudo: boolean): string {
   return `${pre}pkill -TERM -f ${shq(pat)}; sleep 1; ${pre}pkill -KILL -f ${shq(pat)}; exit 0`;
 }
 
+/** Reject with `timeout()` if `p` has not settled within `ms` (a late result is closed, not leaked). */
+function withDeadline<T extends { close?: () => void }>(p: Promise<T>, ms: number, timeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let expired = false;
+  return Promise.race([
+    p.then((v) => {
+      if (expired) v.close?.();
+      return v;
+    }),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        expired = true;
+        reject(timeout());
+      }, ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 export function needsSudo(conn: NodeConnection, requested: boolean | undefined): boolean {
   return Boolean(requested) && conn.spec.user !== 'root';
 }
@@ -59,7 +77,9 @@ export async function execOn(conn: NodeConnection, cmd: Shell, opts: ExecOptions
     let stream: Awaited<ReturnType<NodeConnection["openExec"]>>;
     for (let attempt = 0; ; attempt++) {
       try {
-        stream = await conn.openExec(remote);
+        // Bounded too: on a dead link the channel-open answer never comes, and waiting for the
+        // keepalive to notice would hold lease renewals and STOP for tens of seconds.
+        stream = await withDeadline(conn.openExec(remote), timeoutMs + LOCAL_GRACE_MS, () => new SshError('TIMEOUT', `${describeSpec(conn.spec)} did not open a channel within ${Math.round((timeoutMs + LOCAL_GRACE_MS) / 1000)} s`, 'the link may be dead', node));
         break;
       } catch (err) {
         // The server allows fewer sessions than we assumed (its MaxSessions is lower): learn its
@@ -106,6 +126,7 @@ export async function execOn(conn: NodeConnection, cmd: Shell, opts: ExecOptions
       };
       const onAbort = () => kill();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
+      if (opts.signal?.aborted) kill(); // aborted while the channel was opening: the event has already fired
       const backstop = setTimeout(() => {
         if (finished) return;
         finished = true;

@@ -10,3 +10,4 @@ if [ "$which" = all ] || [ "$which" = stop ]; then npx tsx test/bench/stop.ts; f
 if [ "$which" = all ] || [ "$which" = audit ]; then npx tsx test/bench/audit.ts; fi
 if [ "$which" = all ] || [ "$which" = probes ]; then npx tsx test/bench/probes-cpu.ts; fi
 if [ "$which" = all ] || [ "$which" = report ]; then [ -f test/bench/report.ts ] && npx tsx test/bench/report.ts; fi
+if [ "$which" = all ] || [ "$which" = render ]; then npx electron-vite build --logLevel warn && npx tsx test/bench/render.ts; fi

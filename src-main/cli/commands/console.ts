@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBridge, isLoopback } from '../../bridge/index.js';
 import { createConsoleService, type ConsoleServiceOptions } from '../../engine/console-service.js';
+import { reportService, type PdfPrinter } from '../../report/index.js';
 import { findInventory } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
@@ -43,7 +44,7 @@ export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): str
  * the same engine the same way. `inventory` falls back like every other command (flag, env,
  * ./inventory.yaml, the one lab that is up); none is fine — the UI says so.
  */
-export function consoleServiceOptions(o: { workspace?: string; inventory?: string; scenariosDir?: string }): ConsoleServiceOptions {
+export function consoleServiceOptions(o: { workspace?: string; inventory?: string; scenariosDir?: string; pdfPrinter?: PdfPrinter }): ConsoleServiceOptions {
   const root = packageRoot();
   const ws = workspaceDir(o.workspace);
   let inventory: string | undefined;
@@ -53,7 +54,7 @@ export function consoleServiceOptions(o: { workspace?: string; inventory?: strin
     if (o.inventory) throw e;
   }
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-  return { workspace: ws, auditFile: auditFile(ws), inventory, scenariosDir: resolve(o.scenariosDir ?? join(root, 'scenarios')), version, newRunId: () => newRunId() };
+  return { workspace: ws, auditFile: auditFile(ws), inventory, scenariosDir: resolve(o.scenariosDir ?? join(root, 'scenarios')), version, newRunId: () => newRunId(), reports: reportService(o.pdfPrinter) };
 }
 
 /** Open a URL in the default browser without a shell (the token must not end up in a shell string). */

@@ -1,0 +1,51 @@
+/** The app frame: fixed header with STOP, the STOP result, the current screen, the toast. */
+import { useEffect } from 'react';
+import { useConsole } from './store/store.js';
+import { Header } from './components/common/Header.js';
+import { StopResult } from './components/common/StopResult.js';
+import { Toast } from './components/common/Toast.js';
+import { HomeScreen } from './components/home/HomeScreen.js';
+import { ScenarioScreen } from './components/scenario/ScenarioScreen.js';
+import { PreflightScreen } from './components/preflight/PreflightScreen.js';
+import { LiveScreen } from './components/live/LiveScreen.js';
+import { ReportScreen } from './components/report/ReportScreen.js';
+import { AuditScreen } from './components/audit/AuditScreen.js';
+
+const THEME_KEY = 'gameday.theme';
+
+export function App() {
+  const screen = useConsole((s) => s.screen);
+  const loaded = useConsole((s) => s.loaded);
+  const connection = useConsole((s) => s.connection);
+  const theme = useConsole((s) => s.theme);
+  const role = useConsole((s) => s.info?.role);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    localStorage.setItem(THEME_KEY, theme);
+  }, [theme]);
+  const appState = !loaded ? 'loading' : connection === 'open' ? 'ready' : 'disconnected';
+  return (
+    <div className="app" data-app-state={appState} data-role={role}>
+      <Header />
+      <div className="below-header">
+        <StopResult />
+        <main id="main" tabIndex={-1} className="main">
+          {screen === 'home' && <HomeScreen />}
+          {screen === 'scenario' && <ScenarioScreen />}
+          {screen === 'preflight' && <PreflightScreen />}
+          {screen === 'live' && <LiveScreen />}
+          {screen === 'report' && <ReportScreen />}
+          {screen === 'audit' && <AuditScreen />}
+        </main>
+      </div>
+      <Toast />
+    </div>
+  );
+}
+
+/** The theme to start with: the saved choice, else the OS preference. */
+export function initialTheme(): 'dark' | 'light' {
+  const saved = localStorage.getItem(THEME_KEY);
+  if (saved === 'dark' || saved === 'light') return saved;
+  return window.matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
+}

@@ -1,0 +1,23 @@
+/** Badges that must never be missed: SIMULATED, DRY RUN, OBSERVER, the environment, the connection. */
+import { useConsole } from '../../store/store.js';
+
+export function Badges() {
+  const simulated = useConsole((s) => Boolean(s.info?.simulated || s.run?.simulated));
+  const dryRun = useConsole((s) => Boolean(s.run?.dryRun));
+  const observer = useConsole((s) => s.info?.role === 'observer');
+  const env = useConsole((s) => s.run?.environment);
+  const connection = useConsole((s) => s.connection);
+  return (
+    <div className="badges" aria-label="status badges">
+      {simulated && <span className="badge badge-sim" data-testid="badge-simulated" title="Nodes are simulated in-process; nothing real is touched">SIMULATED</span>}
+      {dryRun && <span className="badge badge-dry" data-testid="badge-dry-run" title="Commands are printed, not run">DRY RUN</span>}
+      {observer && <span className="badge badge-observer" data-testid="badge-observer" title="Read-only screen">OBSERVER</span>}
+      {env && <span className={`badge badge-env env-${env}`}>{env.toUpperCase()}</span>}
+      {connection !== 'open' && (
+        <span className="badge badge-conn" role="status" data-testid="badge-connection">
+          {connection === 'connecting' ? 'CONNECTING…' : 'DISCONNECTED'}
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+/**
+ * Every command's streamed output (exec.output), each line prefixed with its node, stderr in red,
+ * console notes (info) dimmed. Replays what is buffered when opened late.
+ */
+import { useEffect, useRef } from 'react';
+import { Terminal } from '@xterm/xterm';
+import type { OutputChunk } from '../../store/output-log.js';
+import { useConsole, useConsoleStore } from '../../store/store.js';
+import { fit, termOptions } from '../../lib/xterm-setup.js';
+
+const RESET = '\x1b[0m';
+const STREAM_COLOUR: Record<OutputChunk['stream'], string> = { stdout: '', stderr: '\x1b[31m', info: '\x1b[2m' };
+/** Node name colours (ANSI 36 cyan, 33 yellow, 32 green, 35 magenta, 34 blue): stable per node. */
+const NODE_COLOURS = ['\x1b[36m', '\x1b[33m', '\x1b[32m', '\x1b[35m', '\x1b[34m'];
+
+function nodeColour(node: string): string {
+  let h = 0;
+  for (const ch of node) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return NODE_COLOURS[h % NODE_COLOURS.length]!;
+}
+
+/** Turns chunks into prefixed lines; remembers per node+stream whether we are mid-line. */
+export function prefixer(): (c: OutputChunk) => string {
+  const midLine = new Set<string>();
+  return (c) => {
+    const key = `${c.node}\0${c.stream}`;
+    const prefix = `${nodeColour(c.node)}${c.node.padEnd(10)}${RESET} │ ${STREAM_COLOUR[c.stream]}`;
+    const parts = c.data.split('\n');
+    let out = '';
+    parts.forEach((part, i) => {
+      const last = i === parts.length - 1;
+      if (last && part === '') return;
+      if (i > 0 || !midLine.has(key)) out += prefix;
+      out += part + RESET + (last ? '' : '\n');
+    });
+    if (c.data.endsWith('\n') || c.data === '') midLine.delete(key);
+    else midLine.add(key);
+    return out;
+  };
+}
+
+export function ExecTerminal() {
+  const store = useConsoleStore();
+  const theme = useConsole((s) => s.theme);
+  const host = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const term = new Terminal(termOptions(theme, { disableStdin: true, cursorBlink: false }));
+    term.open(el);
+    fit(term, el);
+    const fmt = prefixer();
+    const log = store.getState().execLog;
+    for (const c of log.all()) term.write(fmt(c));
+    const off = log.subscribe((c) => term.write(fmt(c)));
+    const ro = new ResizeObserver(() => fit(term, el));
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      off();
+      term.dispose();
+    };
+  }, [store, theme]);
+  return <div ref={host} className="terminal" data-testid="exec-terminal" role="log" aria-label="Command output" />;
+}

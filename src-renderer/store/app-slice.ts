@@ -1,0 +1,29 @@
+/** App-level state: who we are, the connection, which screen, theme, toasts, STOP progress. */
+import type { StateCreator } from 'zustand';
+import type { AppSlice, ConsoleState, Theme } from './types.js';
+
+export const createAppSlice =
+  (initialTheme: Theme): StateCreator<ConsoleState, [], [], AppSlice> =>
+  (set) => ({
+    info: null,
+    connection: 'connecting',
+    loaded: false,
+    screen: 'home',
+    scenarioFile: null,
+    reportRunId: null,
+    theme: initialTheme,
+    toast: null,
+    logs: [],
+    stopPending: false,
+    stopShown: false,
+    go: (screen, extra) => set((s) => ({ screen, scenarioFile: extra?.scenarioFile ?? s.scenarioFile, reportRunId: extra?.reportRunId ?? s.reportRunId })),
+    setTheme: (theme) => set({ theme }),
+    setConnection: (connection) => set({ connection }),
+    setInfo: (info) => set({ info }),
+    setLoaded: () => set({ loaded: true }),
+    showError: (e) => set({ toast: { kind: 'error', text: e.message, ...(e.hint ? { hint: e.hint } : {}), at: Date.now() } }),
+    showInfo: (text) => set({ toast: { kind: 'info', text, at: Date.now() } }),
+    dismissToast: () => set({ toast: null }),
+    setStopPending: (stopPending) => set({ stopPending }),
+    setStopShown: (stopShown) => set({ stopShown }),
+  });
