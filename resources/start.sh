@@ -1,20 +1,30 @@
 #!/usr/bin/env bash
-# `npm start`: bring up the built-in lab (network-namespace SSH nodes; needs root) if none is up,
-# then show the fleet as the console sees it. The desktop/browser console replaces this once the UI lands.
+# `npm start`: the console on a built-in lab, ready for a demo game day.
+#   npm start                 the embedded SIMULATED lab: no root, no nodes, offline; real SSH into
+#                             simulated nodes, shown as SIMULATED everywhere
+#   sudo npm start -- --netns a network-namespace lab of real nodes (sshd, iptables, tc, stress-ng)
+# The UI opens in the Electron window where Electron's binary is installed, otherwise in the browser
+# through the loopback bridge (the URL, with its access token, is printed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gd() { node resources/bin/gameday.mjs "$@"; }
+[ -f out/renderer/index.html ] || npx electron-vite build --logLevel warn
+[ -f out/cli/gameday.mjs ] || node resources/build-cli.mjs
+open_flag=()
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then open_flag=(--open); fi
+
+if [ "${1:-}" != "--netns" ]; then
+  exec node resources/bin/gameday.mjs console --sim "${open_flag[@]}"
+fi
 if [ "$(id -u)" != 0 ]; then
-  echo "The built-in lab is made of network namespaces and needs root: run 'sudo npm start'."
-  echo "Or point the console at your own nodes: gameday --inventory my-inventory.yaml inventory check"
+  echo "The network-namespace lab needs root: run 'sudo npm start -- --netns' (or plain 'npm start' for the simulated lab)."
   exit 1
 fi
 bash test/tools/apt-deps.sh >/dev/null
-if ! gd lab status --json | grep -q '"id"'; then
+inv=$(ls /tmp/gameday-labs/*/inventory.yaml 2>/dev/null | head -n 1 || true)
+if [ -z "$inv" ]; then
   gd lab up --nodes 6 --bastion --inner 1
+  inv=$(ls /tmp/gameday-labs/*/inventory.yaml | head -n 1)
 fi
-gd inventory check
-echo
-echo "Next:  npx gameday exec all uptime        (run a command on every lab node)"
-echo "       npx gameday inventory show tag:gpu  (select nodes by tag, group, env or glob)"
-echo "       npx gameday lab down                (remove the lab)"
+gd --inventory "$inv" inventory check || true
+exec node resources/bin/gameday.mjs console --inventory "$inv" "${open_flag[@]}"

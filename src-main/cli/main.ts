@@ -66,6 +66,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--port <n>', 'port (default: random)')
     .option('--host <addr>', 'bind address; anything but loopback exposes the console to the network (explicit consent)')
     .option('--observer', 'open the read-only observer view')
+    .option('--sim', 'run on the embedded SIMULATED lab (no root, no nodes; everything shown as SIMULATED)')
     .option('--open', 'open the URL in the default browser')
     .option('--workspace <dir>', 'workspace')
     .action((o: Record<string, string | boolean>) => run(async () => (await import('./commands/console.js')).consoleCommand({ ...o, inventory: g().inventory }))());
@@ -122,6 +123,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
   sub(lab, 'down [id]', 'remove a lab and everything it made')
     .option('--all', 'remove every lab')
     .action((id: string | undefined, o: { all?: boolean }) => run(async () => (await import('./commands/lab.js')).labDownCommand(id, o))());
+  sub(lab, 'sim', 'the embedded SIMULATED lab: no root, no nodes; real SSH into simulated nodes until Ctrl-C')
+    .option('--dir <dir>', 'lab folder (default: <workspace>/simlab)')
+    .option('--seed <n>', 'seed of the simulated randomness')
+    .action((o: { dir?: string; seed?: string }) => run(async () => (await import('./commands/simlab.js')).simlabCommand({ ...o, json: g().json }))());
   sub(lab, 'status', 'list labs that are up').action(() => run(async () => (await import('./commands/lab.js')).labStatusCommand({ json: g().json }))());
 
   return program;

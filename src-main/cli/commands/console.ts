@@ -25,6 +25,8 @@ export interface ConsoleCmdOpts {
   open?: boolean;
   workspace?: string;
   inventory?: string;
+  /** Start the embedded simulated lab and use it as the inventory. */
+  sim?: boolean;
 }
 
 /** The package root (holds package.json, scenarios/, out/): found upwards from this module, bundled or not. */
@@ -44,7 +46,7 @@ export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): str
  * the same engine the same way. `inventory` falls back like every other command (flag, env,
  * ./inventory.yaml, the one lab that is up); none is fine — the UI says so.
  */
-export function consoleServiceOptions(o: { workspace?: string; inventory?: string; scenariosDir?: string; pdfPrinter?: PdfPrinter }): ConsoleServiceOptions {
+export function consoleServiceOptions(o: { workspace?: string; inventory?: string; scenariosDir?: string; pdfPrinter?: PdfPrinter; simulated?: boolean }): ConsoleServiceOptions {
   const root = packageRoot();
   const ws = workspaceDir(o.workspace);
   let inventory: string | undefined;
@@ -54,7 +56,7 @@ export function consoleServiceOptions(o: { workspace?: string; inventory?: strin
     if (o.inventory) throw e;
   }
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-  return { workspace: ws, auditFile: auditFile(ws), inventory, scenariosDir: resolve(o.scenariosDir ?? join(root, 'scenarios')), version, newRunId: () => newRunId(), reports: reportService(o.pdfPrinter) };
+  return { workspace: ws, auditFile: auditFile(ws), inventory, scenariosDir: resolve(o.scenariosDir ?? join(root, 'scenarios')), version, newRunId: () => newRunId(), reports: reportService(o.pdfPrinter), simulated: o.simulated };
 }
 
 /** Open a URL in the default browser without a shell (the token must not end up in a shell string). */
@@ -76,7 +78,14 @@ export async function consoleCommand(opts: ConsoleCmdOpts): Promise<number> {
   const host = opts.host ?? '127.0.0.1';
   const port = parsePort(opts.port);
   const remote = !isLoopback(host);
-  const service = createConsoleService(consoleServiceOptions(opts));
+  let sim: Awaited<ReturnType<typeof import('../../simlab/index.js').startSimLab>> | undefined;
+  if (opts.sim) {
+    const { startSimLab } = await import('../../simlab/index.js');
+    sim = await startSimLab({ dir: join(workspaceDir(opts.workspace), 'simlab') });
+    for (const w of sim.warnings ?? []) process.stdout.write(`${c.yellow('warning')} ${w}\n`);
+    process.stdout.write(`${c.yellow('SIMULATED')} lab: ${sim.nodes.length} simulated nodes (real SSH, simulated tools); inventory ${sim.inventoryPath}\n`);
+  }
+  const service = createConsoleService(consoleServiceOptions(sim ? { ...opts, inventory: sim.inventoryPath, simulated: true } : opts));
   const rendererDir = join(packageRoot(), 'out', 'renderer');
   const built = existsSync(join(rendererDir, 'index.html'));
   let bridge;
@@ -105,6 +114,7 @@ export async function consoleCommand(opts: ConsoleCmdOpts): Promise<number> {
       void (async () => {
         await bridge.close();
         await service.dispose();
+        await sim?.close();
         process.off('SIGINT', onInt);
         process.off('SIGTERM', onTerm);
         done(EXIT.OK);

@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { CliError, EXIT } from '../exit-codes.js';
+import { c, table } from '../output.js';
+import { workspaceDir } from '../workspace.js';
+
+export interface SimlabOpts {
+  /** Lab folder (default: <workspace>/simlab). */
+  dir?: string;
+  json?: boolean;
+  /** Seed of the simulation's randomness (a whole number). */
+  seed?: string;
+}
+
+/**
+ * `gameday lab sim`: the embedded simulated lab in the foreground until Ctrl-C (SIGINT/SIGTERM).
+ * Needs no root and no nodes: every node is simulated, reached over real SSH on loopback.
+ */
+export async function simlabCommand(opts: SimlabOpts): Promise<number> {
+  const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+  if (seed !== undefined && !Number.isSafeInteger(seed)) throw new CliError(`--seed must be a whole number, got "${opts.seed}"`);
+  const dir = opts.dir ?? join(workspaceDir(), 'simlab');
+  const { startSimLab, SimLabError } = await import('../../simlab/index.js');
+  let lab;
+  try {
+    lab = await startSimLab({ dir, seed });
+  } catch (e) {
+    if (e instanceof SimLabError) throw new CliError(e.message, EXIT.FAILED, e.hint);
+    throw e;
+  }
+  if (opts.json) {
+    const { inventoryPath, knownHostsPath, keyPath, nodes, warnings } = lab;
+    process.stdout.write(`${JSON.stringify({ simulated: true, inventoryPath, knownHostsPath, keyPath, nodes, warnings }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${c.green('✓')} simulated lab up: ${lab.nodes.length} ${c.yellow('SIMULATED')} nodes (real SSH into sandboxed shells; nothing touches this machine's network)\n`);
+    process.stdout.write(`${table(['NODE', 'ROLE', 'SSH', 'HTTP', 'TAGS'], lab.nodes.map((n) => [n.name, n.role, `${n.host}:${n.sshPort}`, `${n.host}:${n.httpPort}`, n.tags.join(',')]))}\n`);
+    for (const w of lab.warnings) process.stdout.write(`${c.yellow('!')} ${w}\n`);
+    process.stdout.write(`  inventory: ${lab.inventoryPath}\n`);
+    process.stdout.write(`  try:       gameday --inventory ${lab.inventoryPath} exec all uptime\n`);
+    process.stdout.write(`             gameday --inventory ${lab.inventoryPath} run scenarios/replica-partition.yaml\n`);
+    process.stdout.write(`  stop it:   Ctrl-C\n`);
+  }
+  await new Promise<void>((resolve) => {
+    const done = () => resolve();
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  await lab.close();
+  if (!opts.json) process.stdout.write(`${c.green('✓')} simulated lab stopped\n`);
+  return EXIT.OK;
+}

@@ -1,0 +1,107 @@
+/**
+ * The simulated nodes' bin/ folder (first on every session's PATH): one tiny sh wrapper per
+ * simulated tool, the GPU simulators, and the three shims that keep a node confined:
+ *
+ * - `sh`: every shell a node starts (`sh -c`, `sh FILE`, `setsid sh`, the console's `/bin/sh -c`
+ *   after path mapping) first sources prelude.sh, which defines `kill` as a function calling the
+ *   node-confined kill. `kill` is a shell builtin, so PATH alone could never intercept it; a function
+ *   can (POSIX: functions are found before regular builtins).
+ * - `sudo`: sessions already "are" root; it just runs the command (never the real sudo).
+ * - `kill`/`pkill`/`killall`: signal only processes carrying this node's token (tools/lib/procs.mjs).
+ *
+ * libexec/ holds stand-in processes: `stress-ng` and the node services are the real `sleep` under
+ * another name (so /proc/<pid>/comm reads "stress-ng", "postgres" ...).
+ */
+import { chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { argv as shArgv, shq } from '../ssh/quote.js';
+import { REFUSED, TOOL_NAMES } from './tools/cli.mjs';
+import { gpuSimBin, systemBinary } from './resources.js';
+import type { LabLayout } from './layout.js';
+import { SimLabError } from './types.js';
+
+/** Names the node services run under (comm), per role; see supervisor.ts. */
+export const SERVICE_COMM = { api: 'api-server', db: 'postgres', gpu: 'trainer', bastion: 'sshd-proxy' } as const;
+const GPU_TOOLS = ['rocm-smi', 'amd-smi', 'nvidia-smi', 'dcgmi', 'gpu-sim-ctl'];
+
+const PRELUDE = `# Sourced by every shell of a simulated node (see src-main/simlab/bin-dir.ts).
+# kill: signal 0 and listing stay the builtin; real signals go to the node-confined kill.
+kill() {
+  case \${1-} in
+    -0|-l|-L) command kill "$@"; return ;;
+    -s) if [ "\${2-}" = 0 ]; then command kill "$@"; return; fi ;;
+  esac
+  "$GAMEDAY_SIM_BIN/kill" "$@"
+}
+`;
+
+/** sh shim: every form of `sh` the fault scripts use runs the prelude first. */
+const SH_SHIM = `#!/bin/sh
+# Simulated node shell: real /bin/sh with the node's prelude sourced first.
+gd_sim_o=
+while [ $# -gt 0 ]; do
+  case $1 in
+    -c|-[a-zA-Z]*c) case $1 in -c) ;; *) gd_sim_o="$gd_sim_o \${1%c}" ;; esac
+        shift; gd_sim_c=$1; shift
+        exec /bin/sh $gd_sim_o -c ". \\"\\$GAMEDAY_SIM_PRELUDE\\"
+$gd_sim_c" "$@" ;;
+    -i) ENV=$GAMEDAY_SIM_PRELUDE; export ENV; exec /bin/sh $gd_sim_o "$@" ;;
+    -s) shift; { cat "$GAMEDAY_SIM_PRELUDE"; cat; } | exec /bin/sh $gd_sim_o -s "$@" ;;
+    --) shift; break ;;
+    -[a-zA-Z]*|+[a-zA-Z]*) gd_sim_o="$gd_sim_o $1"; shift ;;
+    *) break ;;
+  esac
+done
+if [ $# -eq 0 ]; then
+  if [ -t 0 ]; then ENV=$GAMEDAY_SIM_PRELUDE; export ENV; exec /bin/sh $gd_sim_o -i; fi
+  { cat "$GAMEDAY_SIM_PRELUDE"; cat; } | exec /bin/sh $gd_sim_o -s
+fi
+exec /bin/sh $gd_sim_o -c '. "$GAMEDAY_SIM_PRELUDE"; case $0 in */*) . "$0" ;; *) . "./$0" ;; esac' "$@"
+`;
+
+/** sudo shim: options dropped, command run as is (the session already has simulated root). */
+const SUDO_SHIM = `#!/bin/sh
+# Simulated node: sessions already have (simulated) root; never the host's real sudo.
+while [ $# -gt 0 ]; do
+  case $1 in
+    --) shift; break ;;
+    -u|-g|-p|-C|-h|-U|-r|-t|-T|-D|-R) shift 2 ;;
+    -*) shift ;;
+    *) break ;;
+  esac
+done
+[ $# -gt 0 ] || exit 0
+exec "$@"
+`;
+
+function write(file: string, text: string): void {
+  writeFileSync(file, text);
+  chmodSync(file, 0o755);
+}
+
+function link(target: string, path: string): void {
+  rmSync(path, { force: true });
+  symlinkSync(target, path);
+}
+
+/** (Re)create bin/, libexec/ and prelude.sh for a lab. `node` is the Node binary, `tools` the tools folder. */
+export function writeBinDir(lab: LabLayout, node: string, tools: string): { gpuTools: boolean } {
+  rmSync(lab.bin, { recursive: true, force: true });
+  mkdirSync(lab.bin, { recursive: true });
+  mkdirSync(lab.libexec, { recursive: true });
+  writeFileSync(lab.prelude, PRELUDE);
+  const cli = join(tools, 'cli.mjs');
+  const wrap = (tool: string) => `#!/bin/sh\nexec ${shArgv(node, cli, tool)} "$@"\n`;
+  for (const t of [...TOOL_NAMES, ...REFUSED]) write(join(lab.bin, t), wrap(t));
+  if (!systemBinary('setsid')) write(join(lab.bin, 'setsid'), wrap('setsid'));
+  write(join(lab.bin, 'sh'), SH_SHIM);
+  write(join(lab.bin, 'sudo'), SUDO_SHIM);
+  // stress-ng: record what it stands for, then become a sleeping "stress-ng" until its --timeout or a kill.
+  write(join(lab.bin, 'stress-ng'), `#!/bin/sh\ngd_sim_s=$(${shArgv(node, cli, 'stress-ng-record')} "$$" "$@") || exit $?\nexec ${shq(join(lab.libexec, 'stress-ng'))} "$gd_sim_s"\n`);
+  const sleep = systemBinary('sleep');
+  if (!sleep) throw new SimLabError('NO_TOOLS', 'no sleep binary in /usr/bin or /bin');
+  for (const name of ['stress-ng', ...Object.values(SERVICE_COMM)]) link(sleep, join(lab.libexec, name));
+  const gpu = gpuSimBin();
+  if (gpu) for (const t of GPU_TOOLS) if (existsSync(join(gpu, t))) write(join(lab.bin, t), `#!/bin/sh\nexec ${shArgv(node, join(gpu, t))} "$@"\n`);
+  return { gpuTools: gpu !== null };
+}

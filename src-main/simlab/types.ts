@@ -1,0 +1,75 @@
+/**
+ * Public types of the embedded simulated lab: a fleet of simulated nodes reached over real SSH on
+ * loopback, each with its own simulated tools, HTTP service and (for GPU nodes) simulated GPUs.
+ */
+
+/** What a node does in the simulated system; decides its service and how its /health behaves. */
+export type SimRole = 'api' | 'db' | 'gpu' | 'bastion';
+
+/** One simulated node to create. */
+export interface SimNodeSpec {
+  /** Inventory name ([A-Za-z0-9][A-Za-z0-9._-]*). */
+  name: string;
+  role: SimRole;
+  /** Inventory tags; `lab` and `simulated` are always added. */
+  tags?: string[];
+  gpu?: 'amd' | 'nvidia' | 'none';
+  /**
+   * Kernel features this node pretends to lack (preflight's probes then say "no", and tc refuses the
+   * qdisc), e.g. ['sch_netem'], to show what a preflight warning looks like.
+   */
+  kernelMissing?: string[];
+  /** Simulated CPU count (stress-ng --cpu 0 means all of them). */
+  cpus?: number;
+}
+
+/** A running simulated node. */
+export interface SimNodeInfo {
+  name: string;
+  role: SimRole;
+  tags: string[];
+  gpu: 'amd' | 'nvidia' | 'none';
+  /** Loopback address of the node (127.x.y.z on Linux; 127.0.0.1 where only that works). */
+  host: string;
+  sshPort: number;
+  /** 8080 unless that port was taken (then the runbooks' {host}:8080 probes cannot reach it). */
+  httpPort: number;
+  /** The node's sandbox (its /run/gameday, data disk, home ...). */
+  rootDir: string;
+  /** The node's simulated-tool state files (iptables.json, tc.json, ...). */
+  stateDir: string;
+}
+
+export interface SimLabOptions {
+  /** Workspace folder: keys, known_hosts, inventory.yaml and node sandboxes live here. */
+  dir: string;
+  /** Seed of every random choice (latency jitter, loss, failover time); default 1. */
+  seed?: number;
+  /** Nodes to simulate; default: the netns lab's layout (node01-05 + bastion), so shipped runbooks run. */
+  nodes?: SimNodeSpec[];
+}
+
+export interface SimLab {
+  inventoryPath: string;
+  knownHostsPath: string;
+  keyPath: string;
+  nodes: SimNodeInfo[];
+  /** Warnings worth showing (e.g. loopback aliases unavailable: one address, distinct ports). */
+  warnings: string[];
+  /** Stop servers, services and every process the simulated nodes started. Idempotent. */
+  close(): Promise<void>;
+}
+
+export type SimLabErrorCode = 'BAD_DIR' | 'BAD_NODES' | 'NO_TOOLS' | 'LISTEN';
+
+/** A typed failure to start the lab, with a hint for the person reading it. */
+export class SimLabError extends Error {
+  override readonly name = 'SimLabError';
+  constructor(
+    readonly code: SimLabErrorCode,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
