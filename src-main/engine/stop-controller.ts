@@ -63,7 +63,11 @@ export class StopController {
     // each has returned: a revert racing a still-running inject script could run before the fault
     // lands and leave it behind. Bounded, so a dead link cannot hold STOP (the lease covers that node).
     const inflight = [...this.faults.faults.values()].filter((f) => f.state === 'injecting' && f.settled).map((f) => f.settled!);
-    await Promise.race([Promise.all(inflight), new Promise((r) => setTimeout(r, INJECT_SETTLE_MS))]);
+    if (inflight.length) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(inflight), new Promise((r) => (timer = setTimeout(r, INJECT_SETTLE_MS)))]);
+      clearTimeout(timer);
+    }
     const byNode = new Map<string, ActiveFault[]>();
     for (const f of this.faults.faults.values()) {
       const list = byNode.get(f.target.name) ?? [];

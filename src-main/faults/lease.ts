@@ -41,7 +41,7 @@ function paths(ctx: FaultContext): Shell {
 function disarm(ctx: FaultContext): Shell {
   const unit = unitName(ctx);
   return sh`rm -f "$gd_l"
-if command -v systemctl >/dev/null 2>&1; then systemctl stop ${`${unit}.timer`} >/dev/null 2>&1; systemctl reset-failed ${`${unit}.timer`} ${`${unit}.service`} >/dev/null 2>&1; fi
+if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then systemctl stop ${`${unit}.timer`} >/dev/null 2>&1; systemctl reset-failed ${`${unit}.timer`} ${`${unit}.service`} >/dev/null 2>&1; fi
 if [ -s "$gd_wp" ]; then gd_x=$(cat "$gd_wp"); case $gd_x in ''|*[!0-9]*) ;; *) if tr '\\000' ' ' < "/proc/$gd_x/cmdline" 2>/dev/null | grep -qF -- "$gd_l"; then kill "$gd_x" 2>/dev/null; fi ;; esac; fi
 rm -f "$gd_r" "$gd_wp" "$gd_t"`;
 }
@@ -52,7 +52,7 @@ function revertFile<P>(mod: FaultModule<P>, params: P, ctx: FaultContext): strin
   return sh`#!/bin/sh
 # gameday revert for run ${ctx.runId} fault ${ctx.faultId} (${mod.id}); idempotent.
 sh -c ${mod.revert(params, ctx).text}; gd_rc=$?
-if command -v systemctl >/dev/null 2>&1; then systemctl stop ${`${unit}.timer`} >/dev/null 2>&1; fi
+if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then systemctl stop ${`${unit}.timer`} >/dev/null 2>&1; fi
 exit $gd_rc`.text;
 }
 
