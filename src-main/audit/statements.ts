@@ -21,6 +21,7 @@ export const SQL = {
   insertSample: 'INSERT INTO samples (run_id, probe_id, t_ms, value, healthy, detail) VALUES (@run_id, @probe_id, @t_ms, @value, @healthy, @detail)',
   samplesForRun: 'SELECT probe_id, t_ms, value, healthy, detail FROM samples WHERE run_id = ? ORDER BY probe_id, t_ms',
   samplesForProbe: 'SELECT probe_id, t_ms, value, healthy, detail FROM samples WHERE run_id = ? AND probe_id = ? ORDER BY t_ms',
+  sampleProbeIds: 'SELECT DISTINCT probe_id FROM samples WHERE run_id = ? ORDER BY probe_id',
   insertNote: 'INSERT INTO notes (run_id, ts, role, author, text) VALUES (@run_id, @ts, @role, @author, @text)',
   insertApproval: 'INSERT INTO approvals (run_id, step, approver, decision, reason, ts) VALUES (@run_id, @step, @approver, @decision, @reason, @ts)',
 } as const;

@@ -341,7 +341,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     const specs = this.scenario.probes.map(mapProbe);
     const probes = buildScheduledProbes(specs, (t) => probeNodes(this.targets.get(t)), { ssh: this.o.pool });
     this.abortEval = new AbortEvaluator(this.scenario.abort.map(mapAbort));
-    this.scheduler = new ProbeScheduler({ probes, onSample: (s) => this.onSample(s), sink: (probeId, rows) => this.o.audit.addSamples(this.runId, probeId, rows), onError: (e) => this.emitEvent({ type: 'log', level: 'warn', message: `probe: ${(e as Error).message}`, at: nowMs() }) });
+    this.scheduler = new ProbeScheduler({ probes, onSample: (s) => this.onSample(s), sinkAll: (batches) => this.o.audit.addSampleBatches(this.runId, batches), onError: (e) => this.emitEvent({ type: 'log', level: 'warn', message: `probe: ${(e as Error).message}`, at: nowMs() }) });
     this.scheduler.start();
     this.flushTimer = setInterval(() => this.flushSamples(), UI_SAMPLE_FLUSH_MS);
   }

@@ -10,6 +10,8 @@ export const DEFAULT_FLUSH_MS = 1000;
 export const DEFAULT_FLUSH_ROWS = 500;
 
 export type SampleSink = (probeId: string, rows: SampleRow[]) => void;
+/** A whole flush at once (every probe's rows): one audit transaction, one fsync, instead of one per probe. */
+export type SampleFlushSink = (batches: Array<[probeId: string, rows: SampleRow[]]>) => void;
 
 /** The audit row for a sample; series, latency and error go in `detail` (the table has no columns for them). */
 export function toRow(s: Sample): SampleRow {
@@ -25,7 +27,7 @@ export class SampleBatcher {
 
   constructor(
     private readonly sink: SampleSink,
-    private readonly opts: { flushEveryMs?: number; maxRows?: number; onError?: (err: unknown) => void } = {},
+    private readonly opts: { flushEveryMs?: number; maxRows?: number; onError?: (err: unknown) => void; sinkAll?: SampleFlushSink } = {},
   ) {}
 
   add(s: Sample): void {
@@ -44,6 +46,15 @@ export class SampleBatcher {
     const batches = [...this.buf];
     this.buf.clear();
     this.count = 0;
+    if (this.opts.sinkAll) {
+      if (batches.length === 0) return;
+      try {
+        this.opts.sinkAll(batches);
+      } catch (err) {
+        this.opts.onError?.(err);
+      }
+      return;
+    }
     for (const [probeId, rows] of batches) {
       try {
         this.sink(probeId, rows);

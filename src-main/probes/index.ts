@@ -4,7 +4,7 @@ export { nowMs, wallOffsetMs } from './clock.js';
 export { type Probe, ProbeConfigError } from './probe.js';
 export { createProbe, probeTargets, checkProbeSpec, buildScheduledProbes, DEFAULT_SERIES, type ProbeDeps } from './factory.js';
 export { ProbeScheduler, SchedulerConfigError, MIN_INTERVAL_MS, type ScheduledProbe, type SchedulerOptions, type LaneStats } from './scheduler.js';
-export { SampleBatcher, toRow, type SampleSink } from './batcher.js';
+export { SampleBatcher, toRow, type SampleSink, type SampleFlushSink } from './batcher.js';
 export { measureRecovery, bySeries, DEFAULT_HEALTHY_AFTER, type FaultWindow, type RecoveryReport } from './recovery.js';
 export { windowStats, phaseStats, percentile, type WindowStats, type PhaseWindow } from './window-stats.js';
 export { judge, judgeRecovery, judgeDetection, judgeWindow, targetFor, type SloCheck, type Verdict } from './slo.js';

@@ -9,7 +9,7 @@
  * Owns its timers, abort controllers and (via the probes) sockets: `stop()` ends them all and
  * flushes the audit batches; `dispose()` also releases the probes' resources.
  */
-import { SampleBatcher, type SampleSink } from './batcher.js';
+import { SampleBatcher, type SampleFlushSink, type SampleSink } from './batcher.js';
 import { nowMs } from './clock.js';
 import { timeoutMessage } from './net-errors.js';
 import { failed, type Probe } from './probe.js';
@@ -36,6 +36,8 @@ export interface SchedulerOptions {
   onSample?: (s: Sample) => void;
   /** Batched rows for the audit (`audit.addSamples(runId, probeId, rows)`). */
   sink?: SampleSink;
+  /** Or every probe's rows of a flush in one call (one transaction). */
+  sinkAll?: SampleFlushSink;
   flushEveryMs?: number;
   flushMaxRows?: number;
   /** A callback or sink that threw; reported, never rethrown. */
@@ -88,7 +90,7 @@ export class ProbeScheduler {
         this.lanes.push({ sp, target, n: 0, stats: { probeId: id, series: target.series, runs: 0, skipped: 0, timeouts: 0, unhealthy: 0 } });
       }
     }
-    if (opts.sink) this.batcher = new SampleBatcher(opts.sink, { flushEveryMs: opts.flushEveryMs, maxRows: opts.flushMaxRows, onError: opts.onError });
+    if (opts.sink || opts.sinkAll) this.batcher = new SampleBatcher(opts.sink ?? (() => undefined), { flushEveryMs: opts.flushEveryMs, maxRows: opts.flushMaxRows, onError: opts.onError, sinkAll: opts.sinkAll });
   }
 
   /** Start every lane; tick 0 runs at once, all lanes share one time base. */

@@ -67,14 +67,9 @@ export function runEvents(audit: AuditStore, runId: string): Ev[] {
   return [...a, ...b].sort((x, y) => x.seq - y.seq).map(toEv);
 }
 
-/** Probe ids that wrote samples in this run, from the batch digests (used only without a runbook). */
+/** Probe ids that wrote samples in this run (used only without a runbook). */
 export function sampledProbeIds(audit: AuditStore, runId: string): string[] {
-  const ids = new Set<string>();
-  for (const e of audit.events({ runId, kind: 'samples.batch' })) {
-    const id = parseData(e.data).probeId;
-    if (typeof id === 'string') ids.add(id);
-  }
-  return [...ids].sort();
+  return audit.sampleProbeIds(runId);
 }
 
 export function findRun(audit: AuditStore, runId: string | undefined): RunRow {

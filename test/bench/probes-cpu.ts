@@ -27,7 +27,7 @@ async function main(): Promise<void> {
       samples++;
       if (!s.healthy) unhealthy++;
     },
-    sink: (probeId, rows) => audit.addSamples('bench', probeId, rows),
+    sinkAll: (batches) => audit.addSampleBatches('bench', batches),
   });
   // Warm up for 5 s (sockets open, JIT), then measure.
   sched.start();
