@@ -18,6 +18,7 @@ step "typecheck (tsc --noEmit)" npx tsc -p tsconfig.json --noEmit
 step "CLI bundle (esbuild)" node resources/build-cli.mjs
 step "electron-vite build (main, preload, renderer)" npx electron-vite build --logLevel warn
 step "gameday --help runs" node resources/bin/gameday.mjs --help
+step "electronegativity (Electron security checks)" node test/tools/electronegativity.mjs
 
 vitest_counts() { # json file → "passed failed skipped"
   node -e '

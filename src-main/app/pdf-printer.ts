@@ -6,7 +6,7 @@
 import { BrowserWindow } from 'electron';
 
 export async function electronPdfPrinter(html: string): Promise<Uint8Array> {
-  const win = new BrowserWindow({ show: false, webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false } });
+  const win = new BrowserWindow({ show: false, webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, disableBlinkFeatures: 'Auxclick' } });
   try {
     await win.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
     return await win.webContents.printToPDF({ printBackground: true, pageSize: 'A4' });

@@ -2,7 +2,7 @@
  * The console window with Electron's safe settings: context isolation, sandbox, no Node in the
  * page, strict CSP, no navigation, no new windows (https links go to the system browser).
  */
-import { BrowserWindow, shell } from 'electron';
+import { BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -37,16 +37,16 @@ export function createWindow(): BrowserWindow {
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
+      // Middle-click (auxclick) can open links in new windows behind the navigation guards.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   win.once('ready-to-show', () => win.show());
   win.webContents.on('will-navigate', (e) => e.preventDefault());
   win.webContents.on('will-redirect', (e) => e.preventDefault());
   win.webContents.on('will-attach-webview', (e) => e.preventDefault());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  // The console has no external links: every new window is denied, nothing is handed to the OS.
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   void win.loadFile(rendererIndex());
   return win;
 }
