@@ -86,15 +86,16 @@ export function chainVerify(ctx: FaultContext, spec: ChainSpec): Shell {
  * deletes the chain; exits 0 when the chain is gone, whether or not it ever existed.
  */
 export function chainRevert(ctx: FaultContext): Shell {
-  const { c, t } = IDS(ctx);
-  // Hooks are found by their exact shape; the captured tag is re-validated by the pattern itself.
-  const sedExpr = `s/^-A [A-Z]* -m comment --comment "\\{0,1\\}\\(gameday:[A-Za-z0-9_.-]*:[a-z0-9-]*\\)"\\{0,1\\} -j ${c}$/\\1/p`;
+  const { c } = IDS(ctx);
+  // Hooks are found by their exact shape in one listing of the table (the hook name and the tag are
+  // captured; the pattern re-validates the tag), so a revert costs a handful of iptables calls —
+  // STOP runs this on every node at once.
+  const sedExpr = `s/^-A \\([A-Z]*\\) -m comment --comment "\\{0,1\\}\\(gameday:[A-Za-z0-9_.-]*:[a-z0-9-]*\\)"\\{0,1\\} -j ${c}$/\\1 \\2/p`;
   return script(
     ['gd_ipt'],
-    Shell.raw('for gd_h in INPUT OUTPUT FORWARD; do'),
-    sh`  while gd_ipt -D "$gd_h" -m comment --comment ${t} -j ${c} 2>/dev/null; do :; done`,
-    sh`  gd_ipt -S "$gd_h" 2>/dev/null | sed -n ${sedExpr} | while IFS= read -r gd_t; do gd_ipt -D "$gd_h" -m comment --comment "$gd_t" -j ${c}; done`,
-    Shell.raw('done'),
+    // No chain, nothing to undo: a rule cannot jump to a chain that does not exist.
+    sh`gd_ipt -S ${c} >/dev/null 2>&1 || exit 0`,
+    sh`gd_ipt -S 2>/dev/null | sed -n ${sedExpr} | while read -r gd_h gd_t; do gd_ipt -D "$gd_h" -m comment --comment "$gd_t" -j ${c}; done`,
     sh`gd_ipt -F ${c} 2>/dev/null; gd_ipt -X ${c} 2>/dev/null`,
     sh`if gd_ipt -S ${c} >/dev/null 2>&1; then echo ${`chain ${c} is still present (referenced elsewhere?)`} >&2; exit 1; fi`,
     Shell.raw('exit 0'),
