@@ -47,6 +47,9 @@ export interface RunOutcome {
 const UI_SAMPLE_FLUSH_MS = 250;
 /** How often waiting loops look again (pause, advance, approval, STOP). */
 const POLL_MS = 50;
+/** After the last step, how long to keep measuring an impact that has not recovered yet. */
+const RECOVERY_WAIT_DEFAULT_MS = 30_000;
+const RECOVERY_WAIT_MAX_MS = 120_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -403,6 +406,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
         Object.assign(phase, { status: 'done', endedAt: nowMs() });
         this.emitEvent({ type: 'phase.update', runId: this.runId, phase: { ...phase } });
       }
+      await this.awaitRecoveries();
     } catch (e) {
       if (!(e instanceof Stopped)) failure = (e as Error).message;
       this.closeInterrupted(failure);
@@ -410,6 +414,25 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
       await this.finish(failure);
     }
     return this.outcome();
+  }
+
+  /**
+   * The runbook's last step can come right after a revert, before the service has had k healthy
+   * samples: keep measuring (probes keep running) until every detected impact has recovered, or
+   * the recovery target (default 30 s, at most 2 min) has passed. STOP ends the wait at once.
+   */
+  private async awaitRecoveries(): Promise<void> {
+    if (this.dryRun || this.timers.size === 0) return;
+    const pending = () => [...this.timers.values()].filter((t) => t.state === 'degraded' || t.state === 'recovering');
+    if (pending().length === 0) return;
+    const slos = mapSlos(this.scenario.slos);
+    const limit = Math.min(RECOVERY_WAIT_MAX_MS, slos.recoveryTimeMs ? targetFor(slos.recoveryTimeMs, this.scenario.environment) : RECOVERY_WAIT_DEFAULT_MS);
+    this.emitEvent({ type: 'log', level: 'info', message: `runbook done; measuring recovery of ${pending().map((t) => t.faultId).join(', ')} (up to ${Math.round(limit / 1000)} s)`, at: nowMs() });
+    const until = performance.now() + limit;
+    while (pending().length > 0 && performance.now() < until) {
+      this.throwIfStopped();
+      await sleep(POLL_MS);
+    }
   }
 
   /** A STOP, an abort or a failure cut the run short: no step or phase may be left "running". */

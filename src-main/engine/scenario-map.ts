@@ -13,7 +13,7 @@ export function mapProbe(p: ScProbe): ProbeSpec {
   switch (p.kind) {
     case 'http': {
       const e = p.expect;
-      return { ...base, kind: 'http', url: p.url, expect: e ? { status: e.status, bodyMatch: e.bodyMatch, jsonPath: e.jsonPath, equals: e.equals, maxLatencyMs: e.maxLatency === undefined ? undefined : ms(e.maxLatency) } : undefined };
+      return { ...base, kind: 'http', url: p.url, keepAlive: p.keepAlive, tlsInsecure: p.tlsInsecure, expect: e ? { status: e.status, bodyMatch: e.bodyMatch, jsonPath: e.jsonPath, equals: e.equals, maxLatencyMs: e.maxLatency === undefined ? undefined : ms(e.maxLatency) } : undefined };
     }
     case 'tcp':
       return { ...base, kind: 'tcp', address: p.address };

@@ -57,6 +57,10 @@ export const httpProbeSchema = z.strictObject({
   ...probeBase,
   kind: z.literal('http'),
   url: z.string().min(1, 'must not be empty'),
+  /** Reuse one connection per node (default true); false when the fault only blocks NEW connections. */
+  keepAlive: z.boolean().optional(),
+  /** Skip TLS certificate checks (self-signed lab certificates). */
+  tlsInsecure: z.boolean().optional(),
   expect: z
     .strictObject({
       status: z.number().int('must be a whole number').min(100, 'must be an HTTP status 100-599').max(599, 'must be an HTTP status 100-599').optional(),
