@@ -26,10 +26,17 @@ const params = z.strictObject({
 });
 export type GpuKillProcessesParams = z.infer<typeof params>;
 
-/** Alive and not a zombie (an exited process its parent has not reaped no longer uses the GPU). */
-const ALIVE = Shell.raw(`gd_gpu_alive() {
+/**
+ * Alive and not a zombie (an exited process its parent has not reaped no longer uses the GPU), and
+ * — when a start time was recorded — still the same process: PIDs are reused, and a busy node can
+ * hand a recorded PID to an unrelated process between inject and verify. The start time is field 22
+ * of /proc/PID/stat (field 20 after the "(comm) " part, which may itself contain spaces).
+ */
+const ALIVE = Shell.raw(`gd_gpu_start() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d ' ' -f 20; }
+gd_gpu_alive() {
   kill -0 "$1" 2>/dev/null || return 1
-  [ "$(sed -n 's/^State:[[:space:]]*\\([A-Z]\\).*/\\1/p' "/proc/$1/status" 2>/dev/null)" != Z ]
+  [ "$(sed -n 's/^State:[[:space:]]*\\([A-Z]\\).*/\\1/p' "/proc/$1/status" 2>/dev/null)" != Z ] || return 1
+  [ -z "\${2:-}" ] || [ "$(gd_gpu_start "$1")" = "$2" ]
 }`);
 
 function inject(p: GpuKillProcessesParams, ctx: FaultContext) {
@@ -47,7 +54,8 @@ for p in $pids; do
   [ "$p" -gt 1 ] && [ "$p" -ne $$ ] || continue
   case " $list " in *" $p "*) ;; *) list="$list $p" ;; esac
 done
-printf '%s\\n' $list > "$GD_STATE" || gd_die "cannot record the PIDs in $GD_STATE"
+: > "$GD_STATE" || gd_die "cannot record the PIDs in $GD_STATE"
+for p in $list; do printf '%s %s\\n' "$p" "$(gd_gpu_start "$p")" >> "$GD_STATE"; done
 [ -n "$list" ] || { gd_say "no processes on the selected GPUs"; exit 0; }
 gd_say "TERM to GPU processes:$list"
 kill -TERM $list 2>/dev/null
@@ -66,7 +74,7 @@ function verify(p: GpuKillProcessesParams, ctx: FaultContext) {
   return gpuScript({ ctx, tool: p.tool, supported: ['amd', 'nvidia'], purpose: 'verify', runDir: 'find', body: sh`${ALIVE}
 [ -f "$GD_STATE" ] || { gd_say 'no record of GPU processes for this fault: not injected'; exit 1; }
 left=
-for p in $(cat "$GD_STATE"); do case $p in *[!0-9]*) continue ;; esac; gd_gpu_alive "$p" && left="$left $p"; done
+while read -r p st; do case $p in ''|*[!0-9]*) continue ;; esac; gd_gpu_alive "$p" "$st" && left="$left $p"; done < "$GD_STATE"
 if [ -z "$left" ]; then gd_say 'every recorded GPU process is gone'; exit 0; fi
 gd_say "still running:$left"; exit 1` });
 }
