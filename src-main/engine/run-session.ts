@@ -1,16 +1,17 @@
 import { EventEmitter } from 'node:events';
 import type { AuditStore } from '../audit/index.js';
-import type { EngineEvent, FaultView, Note, PhaseView, RunSnapshot, RunState, SloResult, StepView, TimerView } from '../api/index.js';
+import type { EngineEvent, FaultView, Note, PhaseView, RunSnapshot, RunState, SloResult, StepView } from '../api/index.js';
 import type { Inventory } from '../inventory/index.js';
-import { AbortEvaluator, buildScheduledProbes, LiveRecoveryTimers, nowMs, ProbeScheduler, targetFor, type Sample } from '../probes/index.js';
+import { buildScheduledProbes, nowMs, ProbeScheduler, targetFor, type Sample } from '../probes/index.js';
 import { DEFAULT_HEALTHY_AFTER, type InjectStep, type Scenario } from '../scenario/index.js';
 import type { Shell, SshPool } from '../ssh/index.js';
 import type { SshConfig } from '../ssh/ssh-config.js';
 import { parseDuration } from '../util/duration.js';
 import { FaultManager, type ActiveFault, type InjectOutcome } from './fault-manager.js';
 import { canMove, initialViews, Stopped } from './run-state.js';
-import { mapAbort, mapProbe, mapSlos, primaryProbe } from './scenario-map.js';
-import { evaluateSlos, runSamples, type InjectWindow } from './slo-eval.js';
+import { RunTelemetry } from './run-telemetry.js';
+import { mapProbe, mapSlos, primaryProbe } from './scenario-map.js';
+import { evaluateSlos, runSamples } from './slo-eval.js';
 import { runStep, type StepHost } from './step-runners.js';
 import { StopController, type StopReport } from './stop-controller.js';
 import { probeNodes, resolveTargets, type ResolvedTarget } from './targets.js';
@@ -69,16 +70,11 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   private readonly phases: PhaseView[];
   private readonly steps: StepView[];
   private readonly notes: Note[] = [];
-  private readonly timers = new Map<string, TimerView>();
-  private readonly health = new Map<string, Map<string, boolean>>();
   private readonly advanceReq = new Set<string>();
   private readonly skipReq = new Map<string, string>();
-  private readonly injects: InjectWindow[] = [];
   private readonly autoRevert = new Set<NodeJS.Timeout>();
-  private readonly live = new LiveRecoveryTimers();
-  private readonly pending = new Map<string, Array<[number, number | null, 0 | 1]>>();
+  private readonly telemetry: RunTelemetry;
   private scheduler?: ProbeScheduler;
-  private abortEval?: AbortEvaluator;
   private abortReason?: string;
   private currentStepId?: string;
   private startedAt?: number;
@@ -98,6 +94,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     const ttl = Math.max(3, Math.round(parseDuration(o.scenario.leaseTtl) / 1000));
     this.faults = new FaultManager(o.pool, o.audit, o.runId, ttl, { maxNodesPerFault: 1000, protected: o.scenario.protected, allowProd: o.scenario.allowProd, commander: o.commander });
     this.stopper = new StopController(this.faults, o.audit);
+    this.telemetry = new RunTelemetry(o.scenario, o.runId, (e) => this.emitEvent(e));
     this.faults.on('fault', (f) => this.emitEvent({ type: 'fault.update', runId: this.runId, fault: this.faultView(f) }));
   }
 
@@ -177,24 +174,12 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   }
 
   probeHealthy(probeId: string): boolean | undefined {
-    const m = this.health.get(probeId);
-    if (!m || m.size === 0) return undefined;
-    return [...m.values()].every(Boolean);
+    return this.telemetry.probeHealthy(probeId);
   }
 
   onInjected(step: InjectStep, outcomes: InjectOutcome[], at: number): void {
     if (!outcomes.some((o) => o.ok)) return;
-    this.injects.push({ stepId: step.id, injectAt: at });
-    const probe = primaryProbe(this.scenario);
-    const slos = mapSlos(this.scenario.slos);
-    const env = this.scenario.environment;
-    if (probe) {
-      const spec = this.scenario.probes.find((p) => p.id === probe)!;
-      this.live.addFault({ faultId: step.id, probeId: probe, injectAt: at, healthyAfter: spec.healthyAfter ?? DEFAULT_HEALTHY_AFTER, recoveryTargetMs: slos.recoveryTimeMs ? targetFor(slos.recoveryTimeMs, env) : undefined, detectionTargetMs: slos.detectionTimeMs ? targetFor(slos.detectionTimeMs, env) : undefined });
-      const t: TimerView = { faultId: step.id, probeId: probe, series: 'all', state: 'waiting', injectedAt: at, targetMs: slos.recoveryTimeMs ? targetFor(slos.recoveryTimeMs, env) : undefined, colour: 'green', precisionMs: parseDuration(spec.interval) };
-      this.timers.set(step.id, t);
-      this.emitEvent({ type: 'timer.update', runId: this.runId, timer: t });
-    }
+    this.telemetry.injected(step.id, at);
     if (step.duration !== undefined) {
       const ids = outcomes.map((o) => o.faultId);
       const timer = setTimeout(() => {
@@ -216,8 +201,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   }
 
   onReverted(stepId: string, at: number): void {
-    const w = this.injects.find((x) => x.stepId === stepId && x.revertAt === undefined);
-    if (w) w.revertAt = at;
+    this.telemetry.reverted(stepId, at);
   }
 
   private faultView(f: ActiveFault): FaultView {
@@ -225,34 +209,13 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   }
 
   private onSample(s: Sample): void {
-    const m = this.health.get(s.probeId) ?? new Map<string, boolean>();
-    m.set(s.series, s.healthy);
-    this.health.set(s.probeId, m);
-    const key = `${s.probeId}\u0000${s.series}`;
-    const list = this.pending.get(key) ?? [];
-    list.push([s.t, s.value, s.healthy ? 1 : 0]);
-    this.pending.set(key, list);
-    for (const st of this.live.onSample(s)) {
-      const t = this.timers.get(st.faultId);
-      if (!t) continue;
-      Object.assign(t, { state: st.state, detectedAt: st.detectedAtMs, recoveredAt: st.recoveredAtMs, colour: st.vsTarget });
-      this.emitEvent({ type: 'timer.update', runId: this.runId, timer: { ...t } });
-    }
-    const trip = this.abortEval?.onSample(s);
+    const trip = this.telemetry.onSample(s);
     if (trip && !this.stopper.stopped) {
       this.abortReason = trip.reason;
       this.audit('abort.fired', { reason: trip.reason });
       this.emitEvent({ type: 'abort.fired', runId: this.runId, reason: trip.reason, at: nowMs() });
       void this.stop(trip.reason, 'abort-condition');
     }
-  }
-
-  private flushSamples(): void {
-    for (const [key, points] of this.pending) {
-      const [probeId, series] = key.split('\u0000') as [string, string];
-      this.emitEvent({ type: 'probe.samples', runId: this.runId, probeId, series, points });
-    }
-    this.pending.clear();
   }
 
   // ---- commands from the UI / CLI -------------------------------------------------------------
@@ -329,8 +292,8 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
       steps: this.steps.map((s) => ({ ...s })),
       currentStepId: this.currentStepId,
       faults: [...this.faults.faults.values()].map((f) => this.faultView(f)),
-      timers: [...this.timers.values()],
-      probes: this.scenario.probes.map((p) => ({ id: p.id, kind: p.kind, series: [...(this.health.get(p.id)?.keys() ?? [])], intervalMs: parseDuration(p.interval), healthy: Object.fromEntries(this.health.get(p.id) ?? []) })),
+      timers: this.telemetry.timerViews(),
+      probes: this.telemetry.probeViews(),
       notes: [...this.notes],
       stop: this.stopReport,
       slos: this.sloResults,
@@ -343,10 +306,9 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     if (this.dryRun || this.scenario.probes.length === 0) return;
     const specs = this.scenario.probes.map(mapProbe);
     const probes = buildScheduledProbes(specs, (t) => probeNodes(this.targets.get(t)), { ssh: this.o.pool });
-    this.abortEval = new AbortEvaluator(this.scenario.abort.map(mapAbort));
     this.scheduler = new ProbeScheduler({ probes, onSample: (s) => this.onSample(s), sinkAll: (batches) => this.o.audit.addSampleBatches(this.runId, batches), onError: (e) => this.emitEvent({ type: 'log', level: 'warn', message: `probe: ${(e as Error).message}`, at: nowMs() }) });
     this.scheduler.start();
-    this.flushTimer = setInterval(() => this.flushSamples(), UI_SAMPLE_FLUSH_MS);
+    this.flushTimer = setInterval(() => this.telemetry.flush(), UI_SAMPLE_FLUSH_MS);
   }
 
   /** Wait for a second person before a step that needs one. Headless runs take `--approver`. */
@@ -422,8 +384,8 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
    * the recovery target (default 30 s, at most 2 min) has passed. STOP ends the wait at once.
    */
   private async awaitRecoveries(): Promise<void> {
-    if (this.dryRun || this.timers.size === 0) return;
-    const pending = () => [...this.timers.values()].filter((t) => t.state === 'degraded' || t.state === 'recovering');
+    if (this.dryRun || !this.telemetry.hasTimers) return;
+    const pending = () => this.telemetry.unrecovered();
     if (pending().length === 0) return;
     const slos = mapSlos(this.scenario.slos);
     const limit = Math.min(RECOVERY_WAIT_MAX_MS, slos.recoveryTimeMs ? targetFor(slos.recoveryTimeMs, this.scenario.environment) : RECOVERY_WAIT_DEFAULT_MS);
@@ -460,11 +422,11 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     const report = await this.stop(wasStopped ? 'stopped' : failure ? `run failed: ${failure}` : 'runbook finished');
     await this.scheduler?.dispose();
     if (this.flushTimer) clearInterval(this.flushTimer);
-    this.flushSamples();
+    this.telemetry.flush();
     this.faults.dispose();
     this.endedAt = nowMs();
     if (!this.dryRun) {
-      const ev = evaluateSlos({ samples: runSamples(this.o.audit, this.runId), slos: mapSlos(this.scenario.slos), env: this.scenario.environment, primaryProbe: primaryProbe(this.scenario), intervalOf: (id) => parseDuration(this.scenario.probes.find((p) => p.id === id)!.interval), healthyAfterOf: (id) => this.scenario.probes.find((p) => p.id === id)?.healthyAfter ?? DEFAULT_HEALTHY_AFTER, injects: this.injects, startAt: this.startedAt ?? this.endedAt, endAt: this.endedAt });
+      const ev = evaluateSlos({ samples: runSamples(this.o.audit, this.runId), slos: mapSlos(this.scenario.slos), env: this.scenario.environment, primaryProbe: primaryProbe(this.scenario), intervalOf: (id) => parseDuration(this.scenario.probes.find((p) => p.id === id)!.interval), healthyAfterOf: (id) => this.scenario.probes.find((p) => p.id === id)?.healthyAfter ?? DEFAULT_HEALTHY_AFTER, injects: this.telemetry.injects, startAt: this.startedAt ?? this.endedAt, endAt: this.endedAt });
       this.sloResults = ev.results;
     } else this.sloResults = [];
     if (failure) {
