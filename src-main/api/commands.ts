@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { runSnapshotSchema, stopReportSchema } from './events.js';
+import { debriefSchema, drillViewSchema, runModeSchema } from './drill.js';
 
 const problemSchema = z.object({ file: z.string(), line: z.number(), col: z.number(), path: z.string(), message: z.string(), hint: z.string().optional(), severity: z.enum(['error', 'warning']).optional() });
 const scenarioSummarySchema = z.object({ file: z.string(), title: z.string(), environment: z.string(), hypothesis: z.string().optional(), tags: z.array(z.string()), phases: z.number(), steps: z.number(), faults: z.array(z.string()), valid: z.boolean() });
@@ -22,7 +23,7 @@ const none = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 
 export const commands = {
-  'app.info': { readOnly: true, req: none, res: z.object({ version: z.string(), role: z.enum(['commander', 'observer']), simulated: z.boolean(), workspace: z.string(), inventory: z.string().nullable(), transport: z.enum(['electron', 'bridge']) }) },
+  'app.info': { readOnly: true, req: none, res: z.object({ version: z.string(), role: z.enum(['commander', 'observer', 'trainee']), simulated: z.boolean(), workspace: z.string(), inventory: z.string().nullable(), transport: z.enum(['electron', 'bridge']) }) },
   'scenario.list': { readOnly: true, req: none, res: z.array(scenarioSummarySchema) },
   'scenario.open': { readOnly: true, req: z.object({ file: z.string().min(1) }).strict(), res: z.object({ file: z.string(), text: z.string(), summary: scenarioSummarySchema.nullable(), problems: z.array(problemSchema) }) },
   'scenario.validate': { readOnly: true, req: z.object({ file: z.string(), text: z.string().max(1024 * 1024) }).strict(), res: z.object({ summary: scenarioSummarySchema.nullable(), problems: z.array(problemSchema) }) },
@@ -30,7 +31,7 @@ export const commands = {
   'inventory.nodes': { readOnly: true, req: none, res: z.object({ file: z.string().nullable(), nodes: z.array(nodeSchema) }) },
   'inventory.check': { readOnly: false, req: none, res: z.array(z.object({ node: z.string(), reachable: z.boolean(), auth: z.string().optional(), privilege: z.string().optional(), os: z.string().optional(), error: z.string().optional() })) },
   'preflight.run': { readOnly: false, req: z.object({ file: z.string() }).strict(), res: preflightSchema },
-  'run.start': { readOnly: false, req: z.object({ file: z.string(), commander: z.string().min(1).max(80), dryRun: z.boolean().optional(), preflightOverride: z.string().max(500).optional() }).strict(), res: z.object({ runId: z.string() }) },
+  'run.start': { readOnly: false, req: z.object({ file: z.string(), commander: z.string().min(1).max(80), dryRun: z.boolean().optional(), mode: runModeSchema.optional(), preflightOverride: z.string().max(500).optional() }).strict(), res: z.object({ runId: z.string() }) },
   'run.snapshot': { readOnly: true, req: none, res: runSnapshotSchema.nullable() },
   'run.pause': { readOnly: false, req: none, res: ok },
   'run.resume': { readOnly: false, req: none, res: ok },
@@ -39,7 +40,7 @@ export const commands = {
   'run.approve': { readOnly: false, req: z.object({ stepId: z.string(), approver: z.string().min(1).max(80) }).strict(), res: ok },
   'run.reject': { readOnly: false, req: z.object({ stepId: z.string(), approver: z.string().min(1).max(80), reason: z.string().max(500) }).strict(), res: ok },
   'run.checklist': { readOnly: false, req: z.object({ stepId: z.string(), index: z.number().int().min(0), done: z.boolean() }).strict(), res: ok },
-  'run.note': { readOnly: false, req: z.object({ role: z.string().min(1).max(40), author: z.string().min(1).max(80), text: z.string().min(1).max(4000) }).strict(), res: ok },
+  'run.note': { readOnly: false, trainee: true, req: z.object({ role: z.string().min(1).max(40), author: z.string().min(1).max(80), text: z.string().min(1).max(4000) }).strict(), res: ok },
   /** STOP: one call, no confirmation. Observers may not press it (they have no commands at all). */
   'run.stop': { readOnly: false, req: z.object({ reason: z.string().max(200).optional() }).strict(), res: stopReportSchema },
   'runs.list': { readOnly: true, req: none, res: z.array(runSummarySchema) },
@@ -49,12 +50,27 @@ export const commands = {
   'report.export': { readOnly: false, req: z.object({ runId: z.string(), format: z.enum(['md', 'html', 'pdf', 'json']) }).strict(), res: z.object({ path: z.string() }) },
   'audit.events': { readOnly: true, req: z.object({ runId: z.string().optional(), kind: z.string().max(100).optional(), sinceSeq: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(), res: z.array(auditEventSchema) },
   'audit.verify': { readOnly: true, req: none, res: z.object({ ok: z.boolean(), checked: z.number(), firstBroken: z.object({ seq: z.number(), reason: z.string() }).optional() }) },
-  'shell.open': { readOnly: false, req: z.object({ node: z.string(), cols: z.number().int().min(10).max(500), rows: z.number().int().min(5).max(200) }).strict(), res: z.object({ shellId: z.string() }) },
-  'shell.input': { readOnly: false, req: z.object({ shellId: z.string(), data: z.string().max(65536) }).strict(), res: ok },
-  'shell.resize': { readOnly: false, req: z.object({ shellId: z.string(), cols: z.number().int().min(10).max(500), rows: z.number().int().min(5).max(200) }).strict(), res: ok },
-  'shell.ack': { readOnly: false, req: z.object({ shellId: z.string(), bytes: z.number().int().min(0) }).strict(), res: ok },
-  'shell.close': { readOnly: false, req: z.object({ shellId: z.string() }).strict(), res: ok },
+  'shell.open': { readOnly: false, trainee: true, req: z.object({ node: z.string(), cols: z.number().int().min(10).max(500), rows: z.number().int().min(5).max(200) }).strict(), res: z.object({ shellId: z.string() }) },
+  'shell.input': { readOnly: false, trainee: true, req: z.object({ shellId: z.string(), data: z.string().max(65536) }).strict(), res: ok },
+  'shell.resize': { readOnly: false, trainee: true, req: z.object({ shellId: z.string(), cols: z.number().int().min(10).max(500), rows: z.number().int().min(5).max(200) }).strict(), res: ok },
+  'shell.ack': { readOnly: false, trainee: true, req: z.object({ shellId: z.string(), bytes: z.number().int().min(0) }).strict(), res: ok },
+  'shell.close': { readOnly: false, trainee: true, req: z.object({ shellId: z.string() }).strict(), res: ok },
+  /** Drills (api/drill.ts). The view is redacted for trainees by the backend. */
+  'drill.state': { readOnly: true, req: none, res: drillViewSchema.nullable() },
+  'drill.declare': { readOnly: false, trainee: true, req: z.object({ kind: z.enum(['detected', 'mitigated']), trainee: z.string().min(1).max(80), diagnosis: z.string().max(500).optional(), notes: z.string().max(4000).optional() }).strict(), res: ok },
+  /** Facilitator: reveal a hint now, ahead of its schedule. */
+  'drill.hint': { readOnly: false, req: z.object({ index: z.number().int().min(0) }).strict(), res: ok },
+  /** Facilitator: accept or reject a declaration (overrides the probes' verdict in the score). */
+  'drill.rule': { readOnly: false, req: z.object({ declarationId: z.number().int().min(0), ruling: z.enum(['accepted', 'rejected']) }).strict(), res: ok },
+  /** A finished run for replay (any mode). */
+  'run.debrief': { readOnly: true, req: z.object({ runId: z.string() }).strict(), res: debriefSchema },
 } as const;
+
+/** Trainees may call the read-only commands and the ones marked `trainee: true` (declare, notes, shells). */
+export function traineeMay(name: CommandName): boolean {
+  const c = commands[name] as { readOnly: boolean; trainee?: boolean };
+  return c.readOnly || c.trainee === true;
+}
 
 export type CommandName = keyof typeof commands;
 export type CommandReq<K extends CommandName> = z.input<(typeof commands)[K]['req']>;

@@ -5,6 +5,7 @@
  * they line up with probe samples; `serverNow` on the snapshot lets a client correct its own clock.
  */
 import { z } from 'zod';
+import { drillViewSchema, runModeSchema } from './drill.js';
 
 export const runStateSchema = z.enum(['ready', 'preflight', 'running', 'paused', 'stopping', 'completed', 'aborted', 'failed']);
 export const stepStatusSchema = z.enum(['pending', 'running', 'awaiting-approval', 'awaiting-operator', 'done', 'skipped', 'failed']);
@@ -109,6 +110,8 @@ export const runSnapshotSchema = z.object({
   environment: z.enum(['lab', 'staging', 'prod']),
   simulated: z.boolean(),
   dryRun: z.boolean(),
+  /** gameday (default), drill (hidden faults, trainees) or rehearsal (tabletop, nothing sent). */
+  mode: runModeSchema.optional(),
   state: runStateSchema,
   commander: z.string(),
   roles: z.record(z.string(), z.array(z.string())),
@@ -142,6 +145,8 @@ export const engineEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('abort.fired'), runId: z.string(), reason: z.string(), at: z.number() }),
   z.object({ type: z.literal('stop.report'), runId: z.string(), report: stopReportSchema }),
   z.object({ type: z.literal('run.result'), runId: z.string(), slos: z.array(sloResultSchema), exitCode: z.number() }),
+  /** Drill state changed (hint revealed, declaration, score); redacted per role like the snapshot. */
+  z.object({ type: z.literal('drill.update'), runId: z.string(), drill: drillViewSchema }),
   z.object({ type: z.literal('shell.output'), shellId: z.string(), data: z.string() }),
   z.object({ type: z.literal('shell.closed'), shellId: z.string(), reason: z.string().optional() }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string(), at: z.number() }),
