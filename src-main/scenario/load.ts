@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { Inventory } from '../inventory/index.js';
+import { checkDrill } from './checks-drill.js';
 import { checkFaults } from './checks-faults.js';
 import { checkAgainstInventory } from './checks-inventory.js';
 import { checkProbes } from './checks-probes.js';
@@ -93,6 +94,7 @@ export function checkScenario(text: string, file: string, opts: ScenarioOptions 
     checkReferences(partial.scenario, sink, partial.partiality);
     checkProbes(partial.scenario, sink, partial.partiality);
     checkFaults(partial.scenario, sink, partial.partiality);
+    checkDrill(partial.scenario, sink, partial.partiality);
     return { problems: sortProblems(sink.list) };
   }
   const scenario = parsed.data;
@@ -100,6 +102,7 @@ export function checkScenario(text: string, file: string, opts: ScenarioOptions 
   checkReferences(scenario, sink, whole);
   checkProbes(scenario, sink, whole);
   checkFaults(scenario, sink, whole);
+  checkDrill(scenario, sink, whole);
   // Inventory checks assume the targets' selectors parse; skip them when anything else is wrong.
   if (opts.inventory && sink.errorCount === 0) checkAgainstInventory(scenario, opts.inventory, sink);
   const problems = sortProblems(sink.list);

@@ -11,6 +11,8 @@
 import type { z } from 'zod';
 import {
   abortConditionSchema,
+  drillSchema,
+  rehearsalSchema,
   environment,
   ID_RE,
   probeSchema,
@@ -108,5 +110,10 @@ export function partialScenario(data: Record<string, unknown>): { scenario: Scen
     abort,
     phases,
   };
+  // The training blocks are checked only when they parse on their own (their schema errors are reported already).
+  const drill = drillSchema.safeParse(data.drill);
+  if (drill.success) scenario.drill = drill.data;
+  const rehearsal = rehearsalSchema.safeParse(data.rehearsal);
+  if (rehearsal.success) scenario.rehearsal = rehearsal.data;
   return { scenario, partiality: p };
 }

@@ -9,10 +9,12 @@ import { z } from 'zod';
 import { duration, environment, id, ID_MESSAGE, ID_RE, text, withHint } from './schema-common.js';
 import { abortConditionSchema, probeSchema, sloSchema } from './schema-probes.js';
 import { phaseSchema } from './schema-steps.js';
+import { drillSchema, rehearsalSchema } from './schema-drill.js';
 
 export * from './schema-common.js';
 export * from './schema-probes.js';
 export * from './schema-steps.js';
+export * from './schema-drill.js';
 
 /** Dead-man lease TTL when the runbook sets none (DESIGN.md "Lease before fault"). */
 export const DEFAULT_LEASE_TTL = '30s';
@@ -54,6 +56,10 @@ export const scenarioSchema = z.strictObject({
   slos: sloSchema.optional(),
   abort: z.array(abortConditionSchema).max(50, 'at most 50 abort conditions').default([]),
   phases: z.array(phaseSchema).min(1, 'a runbook needs at least one phase').max(20, 'at most 20 phases'),
+  /** Training drill: hidden faults, briefing, diagnosis, hints, score targets (schema-drill.ts). */
+  drill: drillSchema.optional(),
+  /** Tabletop rehearsal: the scripted outcome of each step. */
+  rehearsal: rehearsalSchema.optional(),
 });
 
 /** The parsed runbook. */
