@@ -3,7 +3,7 @@
  * costs more than a frame. Above a threshold the chart shows the envelope instead — min, mean and
  * max per time bucket — plus how many series are unhealthy in each bucket.
  */
-import type { SeriesBuffer } from '../store/probe-data.js';
+import type { SampleSeries } from '../store/probe-data.js';
 import type { XY } from './downsample.js';
 
 /** Up to this many series are drawn one line each; more become an envelope. */
@@ -16,7 +16,7 @@ export interface Envelope {
   unhealthy: XY[];
 }
 
-export function envelope(bufs: Iterable<SeriesBuffer>, fromT: number, toT: number, buckets: number): Envelope {
+export function envelope(bufs: Iterable<SampleSeries>, fromT: number, toT: number, buckets: number): Envelope {
   const width = (toT - fromT) / buckets;
   const min = new Float64Array(buckets).fill(Number.POSITIVE_INFINITY);
   const max = new Float64Array(buckets).fill(Number.NEGATIVE_INFINITY);

@@ -2,7 +2,7 @@
  * The echarts option for one probe chart: per-series lines (few series) or an envelope (many), the
  * time window ending now, and a shaded band per fault from inject to revert (still open: to now).
  */
-import type { SeriesBuffer } from '../store/probe-data.js';
+import type { SampleSeries } from '../store/probe-data.js';
 import { envelope, MAX_INDIVIDUAL_LINES } from './aggregate.js';
 import { minMaxBuckets, type XY } from './downsample.js';
 
@@ -22,7 +22,7 @@ export interface ChartColours {
 }
 
 export interface ChartInput {
-  series: ReadonlyMap<string, SeriesBuffer>;
+  series: ReadonlyMap<string, SampleSeries>;
   fromT: number;
   toT: number;
   /** Time buckets: about half the plot width in px (2 points per bucket = 1 per px). */
@@ -30,6 +30,8 @@ export interface ChartInput {
   bands: FaultBand[];
   colours: ChartColours;
   unit: string;
+  /** Replay: a vertical cursor line at this time (the debrief's "now"). */
+  cursorT?: number;
 }
 
 type LineSeries = {
@@ -46,6 +48,7 @@ type LineSeries = {
   yAxisIndex?: number;
   step?: 'end';
   markArea?: unknown;
+  markLine?: unknown;
   z?: number;
 };
 
@@ -75,6 +78,9 @@ export function chartOption(c: ChartInput): Record<string, unknown> {
     label: { color: c.colours.bandText, position: 'insideTopLeft', fontSize: 12 },
     data: c.bands.map((b) => [{ name: b.label, xAxis: Math.max(b.from, c.fromT) }, { xAxis: Math.min(b.to, c.toT) }]),
   };
+  if (c.cursorT !== undefined) {
+    carrier.markLine = { silent: true, symbol: 'none', animation: false, lineStyle: { color: c.colours.text, width: 2, type: 'solid' }, label: { show: false }, data: [{ xAxis: c.cursorT }] };
+  }
   if (lines.length === 0) lines.push(carrier);
   return {
     animation: false,

@@ -3,7 +3,7 @@
  * without losing spikes (LTTB smooths them; for outage detection the spike is the point). NaN gaps
  * (failed probes) are kept as gaps.
  */
-import type { SeriesBuffer } from '../store/probe-data.js';
+import type { SampleSeries } from '../store/probe-data.js';
 
 /** [time, value] pairs for echarts; null value = gap. */
 export type XY = [number, number | null];
@@ -12,7 +12,7 @@ export type XY = [number, number | null];
  * Downsample the part of `buf` at or after `fromT` into at most 2×`buckets` points.
  * Buckets are equal time slices of [fromT, toT].
  */
-export function minMaxBuckets(buf: SeriesBuffer, fromT: number, toT: number, buckets: number): XY[] {
+export function minMaxBuckets(buf: SampleSeries, fromT: number, toT: number, buckets: number): XY[] {
   const n = buf.length;
   const out: XY[] = [];
   if (n === 0 || toT <= fromT) return out;

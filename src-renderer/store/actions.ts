@@ -17,6 +17,8 @@ export interface Actions {
   /** Call a command and get the raw result (the screen shows the error itself). */
   tryCall<K extends CommandName>(name: K, req: CommandReq<K>): Promise<ApiResult<K>>;
   loadSnapshot(): Promise<void>;
+  /** Fetch drill.state into the store (drill and rehearsal runs; null otherwise). */
+  loadDrill(): Promise<void>;
   /** STOP: one call, no confirmation. Resolves when the engine answered (or failed). */
   stop(reason: string): Promise<StopReportView | null>;
   /** Approve a step; refuses the commander's own name before asking the engine (which refuses too). */
@@ -27,6 +29,7 @@ export interface Actions {
   runPreflight(file: string): Promise<void>;
   readonly desktop: Transport['desktop'];
   readonly isObserver: () => boolean;
+  readonly isTrainee: () => boolean;
 }
 
 export function sameName(a: string, b: string): boolean {
@@ -46,14 +49,22 @@ export function createActions(store: ConsoleStore, transport: Transport): Action
   const loadSnapshot = async (): Promise<void> => {
     const snap = await call('run.snapshot', {});
     if (snap) applyEvent(store, { type: 'run.snapshot', snapshot: snap });
+    if (snap && snap.mode && snap.mode !== 'gameday') await loadDrill();
+  };
+  const loadDrill = async (): Promise<void> => {
+    // Quietly: an engine without drills (or a run that has none) is not an error worth a toast.
+    const r = await tryCall('drill.state', {});
+    if (r.ok) store.setState({ drill: r.value });
   };
 
   const actions: Actions & { boot(): () => void } = {
     call,
     tryCall,
     loadSnapshot,
+    loadDrill,
     desktop: transport.desktop,
     isObserver: () => store.getState().info?.role === 'observer',
+    isTrainee: () => store.getState().info?.role === 'trainee',
     async refresh(what) {
       if (what === 'scenarios') {
         const v = await call('scenario.list', {});
@@ -117,7 +128,8 @@ export function createActions(store: ConsoleStore, transport: Transport): Action
           if (!s.loaded) {
             s.setLoaded();
             const state = s.run?.state;
-            if (state === 'running' || state === 'paused' || state === 'stopping') s.go('live');
+            // Trainees have one screen during a drill: the trainee view (Live), waiting or running.
+            if (state === 'running' || state === 'paused' || state === 'stopping' || s.info?.role === 'trainee') s.go('live');
           }
         })();
       });

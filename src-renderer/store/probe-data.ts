@@ -97,3 +97,16 @@ export class ProbeData {
     return () => this.listeners.delete(fn);
   }
 }
+
+/**
+ * What the downsamplers read of a series: a live ring (SeriesBuffer) or a finished run's fixed
+ * arrays cut at the replay time (lib/replay.ts). `at(k)` maps the k-th oldest point to an index.
+ */
+export interface SampleSeries {
+  readonly t: ArrayLike<number>;
+  readonly v: ArrayLike<number>;
+  readonly ok: ArrayLike<number>;
+  readonly length: number;
+  at(k: number): number;
+  firstAtOrAfter(t: number): number;
+}

@@ -49,6 +49,8 @@ export function fromSnapshot(s: RunSnapshot, localNow: number, prev: Pick<Consol
     stop: stop ?? null,
     slos: slos ?? null,
     exitCode: null,
+    // A new run's drill state comes with drill.state / drill.update; the same run keeps what it has.
+    ...(prev.run?.runId !== s.runId ? { drill: null } : {}),
     clockOffsetMs: serverNow - localNow,
   };
 }
@@ -106,5 +108,7 @@ export function reduceEvent(s: ConsoleState, e: EngineEvent, localNow: number): 
       return { patch: { stop: e.report, stopShown: true, stopPending: false }, resync: false };
     case 'run.result':
       return { patch: { slos: e.slos, exitCode: e.exitCode }, resync: false };
+    case 'drill.update':
+      return { patch: { drill: e.drill }, resync: false };
   }
 }

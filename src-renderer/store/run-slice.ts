@@ -17,6 +17,7 @@ export const createRunSlice: StateCreator<ConsoleState, [], [], RunSlice> = () =
   stop: null,
   slos: null,
   exitCode: null,
+  drill: null,
   clockOffsetMs: 0,
 });
 

@@ -1,9 +1,10 @@
 /** The renderer store's shape: one zustand store made of slices, all typed from the API contract. */
 import type { ApiError, CommandRes, FaultView, Note, PhaseView, ProbeView, RunSnapshot, SloResult, StepView, StopReportView, TimerView } from '../../src-main/api/index.js';
+import type { DrillView, RunMode } from '../../src-main/api/drill.js';
 import type { OutputLog, ShellRouter } from './output-log.js';
 import type { ProbeData } from './probe-data.js';
 
-export type Screen = 'home' | 'scenario' | 'preflight' | 'live' | 'report' | 'audit';
+export type Screen = 'home' | 'scenario' | 'preflight' | 'live' | 'report' | 'audit' | 'debrief';
 export type AppInfo = CommandRes<'app.info'>;
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 export type Theme = 'dark' | 'light';
@@ -32,6 +33,10 @@ export interface AppSlice {
   screen: Screen;
   scenarioFile: string | null;
   reportRunId: string | null;
+  /** The finished run the Debrief screen replays. */
+  debriefRunId: string | null;
+  /** The mode the Start panel preselects (Home's demo and drill cards set it). */
+  startMode: RunMode | null;
   theme: Theme;
   toast: Toast | null;
   logs: LogLine[];
@@ -39,7 +44,7 @@ export interface AppSlice {
   stopPending: boolean;
   /** The STOP result panel is open. */
   stopShown: boolean;
-  go(screen: Screen, extra?: { scenarioFile?: string; reportRunId?: string }): void;
+  go(screen: Screen, extra?: { scenarioFile?: string; reportRunId?: string; debriefRunId?: string; startMode?: RunMode }): void;
   setTheme(t: Theme): void;
   setConnection(c: ConnectionState): void;
   setInfo(i: AppInfo): void;
@@ -65,6 +70,8 @@ export interface RunSlice {
   stop: StopReportView | null;
   slos: SloResult[] | null;
   exitCode: number | null;
+  /** Drill or rehearsal state from drill.state / drill.update (already redacted for trainees by the engine). */
+  drill: DrillView | null;
   /** serverNow − Date.now() at the last snapshot: add it to local time to get engine time. */
   clockOffsetMs: number;
 }

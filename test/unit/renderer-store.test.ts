@@ -173,7 +173,7 @@ describe('renderer store reducers', () => {
   });
 
   it('covers every event type of the contract', () => {
-    const tested = ['run.snapshot', 'run.state', 'phase.update', 'step.update', 'fault.update', 'timer.update', 'probe.samples', 'exec.output', 'note.added', 'abort.fired', 'stop.report', 'run.result', 'shell.output', 'shell.closed', 'log'];
+    const tested = ['run.snapshot', 'run.state', 'phase.update', 'step.update', 'fault.update', 'timer.update', 'probe.samples', 'exec.output', 'note.added', 'abort.fired', 'stop.report', 'run.result', 'shell.output', 'shell.closed', 'log', 'drill.update' /* renderer-replay.test.ts */];
     const all = engineEventSchema.options.map((o) => o.shape.type.value);
     expect([...all].sort()).toEqual([...tested].sort());
   });
