@@ -17,10 +17,38 @@ export interface KeyPair {
   public: string;
 }
 
-/** Load an OpenSSH key pair from `file`/`file.pub`, or make an ed25519 one (private file mode 0600). */
+/** Both halves of a key pair parse with ssh2's own parser (the server and the client use it). */
+function parses(k: KeyPair): boolean {
+  return !(utils.parseKey(k.private) instanceof Error) && !(utils.parseKey(k.public) instanceof Error);
+}
+
+/**
+ * A fresh ed25519 pair that ssh2 can read back. ssh2's generateKeyPairSync('ed25519') yields, about
+ * once in 500 tries, a key whose public half is 31 bytes (a leading zero dropped) that its own
+ * parseKey rejects ("Malformed OpenSSH private key", mscdex/ssh2#1513); a lab makes 7 keys per
+ * workspace, so without the check about one first start in 70 failed, and kept failing (the bad
+ * key was kept).
+ */
+function generateKey(comment: string): KeyPair {
+  for (let i = 0; i < 64; i++) {
+    const k = utils.generateKeyPairSync('ed25519', { comment });
+    const pair = { private: k.private, public: k.public.trim() };
+    if (parses(pair)) return pair;
+  }
+  throw new Error('ssh2 generated 64 unreadable ed25519 keys in a row');
+}
+
+/**
+ * Load an OpenSSH key pair from `file`/`file.pub`, or make an ed25519 one (private file mode 0600).
+ * A stored pair ssh2 cannot read (written before the check above) is replaced: known_hosts and the
+ * authorized client key are rewritten from these files at every start, so nothing else refers to it.
+ */
 export function loadOrCreateKey(file: string, comment: string): KeyPair {
-  if (existsSync(file) && existsSync(`${file}.pub`)) return { private: readFileSync(file, 'utf8'), public: readFileSync(`${file}.pub`, 'utf8').trim() };
-  const k = utils.generateKeyPairSync('ed25519', { comment });
+  if (existsSync(file) && existsSync(`${file}.pub`)) {
+    const stored = { private: readFileSync(file, 'utf8'), public: readFileSync(`${file}.pub`, 'utf8').trim() };
+    if (parses(stored)) return stored;
+  }
+  const k = generateKey(comment);
   writeFileSync(file, k.private, { mode: 0o600 });
   writeFileSync(`${file}.pub`, `${k.public.trim()}\n`);
   return { private: k.private, public: k.public.trim() };

@@ -23,15 +23,19 @@ const SUDO_REFUSED = /^sudo: (a password is required|a terminal is required|.*is
  * and kills the whole group (children too) at the deadline — closing an SSH channel does not kill a
  * remote process. The `gdexec=<id>` word becomes $0 of the inner shell so the group can also be
  * found and killed from a second exec on abort.
+ *
+ * The command text appears once: an SSH exec request is one packet, and RFC 4253 only promises
+ * 35000-byte packets (OpenSSH takes 256 KB, ssh2's server — the simulated lab — no more than
+ * 35000). Spelling the command out twice (timeout / no timeout) made a 17.5 KB fault script fail
+ * there with "Unable to exec".
  */
 export function wrapRemote(cmd: Shell, opts: { timeoutMs: number; sudo: boolean; execId: string }): string {
   const secs = Math.max(0.1, opts.timeoutMs / 1000).toFixed(3);
   const inner = ['/bin/sh', '-c', cmd.text, `gdexec=${opts.execId}`];
   const sudo = opts.sudo ? ['sudo', '-n', '--'] : [];
-  const timed = ['timeout', '-k', String(KILL_AFTER_SEC), secs, ...sudo, ...inner].map(shq).join(' ');
-  const plain = [...sudo, ...inner].map(shq).join(' ');
+  const timed = ['timeout', '-k', String(KILL_AFTER_SEC), secs].map(shq).join(' ');
   // Nodes without coreutils' timeout (rare) still run the command; the local backstop still applies.
-  return `if command -v timeout >/dev/null 2>&1; then exec ${timed}; else exec ${plain}; fi`;
+  return `if command -v timeout >/dev/null 2>&1; then set -- ${timed}; else set --; fi; exec "$@" ${[...sudo, ...inner].map(shq).join(' ')}`;
 }
 
 /** Kill the process group of an exec from a second channel. `[c]` keeps pkill's own shell from matching. */
