@@ -10,6 +10,7 @@ import { PreflightScreen } from './components/preflight/PreflightScreen.js';
 import { LiveScreen } from './components/live/LiveScreen.js';
 import { ReportScreen } from './components/report/ReportScreen.js';
 import { AuditScreen } from './components/audit/AuditScreen.js';
+import { DebriefScreen } from './components/debrief/DebriefScreen.js';
 
 const THEME_KEY = 'gameday.theme';
 
@@ -19,6 +20,10 @@ export function App() {
   const connection = useConsole((s) => s.connection);
   const theme = useConsole((s) => s.theme);
   const role = useConsole((s) => s.info?.role);
+  // No screen before we know who we are: a trainee's page must never draw Home (runbooks, faults).
+  const known = role !== undefined;
+  // Trainees have the drill (Live) and its debrief, nothing else.
+  const shown = role === 'trainee' && screen !== 'live' && screen !== 'debrief' ? 'live' : screen;
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
     localStorage.setItem(THEME_KEY, theme);
@@ -30,12 +35,18 @@ export function App() {
       <div className="below-header">
         <StopResult />
         <main id="main" tabIndex={-1} className="main">
-          {screen === 'home' && <HomeScreen />}
-          {screen === 'scenario' && <ScenarioScreen />}
-          {screen === 'preflight' && <PreflightScreen />}
-          {screen === 'live' && <LiveScreen />}
-          {screen === 'report' && <ReportScreen />}
-          {screen === 'audit' && <AuditScreen />}
+          {!known && (
+            <div className="screen empty" data-screen="connecting">
+              <p className="muted">{connection === 'closed' ? 'Disconnected from the console.' : 'Connecting to the console…'}</p>
+            </div>
+          )}
+          {known && shown === 'home' && <HomeScreen />}
+          {known && shown === 'scenario' && <ScenarioScreen />}
+          {known && shown === 'preflight' && <PreflightScreen />}
+          {known && shown === 'live' && <LiveScreen />}
+          {known && shown === 'report' && <ReportScreen />}
+          {known && shown === 'audit' && <AuditScreen />}
+          {known && shown === 'debrief' && <DebriefScreen />}
         </main>
       </div>
       <Toast />

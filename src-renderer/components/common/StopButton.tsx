@@ -18,7 +18,9 @@ export function StopButton() {
   const actions = useActions();
   const role = useConsole((s) => s.info?.role);
   const pending = useConsole((s) => s.stopPending);
-  const observer = role === 'observer';
+  // Trainees never hold STOP: the facilitator does (the engine refuses run.stop from them too).
+  const observer = role === 'observer' || role === 'trainee';
+  const trainee = role === 'trainee';
 
   useEffect(() => {
     if (observer) return;
@@ -32,7 +34,7 @@ export function StopButton() {
     return () => window.removeEventListener('keydown', onKey, true);
   }, [actions, observer]);
 
-  const why = observer ? 'Observer screen: only the commander can press STOP' : `Stop everything now: revert every fault on every node (${STOP_SHORTCUT_LABEL})`;
+  const why = trainee ? 'Trainee screen: the facilitator holds STOP' : observer ? 'Observer screen: only the commander can press STOP' : `Stop everything now: revert every fault on every node (${STOP_SHORTCUT_LABEL})`;
   return (
     <button
       type="button"
@@ -46,7 +48,7 @@ export function StopButton() {
       onClick={() => void actions.stop('STOP button')}
     >
       <span className="stop-label">{pending ? 'STOPPING…' : 'STOP'}</span>
-      <kbd className="stop-kbd">{observer ? 'observer' : STOP_SHORTCUT_LABEL}</kbd>
+      <kbd className="stop-kbd">{trainee ? 'facilitator holds STOP' : observer ? 'observer' : STOP_SHORTCUT_LABEL}</kbd>
     </button>
   );
 }

@@ -1,4 +1,5 @@
 /** Home: interrupted runs first, then scenarios, recent runs, inventory and settings. */
+import { FeaturedCards } from './FeaturedCards.js';
 import { InterruptedBanner } from './InterruptedBanner.js';
 import { InventoryPanel } from './InventoryPanel.js';
 import { RecentRuns } from './RecentRuns.js';
@@ -9,6 +10,7 @@ export function HomeScreen() {
   return (
     <div className="screen screen-home" data-screen="home">
       <InterruptedBanner />
+      <FeaturedCards />
       <div className="grid-home">
         <ScenarioBrowser />
         <RecentRuns />

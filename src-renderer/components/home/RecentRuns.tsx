@@ -42,9 +42,14 @@ export function RecentRuns() {
                   {r.id === liveRunId && !r.endedAt ? (
                     <button type="button" onClick={() => go('live')}>Live</button>
                   ) : (
-                    <button type="button" className="button-ghost" onClick={() => go('report', { reportRunId: r.id })} aria-label={`Report of ${r.title ?? r.id}`}>
-                      Report
-                    </button>
+                    <span className="button-row">
+                      <button type="button" className="button-ghost" data-testid="run-debrief" data-run-id={r.id} onClick={() => go('debrief', { debriefRunId: r.id })} aria-label={`Debrief of ${r.title ?? r.id}`}>
+                        Debrief
+                      </button>
+                      <button type="button" className="button-ghost" onClick={() => go('report', { reportRunId: r.id })} aria-label={`Report of ${r.title ?? r.id}`}>
+                        Report
+                      </button>
+                    </span>
                   )}
                 </td>
               </tr>

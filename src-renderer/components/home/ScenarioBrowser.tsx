@@ -11,7 +11,8 @@ export function ScenarioBrowser() {
   const [q, setQ] = useState('');
   const [tag, setTag] = useState<string | null>(null);
   useEffect(() => void actions.refresh('scenarios'), [actions]);
-  const tags = useMemo(() => [...new Set((scenarios ?? []).flatMap((s) => s.tags))].sort(), [scenarios]);
+  // `drill` is always offered: it is how trainers find runbooks that have a drill block.
+  const tags = useMemo(() => [...new Set(['drill', ...(scenarios ?? []).flatMap((s) => s.tags)])].sort(), [scenarios]);
   const shown = useMemo(() => {
     const needle = q.trim().toLowerCase();
     return (scenarios ?? []).filter((s) => (!tag || s.tags.includes(tag)) && (!needle || `${s.title} ${s.file} ${s.hypothesis ?? ''} ${s.faults.join(' ')}`.toLowerCase().includes(needle)));
@@ -25,7 +26,7 @@ export function ScenarioBrowser() {
       <input type="search" className="search" placeholder="Search title, fault, hypothesis…" aria-label="Search scenarios" value={q} onChange={(e) => setQ(e.target.value)} />
       <div className="chips" role="group" aria-label="Filter by tag">
         {tags.map((t) => (
-          <button key={t} type="button" className="chip" aria-pressed={tag === t} onClick={() => setTag(tag === t ? null : t)}>
+          <button key={t} type="button" className="chip" data-testid={`tag-${t}`} aria-pressed={tag === t} onClick={() => setTag(tag === t ? null : t)}>
             {t}
           </button>
         ))}

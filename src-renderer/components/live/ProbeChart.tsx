@@ -18,7 +18,8 @@ export const CHART_WINDOW_MS = 5 * 60_000;
 /** Shown before the run's start (the baseline the room compares against), and the minimum width. */
 const RUN_LEAD_IN_MS = 15_000;
 
-function colours(el: Element): ChartColours {
+/** Chart colours from the theme's CSS variables (shared with the debrief's replay charts). */
+export function chartColours(el: Element): ChartColours {
   const css = getComputedStyle(el);
   const v = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
   return {
@@ -50,7 +51,7 @@ export function ProbeChart({ probeId, title, unit }: { probeId: string; title: s
         .map((f) => ({ label: `${f.kind}@${f.node}`, from: f.injectedAt!, to: s.faultEndedAt[f.id] ?? now }))
         .filter((b) => b.to >= from);
       const buckets = Math.max(50, Math.floor(el.clientWidth / 2));
-      chart.setOption(chartOption({ series: s.probeData.series(probeId), fromT: from, toT: now, buckets, bands, colours: colours(el), unit }), { notMerge: false, lazyUpdate: false, silent: true });
+      chart.setOption(chartOption({ series: s.probeData.series(probeId), fromT: from, toT: now, buckets, bands, colours: chartColours(el), unit }), { notMerge: false, lazyUpdate: false, silent: true });
       // Paint now, inside the scheduler's frame budget, instead of in zrender's own next frame
       // (where every chart updated in this frame would paint at once).
       chart.getZr().flush();

@@ -12,8 +12,10 @@ export function ScribeLog() {
   const actions = useActions();
   const notes = useConsole((s) => s.notes);
   const observer = useConsole((s) => s.info?.role === 'observer');
+  // Trainees write as trainees (the engine records their connection's role in the audit anyway).
+  const trainee = useConsole((s) => s.info?.role === 'trainee');
   const hasRun = useConsole((s) => s.run !== null);
-  const [role, setRole] = useState('scribe');
+  const [role, setRole] = useState(trainee ? 'trainee' : 'scribe');
   const [author, setAuthor] = useState(() => localStorage.getItem(AUTHOR_KEY) ?? '');
   const [text, setText] = useState('');
   const list = useRef<HTMLOListElement>(null);
@@ -36,7 +38,7 @@ export function ScribeLog() {
       </ol>
       <form className="note-form" onSubmit={(e) => (e.preventDefault(), void add())}>
         <select value={role} onChange={(e) => setRole(e.target.value)} aria-label="Role" disabled={observer}>
-          {ROLE_CHOICES.map((r) => (
+          {(trainee ? ['trainee'] : ROLE_CHOICES).map((r) => (
             <option key={r}>{r}</option>
           ))}
         </select>

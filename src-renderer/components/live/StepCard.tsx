@@ -10,6 +10,7 @@ import { useConsole } from '../../store/store.js';
 import { Panel } from '../common/Panel.js';
 import { ApproveDialog } from './ApproveDialog.js';
 import { ReasonDialog } from './ReasonDialog.js';
+import { RehearsalOutcome } from '../drill/RehearsalOutcome.js';
 
 export function StepCard() {
   const actions = useActions();
@@ -17,6 +18,7 @@ export function StepCard() {
   const runState = useConsole((s) => s.run?.state);
   const commander = useConsole((s) => s.run?.commander ?? '');
   const observer = useConsole((s) => s.info?.role === 'observer');
+  const rehearsal = useConsole((s) => s.run?.mode === 'rehearsal');
   const now = useEngineNow();
   const [dialog, setDialog] = useState<'approve' | 'reject' | 'skip' | null>(null);
   const active = runState === 'running' || runState === 'paused';
@@ -71,6 +73,7 @@ export function StepCard() {
             ))}
           </ul>
         )}
+        {rehearsal && <RehearsalOutcome step={step} />}
         {step.approvedBy && (
           <p className="ok" data-testid="approved-by">
             Approved by <strong>{step.approvedBy}</strong>

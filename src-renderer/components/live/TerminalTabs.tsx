@@ -4,8 +4,8 @@ import { Panel } from '../common/Panel.js';
 import { ExecTerminal } from './ExecTerminal.js';
 import { ShellPanel } from './ShellPanel.js';
 
-export function TerminalTabs() {
-  const [tab, setTab] = useState<'output' | 'shell'>('output');
+export function TerminalTabs({ initial = 'output' }: { initial?: 'output' | 'shell' }) {
+  const [tab, setTab] = useState<'output' | 'shell'>(initial);
   return (
     <Panel
       title="Terminal"

@@ -1,0 +1,93 @@
+/**
+ * Debrief: replay a finished run (any mode) at 1×–600× with a scrubber — events, probe charts cut
+ * at the playhead with fault bands, faults active then, notes, declarations and hints so far — and
+ * the drill's score and answer at the end. The playhead lives in a ReplayClock that tells React at
+ * most once per animation frame; charts redraw on the chart scheduler behind that.
+ */
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import type { Debrief } from '../../../src-main/api/drill.js';
+import { dateTime, duration } from '../../lib/format.js';
+import { frameAt, prepareReplay, type Replay } from '../../lib/replay.js';
+import { ReplayClock } from '../../lib/replay-clock.js';
+import { useActions } from '../../store/actions.js';
+import { TERMINAL_RUN_STATES } from '../../store/reduce.js';
+import { useConsole } from '../../store/store.js';
+import { Panel } from '../common/Panel.js';
+import { ScoreCard } from '../drill/ScoreCard.js';
+import { ReplayChart } from './ReplayChart.js';
+import { ReplayControls } from './ReplayControls.js';
+import { ReplayPanels } from './ReplayPanels.js';
+
+export function DebriefScreen() {
+  const actions = useActions();
+  const chosen = useConsole((s) => s.debriefRunId);
+  const live = useConsole((s) => (s.run && TERMINAL_RUN_STATES.has(s.run.state) ? s.run.runId : null));
+  const runId = chosen ?? live;
+  const [debrief, setDebrief] = useState<Debrief | null | 'failed'>(null);
+  useEffect(() => {
+    if (!runId) return;
+    setDebrief(null);
+    let gone = false;
+    void actions.call('run.debrief', { runId }).then((d) => !gone && setDebrief(d ?? 'failed'));
+    return () => {
+      gone = true;
+    };
+  }, [actions, runId]);
+  if (!runId) return <div className="screen empty" data-screen="debrief"><p>No finished run selected. Pick one under Recent runs on Home.</p></div>;
+  if (debrief === null) return <div className="screen empty" data-screen="debrief" data-debrief="loading"><p>Loading the run…</p></div>;
+  if (debrief === 'failed') return <div className="screen empty" data-screen="debrief" data-debrief="failed"><p>The debrief of {runId} could not be loaded (see the message above).</p></div>;
+  return <Replayer key={debrief.runId} debrief={debrief} />;
+}
+
+function Replayer({ debrief }: { debrief: Debrief }) {
+  const replay: Replay = useMemo(() => prepareReplay(debrief), [debrief]);
+  const clock = useMemo(() => new ReplayClock(replay.durationMs), [replay]);
+  useEffect(() => () => clock.dispose(), [clock]);
+  const state = useSyncExternalStore(clock.subscribe, clock.getSnapshot);
+  const at = replay.startedAt + state.positionMs;
+  const frame = useMemo(() => frameAt(replay, at), [replay, at]);
+  const drill = debrief.drill;
+  return (
+    <div className="screen screen-debrief" data-screen="debrief" data-debrief="ready" data-position={Math.round(state.positionMs)} data-duration={replay.durationMs} data-ended={frame.ended} data-playing={state.playing}>
+      <div className="screen-bar">
+        <h1>Debrief · {debrief.title}</h1>
+        <span className="pill">{debrief.mode}</span>
+        <span className="mono muted">{debrief.runId}</span>
+        <span className="muted small">
+          {dateTime(debrief.startedAt)} · {duration(replay.durationMs)}
+        </span>
+      </div>
+      <ReplayControls clock={clock} state={state} />
+      <div className="grid-debrief">
+        <Panel title="Probes" className="area-replay-charts" testId="replay-charts">
+          {debrief.probes.length === 0 ? (
+            <p className="muted">This run recorded no probe samples.</p>
+          ) : (
+            <div className="chart-grid">
+              {debrief.probes.map((p) => (
+                <ReplayChart key={p.probeId} replay={replay} clock={clock} probeId={p.probeId} />
+              ))}
+            </div>
+          )}
+        </Panel>
+        <ReplayPanels replay={replay} frame={frame} />
+        {drill && (
+          <Panel title="Score" className="area-replay-score" testId="replay-score">
+            {!frame.ended ? (
+              <p className="muted">The score is shown at the end of the replay.</p>
+            ) : (
+              <>
+                {drill.answer && (
+                  <p data-testid="replay-answer">
+                    Answer: <strong>{drill.answer}</strong>
+                  </p>
+                )}
+                {drill.score ? <ScoreCard score={drill.score} testId="debrief-score" /> : <p className="muted">No score recorded.</p>}
+              </>
+            )}
+          </Panel>
+        )}
+      </div>
+    </div>
+  );
+}
