@@ -18,6 +18,7 @@ const COMMAND_NAMES = [
   'run.start', 'run.snapshot', 'run.pause', 'run.resume', 'run.advance', 'run.skip', 'run.approve', 'run.reject', 'run.checklist', 'run.note', 'run.stop',
   'runs.list', 'runs.interrupted', 'runs.reconcile', 'report.preview', 'report.export', 'audit.events', 'audit.verify',
   'shell.open', 'shell.input', 'shell.resize', 'shell.ack', 'shell.close',
+  'drill.state', 'drill.declare', 'drill.hint', 'drill.rule', 'run.debrief',
 ] as const satisfies readonly CommandName[];
 type Missing = Exclude<CommandName, (typeof COMMAND_NAMES)[number]>;
 const everyCommandListed: [Missing] extends [never] ? true : never = true;

@@ -7,8 +7,13 @@ import type { EngineEvent } from './events.js';
  * expected failures are thrown as `ApiFailure` (code, message, hint) and cross the boundary as data.
  */
 export interface ConsoleBackend {
-  handle<K extends CommandName>(name: K, req: CommandReq<K>, who: { role: 'commander' | 'observer'; transport: 'electron' | 'bridge' }): Promise<CommandRes<K>>;
+  handle<K extends CommandName>(name: K, req: CommandReq<K>, who: { role: 'commander' | 'observer' | 'trainee'; transport: 'electron' | 'bridge' }): Promise<CommandRes<K>>;
   onEvent(fn: (e: EngineEvent) => void): () => void;
+  /**
+   * The event as a client of `role` may see it: trainees of a live drill get it redacted, or not at
+   * all (null). Absent: every role sees every event.
+   */
+  eventFor?(e: EngineEvent, role: 'commander' | 'observer' | 'trainee'): EngineEvent | null;
 }
 
 export class ApiFailure extends Error {

@@ -1,5 +1,5 @@
 /**
- * Tokens for the loopback bridge: two random secrets (commander, observer) that ride in the URL the
+ * Tokens for the loopback bridge: three random secrets (commander, observer, trainee) that ride in the URL the
  * console prints. Compared in constant time so a local attacker cannot learn them byte by byte.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -7,7 +7,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 /** 32 random bytes = 256 bits: unguessable, and short enough to paste (43 base64url characters). */
 const TOKEN_BYTES = 32;
 
-export type BridgeRole = 'commander' | 'observer';
+export type BridgeRole = 'commander' | 'observer' | 'trainee';
 
 /** A fresh random token (base64url, URL-safe without escaping). */
 export function newToken(): string {
@@ -24,18 +24,21 @@ export function tokenEquals(presented: string, expected: string): boolean {
   return timingSafeEqual(a, b) && presented.length === expected.length;
 }
 
-/** The two tokens of one bridge, and which role a presented token grants (null: none). */
+/** The tokens of one bridge (the class keeps its name from when there were two), and which role a presented token grants (null: none). */
 export class TokenPair {
   readonly commander = newToken();
   readonly observer = newToken();
+  readonly trainee = newToken();
 
   roleOf(presented: string | null | undefined): BridgeRole | null {
     if (typeof presented !== 'string' || presented.length === 0 || presented.length > 256) return null;
-    // Both comparisons always run: which one matched must not show in the timing either.
+    // Every comparison always runs: which one matched must not show in the timing either.
     const isCommander = tokenEquals(presented, this.commander);
     const isObserver = tokenEquals(presented, this.observer);
+    const isTrainee = tokenEquals(presented, this.trainee);
     if (isCommander) return 'commander';
     if (isObserver) return 'observer';
+    if (isTrainee) return 'trainee';
     return null;
   }
 }

@@ -4,11 +4,11 @@
  * schema, and every failure comes back as data `{code, message, hint}` — never a stack trace.
  */
 import { z } from 'zod';
-import { ApiFailure, commands, type ApiError, type ApiResult, type CommandName, type CommandReq, type ConsoleBackend } from '../api/index.js';
+import { ApiFailure, commands, traineeMay, type ApiError, type ApiResult, type CommandName, type CommandReq, type ConsoleBackend } from '../api/index.js';
 
 /** Who is calling: the role decides which commands are allowed; the transport is recorded. */
 export interface Caller {
-  role: 'commander' | 'observer';
+  role: 'commander' | 'observer' | 'trainee';
   transport: 'electron' | 'bridge';
 }
 
@@ -19,9 +19,14 @@ export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commands, name);
 }
 
-/** May this role call this command? Observers get the read-only ones, nothing else. */
+/**
+ * May this role call this command? Observers get the read-only ones, nothing else; trainees also
+ * the few a drill needs (declare, notes, their own shells: `traineeMay`).
+ */
 export function allowed(role: Caller['role'], name: CommandName): boolean {
-  return role === 'commander' || commands[name].readOnly;
+  if (role === 'commander') return true;
+  if (role === 'trainee') return traineeMay(name);
+  return commands[name].readOnly;
 }
 
 export function apiError(code: string, message: string, hint?: string): ApiError {
@@ -59,7 +64,9 @@ export async function dispatch(backend: ConsoleBackend, name: unknown, req: unkn
     return { ok: false, error: apiError('UNKNOWN_COMMAND', `no such command: ${String(name).slice(0, 64)}`, 'the client and the console are different versions?') };
   }
   if (!allowed(caller.role, name)) {
-    return { ok: false, error: apiError('FORBIDDEN', `observers cannot call ${name}`, 'this is a read-only observer screen; the commander drives the run') };
+    return caller.role === 'trainee'
+      ? { ok: false, error: apiError('FORBIDDEN', `trainees cannot call ${name}`, 'this is a trainee screen: declare, take notes and use the shells; the facilitator drives the run') }
+      : { ok: false, error: apiError('FORBIDDEN', `observers cannot call ${name}`, 'this is a read-only observer screen; the commander drives the run') };
   }
   const parsed = commands[name].req.safeParse(req ?? {});
   if (!parsed.success) {

@@ -21,7 +21,7 @@ export const clientMessageSchema = z
 export type ClientMessage = { id: number; name: CommandName; req: unknown };
 
 export type ServerMessage =
-  | { kind: 'hello'; role: 'commander' | 'observer'; version: 1 }
+  | { kind: 'hello'; role: 'commander' | 'observer' | 'trainee'; version: 1 }
   | { kind: 'result'; id: number; result: ApiResult<CommandName> }
   | { kind: 'event'; event: EngineEvent }
   | { kind: 'error'; error: ApiError };

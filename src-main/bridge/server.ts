@@ -1,13 +1,14 @@
 /**
  * The loopback bridge: serves the built renderer and the console API (HTTP + WebSocket) on
  * 127.0.0.1 at a random port, for a browser, a second screen, or Playwright. Two tokens — the
- * commander's and the read-only observer's — each in its own URL. Every request and upgrade is
+ * commander's, the read-only observer's and the trainees' (drills: hidden faults redacted per
+ * connection) — each in its own URL. Every request and upgrade is
  * checked: Host (DNS rebinding), Origin (other sites), token (constant time), then the contract.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import type { ConsoleBackend } from '../api/index.js';
+import type { ConsoleBackend, EngineEvent } from '../api/index.js';
 import { cookieName, readCookie, TokenPair, type BridgeRole } from './auth.js';
 import { checkHost, checkOrigin, type GuardOptions } from './origin-guard.js';
 import { BridgeConnection } from './ws-connection.js';
@@ -33,6 +34,8 @@ export interface Bridge {
   readonly url: string;
   /** Read-only observer URL. */
   readonly observerUrl: string;
+  /** Trainee URL (drills: declare, notes, shells; hidden faults never sent). */
+  readonly traineeUrl: string;
   /** Connected WebSocket clients right now. */
   clients(): number;
   close(): Promise<void>;
@@ -108,7 +111,19 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
   const unsubscribe = o.backend.onEvent((e) => {
     if (conns.size === 0) return;
     const text = JSON.stringify({ kind: 'event', event: e });
-    for (const c of conns) c.deliver(e, text);
+    // Trainees get the backend's redacted form (computed once for all of them), or nothing.
+    let forTrainees: { e: EngineEvent; text: string } | null | undefined;
+    for (const c of conns) {
+      if (c.caller.role !== 'trainee' || !o.backend.eventFor) {
+        c.deliver(e, text);
+        continue;
+      }
+      if (forTrainees === undefined) {
+        const r = o.backend.eventFor(e, 'trainee');
+        forTrainees = r === null ? null : { e: r, text: r === e ? text : JSON.stringify({ kind: 'event', event: r }) };
+      }
+      if (forTrainees) c.deliver(forTrainees.e, forTrainees.text);
+    }
   });
 
   const base = `http://${urlHost}:${port}/`;
@@ -117,6 +132,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     host,
     url: `${base}?token=${tokens.commander}`,
     observerUrl: `${base}?token=${tokens.observer}`,
+    traineeUrl: `${base}?token=${tokens.trainee}`,
     clients: () => conns.size,
     async close() {
       unsubscribe();

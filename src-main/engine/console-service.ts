@@ -14,6 +14,10 @@ import { reconcileFaults } from './reconcile.js';
 import { RunSession } from './run-session.js';
 import { ShellManager } from './shells.js';
 import { resolveTargets } from './targets.js';
+import { buildDebrief } from '../drill/debrief.js';
+import { hiddenOf, isEnded, redactDrillView, redactEvent, redactSnapshot, type Hidden } from '../drill/redact.js';
+import { HIDDEN_FROM_TRAINEES } from '../drill/trainee-access.js';
+import type { DrillController } from '../drill/controller.js';
 
 export interface ConsoleServiceOptions {
   workspace: string;
@@ -31,7 +35,7 @@ export interface ConsoleServiceOptions {
   };
 }
 
-type Who = { role: 'commander' | 'observer'; transport: 'electron' | 'bridge' };
+type Who = { role: 'commander' | 'observer' | 'trainee'; transport: 'electron' | 'bridge' };
 type Handler<K extends CommandName> = (req: CommandReq<K>, who: Who) => Promise<CommandRes<K>>;
 
 /**
@@ -49,6 +53,8 @@ export class ConsoleService implements ConsoleBackend {
   private session?: RunSession;
   private running?: Promise<unknown>;
   private inv?: Inventory;
+  /** What trainees must not see of the active drill (its inject/revert steps and fault kinds). */
+  private hidden: Hidden = { steps: new Set(), words: [] };
 
   constructor(private readonly o: ConsoleServiceOptions) {
     this.audit = AuditStore.open(o.auditFile);
@@ -61,6 +67,22 @@ export class ConsoleService implements ConsoleBackend {
   onEvent(fn: (e: EngineEvent) => void): () => void {
     this.events.on('event', fn);
     return () => this.events.off('event', fn);
+  }
+
+  /** Trainees of a live drill get events redacted (src-main/drill/redact.ts); everyone else gets them as they are. */
+  eventFor(e: EngineEvent, role: Who['role']): EngineEvent | null {
+    if (role !== 'trainee' || this.session?.mode !== 'drill') return e;
+    return redactEvent(e, this.hidden, isEnded(this.session.state));
+  }
+
+  private drillLive(): boolean {
+    return this.session?.mode === 'drill' && !isEnded(this.session.state);
+  }
+
+  private activeDrill(): DrillController {
+    const d = this.activeSession().drill;
+    if (!d?.isDrill) throw new ApiFailure('NOT_A_DRILL', 'the active run is not a drill', 'start the run in drill mode');
+    return d;
   }
 
   private emit(e: EngineEvent): void {
@@ -108,7 +130,7 @@ export class ConsoleService implements ConsoleBackend {
     if (faults.length > 1 && new Set(faults).size > 1) cats.add('cascading');
     const valid = !r.problems.some((p) => p.severity !== 'warning');
     return {
-      summary: { file, title: sc.title, environment: sc.environment, hypothesis: sc.hypothesis, tags: [...cats].sort(), phases: sc.phases.length, steps: flattenSteps(sc).length, faults: [...new Set(faults)], valid },
+      summary: { file, title: sc.title, environment: sc.environment, hypothesis: sc.hypothesis, tags: [...new Set([...cats, ...(sc.tags ?? []), ...(sc.drill ? ['drill'] : [])])].sort(), phases: sc.phases.length, steps: flattenSteps(sc).length, faults: [...new Set(faults)], valid },
       problems: r.problems,
     };
   }
@@ -185,23 +207,28 @@ export class ConsoleService implements ConsoleBackend {
       const r = await runPreflight(this.pool, items);
       return { ok: r.ok, cells: r.cells, nodes: r.nodes.map((n) => ({ node: n.node, reachable: n.reachable, os: n.facts?.os, error: n.error?.message })) };
     },
-    'run.start': async ({ file, commander, dryRun, preflightOverride }) => {
+    'run.start': async ({ file, commander, dryRun, mode, preflightOverride }) => {
       if (this.session && !['completed', 'aborted', 'failed'].includes(this.session.state)) throw new ApiFailure('RUN_ACTIVE', 'a run is already in progress', 'stop it first');
       const sc = this.scenarioOf(file);
       const inv = this.requireInventory();
+      if (mode === 'drill' && !sc.drill) throw new ApiFailure('NOT_A_DRILL', `${file} has no drill block`, 'add a drill: block (briefing, diagnosis, hints, targets), or start it as a game day or a rehearsal');
       const runId = this.o.newRunId();
-      if (!dryRun) {
+      if (!dryRun && mode !== 'rehearsal') {
         const pre = await this.handlers['preflight.run']({ file }, { role: 'commander', transport: 'bridge' });
         if (!pre.ok && !preflightOverride) throw new ApiFailure('PREFLIGHT_FAILED', 'preflight failed', 'fix the checks, or start with an override reason (recorded in the audit)');
         if (!pre.ok) this.audit.append({ runId, kind: 'preflight.overridden', actor: commander, data: { reason: preflightOverride, failed: pre.cells.filter((c) => !c.ok).map((c) => `${c.node}/${c.fault}`) } });
       }
-      const s = new RunSession({ scenario: sc, scenarioFile: this.safePath(file), inventory: inv, pool: this.pool, audit: this.audit, runId, commander, dryRun, simulated: this.o.simulated });
+      const s = new RunSession({ scenario: sc, scenarioFile: this.safePath(file), inventory: inv, pool: this.pool, audit: this.audit, runId, commander, dryRun, mode, simulated: this.o.simulated });
+      this.hidden = hiddenOf(s.snapshot().steps);
       s.on('event', (e) => this.emit(e));
       this.session = s;
       this.running = s.run().catch((e: Error) => this.emit({ type: 'log', level: 'error', message: `run crashed: ${e.message}`, at: Date.now() }));
       return { runId };
     },
-    'run.snapshot': async () => this.session?.snapshot() ?? null,
+    'run.snapshot': async (_r, who) => {
+      const snap = this.session?.snapshot() ?? null;
+      return snap && who.role === 'trainee' ? redactSnapshot(snap, this.hidden) : snap;
+    },
     'run.pause': async () => this.wrap(() => this.activeSession().pause()),
     'run.resume': async () => this.wrap(() => this.activeSession().resume()),
     'run.advance': async ({ stepId }) => this.wrap(() => this.activeSession().advance(stepId)),
@@ -234,21 +261,47 @@ export class ConsoleService implements ConsoleBackend {
     },
     'audit.events': async ({ runId, kind, sinceSeq, limit }) => this.audit.events({ runId, kind, sinceSeq, limit: limit ?? 500 }).map((e) => ({ seq: e.seq, runId: e.run_id, ts: e.ts, kind: e.kind, actor: e.actor, node: e.node, data: JSON.parse(e.data) as unknown })),
     'audit.verify': async () => this.audit.verify(),
-    'shell.open': async ({ node, cols, rows }) => {
+    'shell.open': async ({ node, cols, rows }, who) => {
       const inv = this.requireInventory();
       const n = inv.nodes.find((x) => x.name === node);
       if (!n) throw new ApiFailure('UNKNOWN_NODE', `no node ${node} in the inventory`);
-      return { shellId: await this.shells.open(toConnectSpec(inv, n), cols, rows, this.session?.runId) };
+      const shellId = await this.shells.open(toConnectSpec(inv, n), cols, rows, this.session?.runId);
+      // Trainees' commands count in the drill score (drill/commands-used.ts reads this back).
+      if (who.role === 'trainee' && this.session?.drill) this.audit.append({ runId: this.session.runId, kind: 'drill.shell', node, data: { shellId } });
+      return { shellId };
     },
     'shell.input': async ({ shellId, data }) => this.wrap(() => this.shells.input(shellId, data)),
     'shell.resize': async ({ shellId, cols, rows }) => this.wrap(() => this.shells.resize(shellId, cols, rows)),
     'shell.ack': async ({ shellId, bytes }) => this.wrap(() => this.shells.ack(shellId, bytes)),
     'shell.close': async ({ shellId }) => this.wrap(() => this.shells.close(shellId)),
+    'drill.state': async (_r, who) => {
+      const s = this.session;
+      const v = s?.drill?.view();
+      if (!s || !v) return null;
+      return who.role === 'trainee' ? redactDrillView(v, isEnded(s.state)) : v;
+    },
+    'drill.declare': async ({ kind, trainee, diagnosis, notes }) => {
+      this.activeDrill().declare(kind, trainee, diagnosis, notes);
+      return { ok: true };
+    },
+    'drill.hint': async ({ index }) => {
+      this.activeDrill().hint(index, this.activeSession().snapshot().commander);
+      return { ok: true };
+    },
+    'drill.rule': async ({ declarationId, ruling }) => {
+      this.activeDrill().rule(declarationId, ruling, this.activeSession().snapshot().commander);
+      return { ok: true };
+    },
+    'run.debrief': async ({ runId }, who) => {
+      if (who.role === 'trainee' && this.drillLive() && this.session?.runId === runId) throw new ApiFailure('HIDDEN_DURING_DRILL', 'the debrief opens when the drill has ended');
+      return buildDebrief(this.audit, runId);
+    },
   };
 
   async handle<K extends CommandName>(name: K, req: CommandReq<K>, who: Who): Promise<CommandRes<K>> {
     const h = this.handlers[name] as Handler<K> | undefined;
     if (!h) throw new ApiFailure('UNKNOWN_COMMAND', `unknown command ${String(name)}`);
+    if (who.role === 'trainee' && this.drillLive() && HIDDEN_FROM_TRAINEES.has(name)) throw new ApiFailure('HIDDEN_DURING_DRILL', `${name} is not available to trainees while the drill runs`, 'it opens again at the debrief');
     try {
       return await h(req, who);
     } catch (e) {

@@ -16,6 +16,10 @@ import { runStep, type StepHost } from './step-runners.js';
 import { StopController, type StopReport } from './stop-controller.js';
 import { probeNodes, resolveTargets, type ResolvedTarget } from './targets.js';
 import { EXIT } from '../util/exit-codes.js';
+import type { RunMode } from '../api/drill.js';
+import { DrillController } from '../drill/controller.js';
+import { traineeCommands } from '../drill/commands-used.js';
+import { NARRATED_KINDS } from '../drill/rehearsal.js';
 
 export interface RunOptions {
   scenario: Scenario;
@@ -33,6 +37,10 @@ export interface RunOptions {
   /** Headless and no `approver`: ask someone at the terminal (undefined = nobody answered). */
   approvalPrompt?: (step: StepView) => Promise<string | undefined>;
   simulated?: boolean;
+  /** gameday (default); drill (hidden faults, trainees; needs a drill block); rehearsal (tabletop: nothing sent, outcomes narrated). */
+  mode?: RunMode;
+  /** Headless rehearsal: called after each narrated outcome (the CLI prompts to go on). */
+  rehearsalPause?: (stepId: string, text: string) => Promise<void>;
 }
 
 export interface RunOutcome {
@@ -62,6 +70,9 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   readonly scenario: Scenario;
   readonly runId: string;
   readonly dryRun: boolean;
+  readonly mode: RunMode;
+  /** Drill / rehearsal bookkeeping (src-main/drill); absent in a plain game day. */
+  readonly drill?: DrillController;
   readonly faults: FaultManager;
   readonly stopper: StopController;
   targets = new Map<string, ResolvedTarget>();
@@ -87,7 +98,11 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     super();
     this.scenario = o.scenario;
     this.runId = o.runId;
-    this.dryRun = Boolean(o.dryRun);
+    this.mode = o.mode ?? 'gameday';
+    if (this.mode === 'drill' && !o.scenario.drill) throw new Error(`${o.scenarioFile} has no drill block: it can run as a game day or a rehearsal, not as a drill`);
+    // A rehearsal is a dry run that narrates: the dry-run path is what proves nothing is sent.
+    this.dryRun = Boolean(o.dryRun) || this.mode === 'rehearsal';
+    if (this.mode !== 'gameday') this.drill = new DrillController({ runId: o.runId, scenario: o.scenario, mode: this.mode, audit: o.audit, commander: o.commander, emit: (e) => this.emitEvent(e), now: nowMs, commandsUsed: () => traineeCommands(o.audit, o.runId) });
     const v = initialViews(o.scenario);
     this.phases = v.phases;
     this.steps = v.steps;
@@ -179,6 +194,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
 
   onInjected(step: InjectStep, outcomes: InjectOutcome[], at: number): void {
     if (!outcomes.some((o) => o.ok)) return;
+    this.drill?.faultActive(at);
     this.telemetry.injected(step.id, at);
     if (step.duration !== undefined) {
       const ids = outcomes.map((o) => o.faultId);
@@ -210,6 +226,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
 
   private onSample(s: Sample): void {
     const trip = this.telemetry.onSample(s);
+    this.drill?.onSample(s);
     if (trip && !this.stopper.stopped) {
       this.abortReason = trip.reason;
       this.audit('abort.fired', { reason: trip.reason });
@@ -282,6 +299,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
       environment: this.scenario.environment,
       simulated: Boolean(this.o.simulated),
       dryRun: this.dryRun,
+      mode: this.mode,
       state: this.state,
       commander: this.o.commander,
       roles,
@@ -314,7 +332,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   /** Wait for a second person before a step that needs one. Headless runs take `--approver`. */
   private async gate(st: StepView): Promise<void> {
     if (!st.needsApproval || st.approvedBy) return;
-    if (this.dryRun) {
+    if (this.dryRun && this.mode !== 'rehearsal') {
       this.update(st.id, { approvedBy: 'dry-run (no approval needed: nothing is sent)' });
       return;
     }
@@ -339,6 +357,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
       this.setState('running');
       this.startProbes();
       this.emitEvent({ type: 'run.snapshot', snapshot: this.snapshot() });
+      this.drill?.begin();
       for (const phase of this.phases) {
         this.throwIfStopped();
         Object.assign(phase, { status: 'running', startedAt: nowMs() });
@@ -357,6 +376,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
           // A skip pressed while the step ran ends it early: it counts as skipped, with the reason.
           const late = this.skipReq.get(st.id);
           if (skipReason === undefined && late !== undefined && res.status === 'done') res = { status: 'skipped', message: `skipped: ${late}` };
+          if (this.mode === 'rehearsal' && res.status === 'done' && NARRATED_KINDS.has(step.kind)) await this.o.rehearsalPause?.(st.id, this.drill!.rehearse(step));
           this.update(st.id, { status: res.status, endedAt: nowMs(), message: res.message });
           this.audit(`step.${res.status}`, { stepId: st.id, message: res.message });
           if (res.status === 'failed') {
@@ -429,6 +449,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
       const ev = evaluateSlos({ samples: runSamples(this.o.audit, this.runId), slos: mapSlos(this.scenario.slos), env: this.scenario.environment, primaryProbe: primaryProbe(this.scenario), intervalOf: (id) => parseDuration(this.scenario.probes.find((p) => p.id === id)!.interval), healthyAfterOf: (id) => this.scenario.probes.find((p) => p.id === id)?.healthyAfter ?? DEFAULT_HEALTHY_AFTER, injects: this.telemetry.injects, startAt: this.startedAt ?? this.endedAt, endAt: this.endedAt });
       this.sloResults = ev.results;
     } else this.sloResults = [];
+    this.drill?.finish();
     if (failure) {
       this.emitEvent({ type: 'log', level: 'error', message: failure, at: nowMs() });
       this.setState('failed');

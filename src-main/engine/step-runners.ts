@@ -1,4 +1,5 @@
 import type { StepView } from '../api/index.js';
+import type { RunMode } from '../api/drill.js';
 import { buildInject, buildRevert } from '../faults/lease.js';
 import { getFault, resolveParams } from '../faults/registry.js';
 import type { FaultContext } from '../faults/types.js';
@@ -13,6 +14,8 @@ export interface StepHost {
   readonly scenario: Scenario;
   readonly runId: string;
   readonly dryRun: boolean;
+  /** rehearsal: a dry run whose waits and instructions wait for the facilitator (the room talks). */
+  readonly mode: RunMode;
   readonly faults: FaultManager;
   readonly targets: Map<string, ResolvedTarget>;
   readonly signal: AbortSignal;
@@ -132,11 +135,12 @@ export async function runStep(h: StepHost, s: Step, headless: boolean): Promise<
   switch (s.kind) {
     case 'instruction':
     case 'note':
-      if (headless || h.dryRun) return { status: 'done', message: headless ? 'headless run: shown, not waited for' : 'dry run' };
+      if (headless || (h.dryRun && h.mode !== 'rehearsal')) return { status: 'done', message: headless ? 'headless run: shown, not waited for' : 'dry run' };
       return (await h.waitFor(s.id, () => false)) === 'advanced' ? { status: 'done' } : { status: 'done' };
     case 'approval':
       return { status: 'done', message: `approved by ${h.view(s.id).approvedBy ?? '?'}` };
     case 'wait':
+      if (h.mode === 'rehearsal') return headless ? { status: 'done', message: `rehearsal: ${s.duration} pass on the table` } : (await h.waitFor(s.id, () => false), { status: 'done', message: 'rehearsal: advanced by the facilitator' });
       if (h.dryRun) return { status: 'done', message: `dry run: would wait ${s.duration}` };
       return (await h.hold(parseDuration(s.duration), s.id)) === 'advanced' ? { status: 'done', message: 'advanced early' } : { status: 'done' };
     case 'inject':

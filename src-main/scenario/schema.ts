@@ -44,6 +44,8 @@ export const scenarioSchema = z.strictObject({
   title: text,
   description: text.optional(),
   owner: text.optional(),
+  /** Labels for the scenario browser (e.g. drill, demo); fault categories are added by themselves. */
+  tags: z.array(z.string().regex(ID_RE, ID_MESSAGE)).max(20, 'at most 20 tags').optional(),
   hypothesis: text,
   environment: environment.default('lab'),
   allowProd: z.boolean().default(false),

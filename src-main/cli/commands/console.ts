@@ -1,7 +1,8 @@
 /**
  * `gameday console`: the console UI in a browser. Starts the console service (the same engine the
  * desktop app uses) behind the loopback bridge and prints two URLs — the commander's and a
- * read-only observer's for the projector or the rest of the room. Ctrl+C stops: an active run is
+ * read-only observer's for the projector or the rest of the room — and a trainee URL for drills (hidden faults
+ * redacted; trainees declare, take notes and use shells). Ctrl+C stops: an active run is
  * STOPped (every fault reverted) before the process exits.
  */
 import { spawn } from 'node:child_process';
@@ -101,8 +102,8 @@ export async function consoleCommand(opts: ConsoleCmdOpts): Promise<number> {
   const out = process.stdout;
   if (!built) out.write(`${c.yellow('warning')} the UI is not built (out/renderer): run \`npx electron-vite build\`; serving the API only\n`);
   if (remote) out.write(`${c.yellow('warning')} listening on ${host}: anyone who can reach it and has a URL below can use it. Share only the observer URL.\n`);
-  const lines = [`${c.bold('Commander')} (full control):  ${bridge.url}`, `${c.bold('Observer')}  (read-only):     ${bridge.observerUrl}`];
-  out.write(`Game-day console\n  ${(opts.observer ? lines.reverse() : lines).join('\n  ')}\n  Ctrl+C to quit (an active run is STOPped first).\n`);
+  const lines = [`${c.bold('Commander')} (full control):  ${bridge.url}`, `${c.bold('Observer')}  (read-only):     ${bridge.observerUrl}`, `${c.bold('Trainee')}   (drills, faults hidden): ${bridge.traineeUrl}`];
+  out.write(`Game-day console\n  ${(opts.observer ? [lines[1]!, lines[0]!, lines[2]!] : lines).join('\n  ')}\n  Ctrl+C to quit (an active run is STOPped first).\n`);
   if (opts.open) openBrowser(opts.observer ? bridge.observerUrl : bridge.url);
 
   return new Promise<number>((done) => {
