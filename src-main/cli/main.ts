@@ -53,6 +53,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--approver <name>', 'second person approving high-risk steps and gates (recorded); without it a terminal prompt asks')
     .option('--commander <name>', 'who runs the game day (default: roles.commander in the runbook, else $USER)')
     .option('--dry-run', 'walk the whole runbook printing every command per node; send nothing')
+    .option('--mode <mode>', 'gameday (default) or rehearsal (tabletop: nothing sent, each step\'s scripted outcome printed); drills run in `gameday console`')
+    .option('-y, --yes', 'rehearsal: go on after each outcome without asking')
     .option('--junit <file>', 'write a JUnit XML report (steps and SLOs as test cases) for CI')
     .option('--skip-preflight', 'do not run preflight first (not recommended)')
     .option('--workspace <dir>', 'workspace (audit file, control sockets)')

@@ -25,6 +25,10 @@ export interface RunCmdOpts extends GlobalOpts {
   junit?: string;
   workspace?: string;
   skipPreflight?: boolean;
+  /** gameday (default) or rehearsal; drill is refused here (it needs the console's trainee screens). */
+  mode?: string;
+  /** Rehearsal: do not ask before going on after each outcome. */
+  yes?: boolean;
 }
 
 /** Load and validate a runbook; invalid → every problem printed, exit 3, nothing sent. */
@@ -37,6 +41,27 @@ export function loadRunbook(file: string, json?: boolean): Scenario {
     if (e instanceof ScenarioError) throw new CliError(`${file} is not a valid runbook:\n${e.problems.map(formatProblem).join('\n')}`, EXIT.INVALID_INPUT);
     throw new CliError((e as Error).message, EXIT.INVALID_INPUT);
   }
+}
+
+/** --mode: gameday or rehearsal here; a drill needs trainees' screens, so it is sent to the console. */
+function runMode(m: string | undefined): 'gameday' | 'rehearsal' {
+  if (m === undefined || m === 'gameday') return 'gameday';
+  if (m === 'rehearsal') return 'rehearsal';
+  if (m === 'drill') throw new CliError('a drill needs trainees with their own screens (faults hidden from them), so it runs in the console, not headless', EXIT.INVALID_INPUT, 'start `gameday console` (or `gameday console --sim`), give trainees the trainee URL, and start the runbook in drill mode there');
+  throw new CliError(`--mode must be gameday or rehearsal, got ${JSON.stringify(m)}`, EXIT.INVALID_INPUT);
+}
+
+/** Rehearsal: print the outcome; ask to go on unless --yes (or nobody is at a terminal). */
+function outcomePause(stepId: string, text: string, yes: boolean, json: boolean): Promise<void> {
+  if (!json) process.stdout.write(`\n${c.bold(`outcome of ${stepId}`)}: ${text}\n`);
+  if (yes || json || !process.stdin.isTTY) return Promise.resolve();
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    rl.question('Discuss, then press Enter to go on… ', () => {
+      rl.close();
+      resolve();
+    });
+  });
 }
 
 function askApprover(step: StepView): Promise<string | undefined> {
@@ -57,7 +82,9 @@ function askApprover(step: StepView): Promise<string | undefined> {
  * input, 4 preflight failed.
  */
 export async function runCommand(file: string, o: RunCmdOpts): Promise<number> {
+  const mode = runMode(o.mode);
   const scenario = loadRunbook(file, o.json);
+  const rehearsal = mode === 'rehearsal';
   const l = load(o);
   const sshConfig = o.sshConfig ? loadSshConfig(o.sshConfig) : undefined;
   const commander = o.commander ?? scenario.roles?.commander ?? process.env.USER ?? 'commander';
@@ -73,7 +100,7 @@ export async function runCommand(file: string, o: RunCmdOpts): Promise<number> {
   const runId = newRunId('run');
   const pool = new SshPool({ ...l.poolOptions(), ...auditExecHooks(audit, { runId, actor: commander }) });
   try {
-    if (!o.dryRun && !o.skipPreflight) {
+    if (!o.dryRun && !rehearsal && !o.skipPreflight) {
       const items = scenario.phases.flatMap((p) => p.steps).flatMap((s) => (s.kind === 'inject' ? targets.get(s.target)!.nodes.map((target) => ({ target, module: getFault(s.fault) })) : []));
       if (items.length) {
         if (!o.json) process.stdout.write(`${c.bold('preflight')} ${items.length} node × fault checks…\n`);
@@ -85,9 +112,10 @@ export async function runCommand(file: string, o: RunCmdOpts): Promise<number> {
           return EXIT.PREFLIGHT_FAILED;
         }
       }
-    } else if (o.dryRun && !o.json) process.stdout.write(`${c.yellow('DRY RUN')}: nothing is sent to any node; every command is printed instead.\n`);
+    } else if (rehearsal && !o.json) process.stdout.write(`${c.yellow('REHEARSAL')} (tabletop): nothing is sent to any node and no probe runs; each step's outcome is read out for the room.\n`);
+    else if (o.dryRun && !o.json) process.stdout.write(`${c.yellow('DRY RUN')}: nothing is sent to any node; every command is printed instead.\n`);
 
-    const session = new RunSession({ scenario, scenarioFile: file, inventory: l.inv, sshConfig, pool, audit, runId, commander, dryRun: o.dryRun, headless: true, approver: o.approver, approvalPrompt: askApprover });
+    const session = new RunSession({ scenario, scenarioFile: file, inventory: l.inv, sshConfig, pool, audit, runId, commander, dryRun: o.dryRun, headless: true, approver: o.approver, approvalPrompt: askApprover, mode, rehearsalPause: rehearsal ? (stepId, text) => outcomePause(stepId, text, Boolean(o.yes), Boolean(o.json)) : undefined });
     const display = new LiveDisplay(session, Boolean(o.json));
     const onEvent = (e: EngineEvent) => display.onEvent(e);
     session.on('event', onEvent);
