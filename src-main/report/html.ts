@@ -10,6 +10,7 @@ import { fmtClock, fmtElapsed, fmtMs, fmtPct } from './format.js';
 import { REPORT_CSS } from './html-css.js';
 import { actionTable, approvalsTable, availabilityTable, cellText, type Cell, detectionTable, faultTable, metaTable, notesTable, resolutionTable, scoreTable, sloTable, trendTable, type Table } from './tables.js';
 import type { ReportModel } from './types.js';
+import { drillHtml } from './drill.js';
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
@@ -66,6 +67,7 @@ export function renderHtml(m: ReportModel): string {
       `<div><span class="badge ${m.outcome}">${escHtml(m.outcome.toUpperCase())}</span> <span class="sub">${escHtml(m.run.id)}</span></div></div>` +
       `<div class="score ${scoreTone}"><div class="n">${m.score.value}</div><div class="l">resilience score / 100</div></div></header>`,
     table(metaTable(m), '', 'meta'),
+    ...(m.drill ? [drillHtml(m.drill)] : []),
     section('Summary', `<div class="summary">${escHtml(m.summary)}</div>${hyp}${slo}`),
     section('Impact', `<p>${escHtml(m.impactText)}</p>${table(sloTable(m), 'No SLO was set or recorded.')}${table(availabilityTable(m), 'No probe samples.')}`),
     section('Detection', `<p class="sub">Time from the inject to the first unhealthy sample of the primary probe; known to ± one probe interval.</p>${table(detectionTable(m), 'No fault took effect.')}`),

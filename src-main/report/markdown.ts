@@ -6,6 +6,7 @@ import { escMd } from './escape.js';
 import { fmtClock, fmtElapsed } from './format.js';
 import { actionTable, approvalsTable, availabilityTable, cellText, detectionTable, faultTable, metaTable, notesTable, resolutionTable, scoreTable, sloTable, trendTable, type Table } from './tables.js';
 import type { ReportModel } from './types.js';
+import { drillMarkdown } from './drill.js';
 
 function table(t: Table, empty: string): string {
   if (t.rows.length === 0) return `_${empty}_\n`;
@@ -24,6 +25,7 @@ export function renderMarkdown(m: ReportModel): string {
   p(`**${OUTCOME[m.outcome]}** · resilience score **${m.score.value}/100** · ${escMd(m.run.id)}`);
   p(table(metaTable(m), ''));
 
+  if (m.drill) p(drillMarkdown(m.drill));
   h(2, 'Summary');
   p(escMd(m.summary));
   if (m.runbook.sloText.length) p(`Success criteria:\n\n${bullets(m.runbook.sloText, '')}\n`);

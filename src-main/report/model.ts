@@ -16,6 +16,7 @@ import { readProbe } from './samples.js';
 import { resilienceScore } from './score.js';
 import { availabilityRows, impactText, outcomeOf, rolesOf, summaryText } from './summary.js';
 import { buildTimeline } from './timeline.js';
+import { buildDrillReport } from './drill.js';
 import { buildTrend } from './trend.js';
 import { REPORT_SCHEMA_VERSION, type ApprovalEntry, type IntegrityInfo, type NoteEntry, type ProbeChart, type ReportModel, type RunInfo, type SloRow } from './types.js';
 import { attachTimings, estimateIntervalMs, measureWindows } from './windows.js';
@@ -158,6 +159,10 @@ export function buildReportModel(audit: AuditStore, runId: string, opts: BuildOp
     charts,
     marks,
     integrity,
+    ...(() => {
+      const drill = buildDrillReport(runId, events, t0);
+      return drill ? { drill } : {};
+    })(),
     clockNote: `Wall times are UTC, from the audit (run started ${fmtWall(t0)}). Probe samples carry the console's monotonic clock on the epoch scale; the two agree to within the clock drift since the console started (normally well under a second). Detection and recovery are known only to ± one probe interval (${intervalMs} ms for ${primary ?? 'the primary probe'}).`,
   };
 }

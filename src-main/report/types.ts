@@ -272,4 +272,6 @@ export interface ReportModel {
   integrity: IntegrityInfo;
   /** How sample times (monotonic epoch) relate to event times (wall clock). */
   clockNote: string;
+  /** Drills and rehearsals only (report/drill.ts): score, declarations, hints; or the tabletop banner and outcomes. */
+  drill?: import('./drill.js').DrillReport;
 }
