@@ -6,12 +6,14 @@
  *   POST /control/outage?ms=N    503 for N ms (same contract as test/lab/http-service.mjs)
  *   DELETE /control/outage       end it
  *   GET  /control/state          what the simulation currently applies (for people and tests)
+ *   GET  /bytes?n=N              N bytes (application/octet-stream), after their time through the node's egress shaping
+ *   POST /sink                   read the whole body → {"bytes","durationMs"} (same as the netns lab's service)
  */
 import http from 'node:http';
 import { listenGated, retransmit, type Gate } from './gate.js';
 import { readGpus, trainingThroughput } from './gpu-metrics.js';
 import type { Answer, HealthModel, ServiceState } from './health.js';
-import { connectPath, requestPath, type NodeView, type PathOutcome } from './node-view.js';
+import { connectPath, EXCHANGE_BYTES, requestPath, type NodeView, type PathOutcome } from './node-view.js';
 
 /** Longest outage one may ask for (one hour, like the netns lab's service). */
 const MAX_OUTAGE_MS = 3_600_000;
@@ -21,6 +23,43 @@ const HANG_MS = 120_000;
 const DATA_RTO_MS = 200;
 /** How often a request waiting on a frozen service checks whether it was resumed. */
 const PAUSE_POLL_MS = 250;
+/** Largest /bytes body (as the netns lab's service): plenty for a bandwidth probe, stops a runaway request. */
+const MAX_BYTES = 4 * 1024 ** 3;
+/** Chunk written per step of /bytes: 64 KiB, Node's default stream high-water mark. */
+const CHUNK = Buffer.alloc(64 * 1024, 0x61);
+
+/** A non-negative integer query parameter up to `max`; null when missing or malformed. */
+function intParam(url: URL, name: string, max: number): number | null {
+  const raw = url.searchParams.get(name);
+  if (raw === null || !/^\d+$/.test(raw)) return null;
+  const n = Number(raw);
+  return n <= max ? n : null;
+}
+
+/** Stream `total` bytes with backpressure (same body as the netns lab's service). */
+function streamBytes(res: http.ServerResponse, total: number): void {
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total, 'cache-control': 'no-store' });
+  let left = total;
+  const pump = () => {
+    while (left > 0) {
+      const n = Math.min(left, CHUNK.length);
+      left -= n;
+      if (!res.write(n === CHUNK.length ? CHUNK : CHUNK.subarray(0, n))) return void res.once('drain', pump);
+    }
+    res.end();
+  };
+  res.on('close', () => (left = 0));
+  pump();
+}
+
+/** Read a whole request body; answer its size and how long it took. */
+function sink(node: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+  const started = performance.now();
+  let bytes = 0;
+  req.on('data', (chunk: Buffer) => (bytes += chunk.length));
+  req.on('end', () => send(res, 200, { node, bytes, durationMs: performance.now() - started }));
+  req.on('error', () => res.destroy());
+}
 
 export interface HttpNodeOptions {
   host: string;
@@ -94,6 +133,15 @@ export async function startHttpNode(o: HttpNodeOptions): Promise<Gate> {
       case 'DELETE /control/outage':
         o.model.outageUntil = 0;
         return send(res, 200, { node: o.view.id.name, healthy: true });
+      case 'GET /bytes': {
+        const n = intParam(url, 'n', MAX_BYTES);
+        if (n === null) return send(res, 400, { error: `n must be an integer 0..${MAX_BYTES}` });
+        return void setTimeout(() => {
+          if (!res.destroyed) streamBytes(res, n);
+        }, path.delayMs);
+      }
+      case 'POST /sink':
+        return sink(o.view.id.name, req, res);
       case 'GET /control/state':
         return send(res, 200, {
           node: o.view.id.name, simulated: true, service: o.service(), cpuPressure: o.view.cpuPressure(), memPressure: o.view.memPressure(),
@@ -107,8 +155,11 @@ export async function startHttpNode(o: HttpNodeOptions): Promise<Gate> {
     const url = new URL(req.url ?? '/', 'http://sim');
     const route = `${req.method} ${url.pathname}`;
     const client = { ip: req.socket.remoteAddress ?? '127.0.0.1', port: req.socket.remotePort ?? 0 };
-    req.resume();
-    const check = () => requestPath(o.view, client, o.port, o.rand);
+    if (route !== 'POST /sink') req.resume();
+    // What the reply puts on the wire decides its time through a rate limit (tbf).
+    const n = route === 'GET /bytes' ? intParam(url, 'n', MAX_BYTES) : null;
+    const replyBytes = EXCHANGE_BYTES + (n ?? 0);
+    const check = () => requestPath(o.view, client, o.port, o.rand, replyBytes);
     const go = (path: PathOutcome) => (path.action === 'reject' ? void req.socket.resetAndDestroy() : handle(req, res, url, route, path));
     const first = check();
     if (first.action !== 'drop') return go(first);

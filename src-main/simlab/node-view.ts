@@ -18,7 +18,7 @@ const SYN_RETRIES = 4;
 /** Linux's minimum data retransmission timeout (TCP_RTO_MIN). */
 const DATA_RTO_MS = 200;
 /** Bytes on the wire of one small HTTP exchange: request + response with headers. */
-const EXCHANGE_BYTES = 600;
+export const EXCHANGE_BYTES = 600;
 
 export interface StressProc {
   pid: number;
@@ -124,9 +124,10 @@ export function connectPath(v: NodeView, client: { ip: string; port: number }, p
 /**
  * One request/response on an open connection: the request through INPUT, the reply through OUTPUT
  * and the egress qdisc. Loss costs data retransmissions (200 ms, doubling); tbf adds serialization
- * and queueing, netem its delay and jitter.
+ * of the reply's `replyBytes` at its rate (a 100 kB /bytes read through 1 Mbit/s takes 0.8 s, as
+ * through the real qdisc) and queueing, netem its delay and jitter.
  */
-export function requestPath(v: NodeView, client: { ip: string; port: number }, port: number, rand: () => number): PathOutcome {
+export function requestPath(v: NodeView, client: { ip: string; port: number }, port: number, rand: () => number, replyBytes = EXCHANGE_BYTES): PathOutcome {
   const inbound: SimPacket = { proto: 'tcp', src: client.ip, sport: client.port, dst: v.id.ip, dport: port, inIf: 'eth0' };
   const outbound: SimPacket = { proto: 'tcp', src: v.id.ip, sport: port, dst: client.ip, dport: client.port, outIf: 'eth0' };
   let delayMs = 0;
@@ -142,7 +143,7 @@ export function requestPath(v: NodeView, client: { ip: string; port: number }, p
   }
   const sh = shaping(v.tc(), 'eth0', outbound);
   if (sh) {
-    if (sh.rateBps > 0) delayMs += (EXCHANGE_BYTES * 8 * 1000) / sh.rateBps + sh.latencyMs * between01(rand, 0.2, 1);
+    if (sh.rateBps > 0) delayMs += (replyBytes * 8 * 1000) / sh.rateBps + sh.latencyMs * between01(rand, 0.2, 1);
     delayMs += sh.delayMs + (sh.jitterMs ? (rand() * 2 - 1) * sh.jitterMs : 0);
     if (sh.corruptPct > 0 && rand() < sh.corruptPct / 100) delayMs += DATA_RTO_MS;
   }

@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildInject, buildRevert, getFault, parseStatus, resolveParams } from '../../src-main/faults/index.js';
+import { buildInject, buildRenew, buildRevert, getFault, isOneShot, listFaults, observeScript, parseObserveOutput, parseStatus, parseStatusLines, resolveParams } from '../../src-main/faults/index.js';
+import { killRemoteCommand, wrapRemote } from '../../src-main/ssh/exec.js';
+import { Shell } from '../../src-main/ssh/quote.js';
 import type { FaultContext } from '../../src-main/faults/types.js';
 import { localLab, type LocalLab, type LocalNode } from '../../src-main/simlab/local-node.js';
 import type { SimNodeSpec } from '../../src-main/simlab/types.js';
@@ -48,6 +50,12 @@ const alive = (pid: number) => {
   }
 };
 const liveStress = (n: LocalNode) => (json(n, 'stress')?.procs ?? []).filter((p: { pid: number }) => alive(p.pid));
+/** The GPU simulators' state of a node (test/lab/sim). */
+const gpus = (n: LocalNode): Array<Record<string, any>> => json(n, 'gpu-state').gpus;
+const dcgmValue = (n: LocalNode, gpu: number, field: number): number | undefined => {
+  const hit = (json(n, 'gpu-state').dcgm as Array<Record<string, number>>).filter((d) => (d.gpu ?? d.gpuId) === gpu && (d.field ?? d.fieldId) === field).at(-1);
+  return hit?.value;
+};
 const procState = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0];
 
 interface Case {
@@ -174,6 +182,27 @@ const CASES: Case[] = [
     clean: (n) => expect(json(n, 'gpu-state').gpus.map((g: { powerCapW: number }) => g.powerCapW)).toEqual([290, 290]),
   },
   {
+    kind: 'gpu-clock-limit',
+    intensity: 'medium',
+    spec: { role: 'gpu', gpu: 'amd' },
+    active: (n) => expect(gpus(n).map((g) => [g.perfLevel, g.determinismMHz])).toEqual([['determinism', 900], ['auto', null]]),
+    clean: (n) => expect(gpus(n).map((g) => [g.perfLevel, g.determinismMHz])).toEqual([['auto', null], ['auto', null]]),
+  },
+  {
+    kind: 'gpu-fan',
+    intensity: 'medium',
+    spec: { role: 'gpu', gpu: 'amd' },
+    active: (n) => expect(gpus(n)[0]!.fanLevel).toBeGreaterThan(0),
+    clean: (n) => expect(gpus(n).map((g) => g.fanLevel)).toEqual([null, null]),
+  },
+  {
+    kind: 'gpu-dcgm-inject',
+    intensity: 'medium',
+    spec: { role: 'gpu', gpu: 'nvidia' },
+    active: (n) => expect(dcgmValue(n, 0, 230)).toBe(48),
+    clean: (n) => expect(dcgmValue(n, 0, 230) ?? 0).toBe(0),
+  },
+  {
     kind: 'gpu-perf-level',
     params: { level: 'low', device: 'all' },
     spec: { role: 'gpu', gpu: 'amd' },
@@ -206,6 +235,10 @@ describe.concurrent('every fault kind on a simulated node: inject → state → 
       // The lease watchdog is armed and alive.
       const wd = Number(readFileSync(join(n.layout.root, 'run/gameday', RUN, `f-${i}.watchdog.pid`), 'utf8'));
       expect(alive(wd)).toBe(true);
+      // The console's lease renewal (buildRenew) finds the lease and its live watchdog.
+      const renew = await n.run(buildRenew(RUN, [`f-${i}`]));
+      expect(renew.code, renew.stdout + renew.stderr).toBe(0);
+      expect(parseStatusLines(renew.stdout)).toContainEqual(expect.objectContaining({ lease: `f-${i}`, renewed: 'yes', watchdog: 'alive' }));
 
       const rev = await n.run(buildRevert(mod, params, ctx));
       expect(parseStatus(rev.stdout), `${rev.stdout}\n${rev.stderr}`).toMatchObject({ revert: 'ok', clean: 'yes' });
@@ -216,4 +249,101 @@ describe.concurrent('every fault kind on a simulated node: inject → state → 
       expect(existsSync(join(n.layout.root, 'run/gameday', RUN, `f-${i}.lease`))).toBe(false);
     }, 60_000);
   }
+});
+
+/**
+ * Faults that cannot be undone (one-shot): the inject runs with no lease; the "revert" only clears
+ * our own traces. gpu-ras-inject needs debugfs, which a simulated node does not have: it must be
+ * refused as unsupported (exit 4) with nothing written, as on a real node without debugfs.
+ */
+interface OneShotCase {
+  kind: string;
+  params?: Record<string, unknown>;
+  gpu: 'amd' | 'nvidia';
+  setup?: (n: LocalNode) => Promise<number | void>;
+  /** Expected inject status fields. */
+  inject: Record<string, string>;
+  after: (n: LocalNode, x: number | void) => void;
+}
+
+const ONE_SHOT: OneShotCase[] = [
+  { kind: 'gpu-reset', params: { device: 0 }, gpu: 'amd', inject: { inject: 'ok', verify: 'ok' }, after: (n) => expect(gpus(n).map((g) => g.resetCount)).toEqual([1, 0]) },
+  {
+    kind: 'gpu-kill-processes',
+    params: { device: 0, graceSec: 1 },
+    gpu: 'amd',
+    setup: async (n) => Number((await n.run('gpu-sim-ctl spawn --gpu 0')).stdout.trim()),
+    inject: { inject: 'ok', verify: 'ok' },
+    after: (_n, pid) => {
+      expect(pid).toBeGreaterThan(0);
+      expect(alive(pid as number)).toBe(false);
+    },
+  },
+  { kind: 'gpu-ras-inject', params: { device: 0, block: 'umc', error: 'ue' }, gpu: 'amd', inject: { inject: 'fail', code: '4' }, after: (n) => expect(readdirSync(n.layout.root)).not.toContain('sys') },
+];
+
+describe.concurrent('one-shot faults on a simulated GPU node', () => {
+  for (const [i, c] of ONE_SHOT.entries()) {
+    it(`${c.kind} ${JSON.stringify(c.params)}`, async () => {
+      const n = lab.node({ name: `o${i}`, role: 'gpu', gpu: c.gpu }, { ip: `127.150.1.${20 + i}` });
+      nodes.push(n);
+      const mod = getFault(c.kind);
+      const params = resolveParams(mod, { params: c.params });
+      expect(isOneShot(mod, params)).toBe(true);
+      const ctx: FaultContext = { runId: RUN, faultId: `o-${i}`, node: { name: `o${i}`, host: '127.0.0.1', gpu: c.gpu }, leaseTtlSec: 60, maxDurationSec: 120 };
+      const x = await c.setup?.(n);
+      const inj = await n.run(buildInject(mod, params, ctx));
+      expect(parseStatus(inj.stdout), `${inj.stdout}\n${inj.stderr}`).toMatchObject({ lease: 'none', oneshot: 'yes', ...c.inject });
+      c.after(n, x);
+      const rev = await n.run(buildRevert(mod, params, ctx));
+      expect(parseStatus(rev.stdout), `${rev.stdout}\n${rev.stderr}`).toMatchObject({ revert: 'ok', clean: 'yes', oneshot: 'yes' });
+      expect(existsSync(join(n.layout.root, 'run/gameday', RUN, `o-${i}.watchdog.pid`))).toBe(false);
+    }, 60_000);
+  }
+});
+
+describe('coverage: what the console sends', () => {
+  it('every registered fault kind has a case above (a new kind fails here until it is covered)', () => {
+    const covered = new Set([...CASES.map((c) => c.kind), ...ONE_SHOT.map((c) => c.kind)]);
+    expect(listFaults().map((m) => m.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+
+  it.each([
+    ['amd', 'auto', 'rocm-smi'],
+    ['amd', 'rocm-smi', 'rocm-smi'],
+    ['amd', 'amd-smi', 'amd-smi'],
+    ['nvidia', 'auto', 'nvidia-smi'],
+    ['nvidia', 'nvidia-smi', 'nvidia-smi'],
+  ] as const)('the GPU probe (observeScript) on a simulated %s node, tool %s, reads every GPU through %s', async (gpu, tool, used) => {
+    const n = lab.node({ name: `obs-${gpu}-${tool}`, role: 'gpu', gpu }, { ip: '127.150.2.1' });
+    nodes.push(n);
+    const ctx: FaultContext = { runId: RUN, faultId: 'obs', node: { name: n.env.GAMEDAY_SIM_NAME!, host: '127.0.0.1', gpu }, leaseTtlSec: 60, maxDurationSec: 120 };
+    const r = await n.run(observeScript(ctx, tool, 'all'));
+    expect(r.code, r.stderr).toBe(0);
+    const parsed = parseObserveOutput(r.stdout);
+    expect(parsed.tool).toBe(used);
+    expect(parsed.gpus.map((g) => g.gpu)).toEqual([0, 1]);
+    for (const g of parsed.gpus) {
+      expect(g.powerW).toBeGreaterThan(0);
+      expect(g.tempC).toBeGreaterThan(0);
+      expect(g.vramTotalB).toBeGreaterThan(0);
+    }
+    // The cap it reports is the simulator's own (amd-smi's metric view has no cap, like the real one).
+    expect(parsed.gpus.map((g) => g.powerCapW)).toEqual(used === 'amd-smi' ? [undefined, undefined] : gpus(n).map((x) => x.powerCapW));
+  }, 60_000);
+
+  it('every SSH exec is wrapped (wrapRemote: timeout -k in its own group); killRemoteCommand ends it from a second exec', async () => {
+    const n = lab.node({ name: 'wrap', role: 'api' }, { ip: '127.150.2.2' });
+    nodes.push(n);
+    const quick = await n.run(wrapRemote(Shell.raw('echo "$0"; exit 3'), { timeoutMs: 10_000, sudo: false, execId: 'abc123' }));
+    expect([quick.code, quick.stdout]).toEqual([3, 'gdexec=abc123\n']);
+    const late = await n.run(wrapRemote(Shell.raw('sleep 30; echo late'), { timeoutMs: 500, sudo: false, execId: 'abc124' }));
+    expect([late.code, late.stdout]).toEqual([124, '']);
+    const long = n.run(wrapRemote(Shell.raw('sleep 60; echo never'), { timeoutMs: 120_000, sudo: false, execId: 'abc125' }));
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await n.run(killRemoteCommand('abc125', false))).code).toBe(0);
+    const ended = await long;
+    expect(ended.stdout).toBe('');
+    expect(ended.code === 143 || ended.code === 137 || ended.signal !== null).toBe(true);
+  }, 60_000);
 });

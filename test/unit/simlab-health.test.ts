@@ -69,6 +69,17 @@ describe('network effects', () => {
     expect(Math.min(...d)).toBeGreaterThanOrEqual(150);
     expect(Math.max(...d)).toBeLessThanOrEqual(250);
   });
+
+  it('a tbf rate limit costs a reply its size over the rate: 100 kB at 1 Mbit/s ≈ 0.8 s, a small reply stays quick', async () => {
+    const { n, v } = boot({ name: 'h4', role: 'bastion' }, '127.150.1.14');
+    // The network-bandwidth fault's own tree shape (tbf leaf under an htb default class).
+    await n.run('tc qdisc add dev eth0 root handle 1: htb default fa17 && tc class add dev eth0 parent 1: classid 1:fa17 htb rate 100gbit && tc qdisc add dev eth0 parent 1:fa17 handle fa17: tbf rate 1000kbit burst 3200 latency 200ms');
+    const rand = seededRandom(4, 'bytes');
+    const bulk = requestPath(v, CLIENT, 8080, rand, 600 + 100_000).delayMs;
+    expect(bulk).toBeGreaterThan(800);
+    expect(bulk).toBeLessThan(1100);
+    expect(requestPath(v, CLIENT, 8080, rand).delayMs).toBeLessThan(250);
+  });
 });
 
 describe('service behaviour', () => {
