@@ -1,4 +1,7 @@
 /** Audit: the only code importing better-sqlite3. */
-export { AuditStore, type AuditEvent, type AuditEventInput, type FaultRow, type FaultState, type VerifyReport } from './store.js';
+export { AuditStore, type StoredSample, type StoredRollup, type SampleInput, type AuditEvent, type AuditEventInput, type FaultRow, type FaultState, type VerifyReport } from './store.js';
 export { redact, excerpt } from './redact.js';
 export { auditExecHooks } from './exec-hooks.js';
+export { scanProbe, scanStats, windowSamples, toSample, RAW_LIMIT, type ProbeScan, type ScanStats } from './sample-query.js';
+export { parseDetail } from './sample-detail.js';
+export { ROLLUP_MS, HIST_REL_ERROR } from './rollup.js';

@@ -83,4 +83,35 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "sample rollups: per probe and 10 s bucket (audit/rollup.ts), and how far each probe is covered",
+    sql: `
+      CREATE TABLE sample_rollups (
+        run_id TEXT NOT NULL,
+        probe_id TEXT NOT NULL,
+        series TEXT,
+        bucket_ms REAL NOT NULL,
+        n INTEGER NOT NULL,
+        bad INTEGER NOT NULL,
+        n_value INTEGER NOT NULL,
+        v_min REAL,
+        t_min REAL,
+        v_max REAL,
+        t_max REAL,
+        v_sum REAL NOT NULL,
+        first_t REAL NOT NULL,
+        last_t REAL NOT NULL,
+        hist BLOB
+      );
+      CREATE INDEX sample_rollups_run_probe ON sample_rollups(run_id, probe_id, bucket_ms);
+      CREATE TABLE sample_rollup_marks (
+        run_id TEXT NOT NULL,
+        probe_id TEXT NOT NULL,
+        covered_until REAL NOT NULL,
+        series_count INTEGER NOT NULL,
+        PRIMARY KEY (run_id, probe_id)
+      );
+    `,
+  },
 ];

@@ -22,6 +22,14 @@ export const SQL = {
   samplesForRun: 'SELECT probe_id, t_ms, value, healthy, detail FROM samples WHERE run_id = ? ORDER BY probe_id, t_ms',
   samplesForProbe: 'SELECT probe_id, t_ms, value, healthy, detail FROM samples WHERE run_id = ? AND probe_id = ? ORDER BY t_ms',
   sampleProbeIds: 'SELECT DISTINCT probe_id FROM samples WHERE run_id = ? ORDER BY probe_id',
+  samplesBetween: "SELECT probe_id, t_ms, value, healthy, detail FROM samples WHERE run_id = ? AND probe_id = ? AND t_ms >= ? AND t_ms < ? ORDER BY t_ms",
+  insertRollup:
+    "INSERT INTO sample_rollups (run_id, probe_id, series, bucket_ms, n, bad, n_value, v_min, t_min, v_max, t_max, v_sum, first_t, last_t, hist) VALUES (@run_id, @probe_id, @series, @bucket_ms, @n, @bad, @n_value, @v_min, @t_min, @v_max, @t_max, @v_sum, @first_t, @last_t, @hist)",
+  rollupsBetween:
+    "SELECT series, bucket_ms, n, bad, n_value, v_min, t_min, v_max, t_max, v_sum, first_t, last_t, hist FROM sample_rollups WHERE run_id = ? AND probe_id = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms",
+  rollupMark: "SELECT covered_until, series_count FROM sample_rollup_marks WHERE run_id = ? AND probe_id = ?",
+  putRollupMark:
+    "INSERT INTO sample_rollup_marks (run_id, probe_id, covered_until, series_count) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, probe_id) DO UPDATE SET covered_until = excluded.covered_until, series_count = excluded.series_count",
   insertNote: 'INSERT INTO notes (run_id, ts, role, author, text) VALUES (@run_id, @ts, @role, @author, @text)',
   insertApproval: 'INSERT INTO approvals (run_id, step, approver, decision, reason, ts) VALUES (@run_id, @step, @approver, @decision, @reason, @ts)',
 } as const;

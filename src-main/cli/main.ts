@@ -62,6 +62,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   sub(program, 'report [runId]', 'write the post-mortem of a run (the latest by default) from the audit: Markdown, HTML, PDF, JSON')
     .option('-f, --format <formats>', 'md,html,json (default), pdf, or all')
     .option('-o, --output <dir>', 'folder for the files', '.')
+    .option('--exact', 'read every raw sample instead of the 10 s rollups (exact p95 on big runs, slower)')
     .option('--workspace <dir>', 'workspace')
     .action((runId: string | undefined, o: Record<string, string>) => run(async () => (await import('./commands/report.js')).reportCommand(runId, { ...o, json: g().json }))());
   sub(program, 'console', 'open the console UI in a browser: serves it on 127.0.0.1 with a random token (commander and observer URLs)')

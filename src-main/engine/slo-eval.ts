@@ -1,19 +1,38 @@
-import type { AuditStore } from '../audit/index.js';
-import { judgeDetection, judgeRecovery, judgeWindow, measureRecovery, targetFor, windowStats, type RecoveryReport, type Sample, type SloCheck, type SloSpec } from '../probes/index.js';
+import { scanProbe, scanStats, type AuditStore } from '../audit/index.js';
+import { measureStoredRecovery } from './stored-recovery.js';
+import { judgeDetection, judgeRecovery, judgeWindow, measureRecovery, targetFor, windowStats, type RecoveryReport, type Sample, type SloCheck, type SloSpec, type WindowStats, type FaultWindow } from '../probes/index.js';
 import type { SloResult } from '../api/index.js';
 import { formatDuration } from '../util/duration.js';
 
-/** Samples of a run as the probes layer sees them (series and latency live in the row's detail). */
-export function runSamples(audit: AuditStore, runId: string): Sample[] {
-  return audit.samples(runId).map((r) => {
-    let d: { series?: string; latencyMs?: number; error?: string } = {};
-    try {
-      d = r.detail ? (JSON.parse(r.detail) as typeof d) : {};
-    } catch {
-      /* an unreadable detail still counts as a sample */
-    }
-    return { probeId: r.probe_id, series: d.series ?? 'default', t: r.t_ms, value: r.value, healthy: r.healthy === 1, latencyMs: d.latencyMs ?? 0, error: d.error };
-  });
+/**
+ * Where the verdicts read samples from: only what they need — every sample of the primary probe
+ * inside each fault window (recovery math), and window statistics of the SLO probes, which the
+ * audit answers from its rollups. A 2-hour game day with 1000 series holds 7.2 M samples; loading
+ * them all at the end of the run took a minute and gigabytes.
+ */
+export interface SampleSource {
+  /** Detection and recovery of one fault window (every series, sample by sample where it matters). */
+  recovery(w: FaultWindow & { until: number }): RecoveryReport;
+  stats(probeId: string, from: number, to: number): WindowStats;
+}
+
+/** A run's samples in the audit. */
+export function runSamples(audit: AuditStore, runId: string): SampleSource {
+  return {
+    recovery: (w) => measureStoredRecovery(audit, runId, w),
+    stats: (probeId, from, to) => {
+      const s = scanStats(scanProbe(audit, runId, probeId, { from, to }), from, to);
+      return { total: s.total, healthy: s.healthy, unhealthy: s.total - s.healthy, availabilityPct: s.availabilityPct, errorRatePct: s.errorRatePct, latencyP50Ms: s.latencyP50Ms, latencyP95Ms: s.latencyP95Ms };
+    },
+  };
+}
+
+/** Samples already in memory (tests, the live view). */
+export function memorySamples(samples: Sample[]): SampleSource {
+  return {
+    recovery: (w) => measureRecovery(samples, w),
+    stats: (probeId, from, to) => windowStats(samples, { from, to }, probeId),
+  };
 }
 
 export interface InjectWindow {
@@ -40,14 +59,15 @@ function toResult(c: SloCheck): SloResult {
  * SLO verdicts of a finished run: per injected fault, time to detect and to recover on the primary
  * probe (precision = its interval); over the run, availability, error rate and p95 latency.
  */
-export function evaluateSlos(p: { samples: Sample[]; slos: SloSpec; env: 'lab' | 'staging' | 'prod'; primaryProbe?: string; intervalOf: (probeId: string) => number; healthyAfterOf: (probeId: string) => number; injects: InjectWindow[]; startAt: number; endAt: number }): SloEvaluation {
+export function evaluateSlos(p: { samples: Sample[] | SampleSource; slos: SloSpec; env: 'lab' | 'staging' | 'prod'; primaryProbe?: string; intervalOf: (probeId: string) => number; healthyAfterOf: (probeId: string) => number; injects: InjectWindow[]; startAt: number; endAt: number }): SloEvaluation {
   const checks: SloCheck[] = [];
   const recoveries: RecoveryReport[] = [];
+  const src = Array.isArray(p.samples) ? memorySamples(p.samples) : p.samples;
   if (p.primaryProbe) {
     const probe = p.primaryProbe;
     p.injects.forEach((w, i) => {
       const next = p.injects[i + 1]?.injectAt;
-      const r = measureRecovery(p.samples, { faultId: w.stepId, probeId: probe, injectAt: w.injectAt, revertAt: w.revertAt, until: next ?? p.endAt, healthyAfter: p.healthyAfterOf(probe), intervalMs: p.intervalOf(probe) });
+      const r = src.recovery({ faultId: w.stepId, probeId: probe, injectAt: w.injectAt, revertAt: w.revertAt, until: next ?? p.endAt, healthyAfter: p.healthyAfterOf(probe), intervalMs: p.intervalOf(probe) });
       recoveries.push(r);
       if (p.slos.recoveryTimeMs) checks.push(judgeRecovery(r, targetFor(p.slos.recoveryTimeMs, p.env), next ?? p.endAt));
       if (p.slos.detectionTimeMs) checks.push(judgeDetection(r, targetFor(p.slos.detectionTimeMs, p.env)));
@@ -59,6 +79,6 @@ export function evaluateSlos(p: { samples: Sample[]; slos: SloSpec; env: 'lab' |
   if (p.slos.availability) put(p.slos.availability.probe, 'availability', targetFor(p.slos.availability, p.env));
   if (p.slos.errorRate) put(p.slos.errorRate.probe, 'errorRate', targetFor(p.slos.errorRate, p.env));
   if (p.slos.latencyP95Ms) put(p.slos.latencyP95Ms.probe, 'latencyP95Ms', targetFor(p.slos.latencyP95Ms, p.env));
-  for (const [probe, t] of byProbe) checks.push(...judgeWindow(windowStats(p.samples, win, probe), t).map((c) => ({ ...c, name: `${c.name}:${probe}` })));
+  for (const [probe, t] of byProbe) checks.push(...judgeWindow(src.stats(probe, win.from, win.to), t).map((c) => ({ ...c, name: `${c.name}:${probe}` })));
   return { results: checks.map(toResult), recoveries, violated: checks.some((c) => c.verdict === 'fail') };
 }

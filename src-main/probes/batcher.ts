@@ -17,7 +17,7 @@ export type SampleFlushSink = (batches: Array<[probeId: string, rows: SampleRow[
 export function toRow(s: Sample): SampleRow {
   const detail: { series: string; latencyMs: number; error?: string } = { series: s.series, latencyMs: s.latencyMs };
   if (s.error !== undefined) detail.error = s.error;
-  return { tMs: s.t, value: s.value, healthy: s.healthy, detail: JSON.stringify(detail) };
+  return { tMs: s.t, value: s.value, healthy: s.healthy, detail: JSON.stringify(detail), series: s.series, latencyMs: s.latencyMs };
 }
 
 export class SampleBatcher {

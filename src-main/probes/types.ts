@@ -127,6 +127,9 @@ export interface SampleRow {
   healthy: boolean;
   /** JSON: `{"series", "latencyMs", "error"?}`. */
   detail?: string;
+  /** The same two fields as in `detail`, so the audit's rollups need not parse it. */
+  series?: string;
+  latencyMs?: number;
 }
 
 /** A target in milliseconds (or %), with per-environment overrides already picked by the caller, or not. */

@@ -31,7 +31,7 @@ function charts(m: ReportModel): string {
   return m.charts
     .map((c) => {
       const what = c.mode === 'envelope' ? `${c.seriesCount} series shown as min / mean / max` : `${c.seriesCount} series`;
-      const cap = `<b>${escHtml(c.probeId)}</b> · ${escHtml(c.valueLabel)} — ${escHtml(what)}, ${c.samples} samples, availability ${escHtml(fmtPct(c.availabilityPct))}, p95 ${escHtml(fmtMs(c.latencyP95Ms))}; one point pair (min, max) per ${escHtml(fmtMs(c.bucketMs))}. Shaded: faults, inject → revert. Red: unhealthy samples.`;
+      const cap = `<b>${escHtml(c.probeId)}</b> · ${escHtml(c.valueLabel)} — ${escHtml(what)}, ${c.samples} samples, availability ${escHtml(fmtPct(c.availabilityPct))}, p95 ${c.latencyApprox ? '≈ ' : ''}${escHtml(fmtMs(c.latencyP95Ms))}; one point pair (min, max) per ${escHtml(fmtMs(c.bucketMs))}. Shaded: faults, inject → revert. Red: unhealthy samples.`;
       return `<figure><figcaption>${cap}</figcaption>${renderChartSvg(c, m.marks)}</figure>`;
     })
     .join('');

@@ -13,6 +13,8 @@ import { draftActions, draftLessons } from './findings.js';
 import { fmtMs, fmtWall } from './format.js';
 import { runbookFacts } from './runbook.js';
 import { readProbe } from './samples.js';
+import { windowSamples } from '../audit/index.js';
+import { measureStoredRecovery } from '../engine/stored-recovery.js';
 import { resilienceScore } from './score.js';
 import { availabilityRows, impactText, outcomeOf, rolesOf, summaryText } from './summary.js';
 import { buildTimeline } from './timeline.js';
@@ -28,10 +30,15 @@ export interface BuildOptions {
   trendLimit?: number;
   /** "Now", for the generatedAt stamp (tests pin it). */
   now?: Date;
+  /** Read every raw sample instead of the rollups (exact p95 on big runs; slow on them). */
+  exact?: boolean;
 }
 
 /** Trend rows beyond this say little more and cost a read of each run. */
 const DEFAULT_TREND_LIMIT = 10;
+/** Without a runbook, the interval is estimated from this much of the primary probe's first samples. */
+const INTERVAL_SNIFF_MS = 60_000;
+
 /** Probe interval when neither the runbook nor the samples tell it: the scenarios' most common 1 s. */
 const FALLBACK_INTERVAL_MS = 1000;
 
@@ -63,17 +70,15 @@ export function buildReportModel(audit: AuditStore, runId: string, opts: BuildOp
   for (const p of [facts.primaryProbe, facts.availability?.probe]) if (p) wanted.add(p);
   const primary = facts.primaryProbe ?? [...wanted][0] ?? null;
   const charts: ProbeChart[] = [];
-  let primarySamples: Sample[] = [];
   for (const probeId of [...wanted]) {
     if (opts.light && probeId !== primary && probeId !== facts.availability?.probe) continue;
-    const d = readProbe(audit, runId, probeId, { t0, from: t0, to: endAt, keepSamples: probeId === primary, intervalMs: facts.intervalMs(probeId), valueLabel: facts.valueLabel(probeId) });
-    if (d.samples) primarySamples = d.samples;
-    charts.push(d.chart);
+    charts.push(readProbe(audit, runId, probeId, { t0, from: t0, to: endAt, intervalMs: facts.intervalMs(probeId), valueLabel: facts.valueLabel(probeId), exact: opts.exact }));
   }
 
-  const intervalMs = (primary ? facts.intervalMs(primary) : null) ?? estimateIntervalMs(primarySamples) ?? FALLBACK_INTERVAL_MS;
+  // Recovery math needs every sample, but only of the primary probe and only inside fault windows.
+  const intervalMs = (primary ? facts.intervalMs(primary) : null) ?? estimateIntervalMs(primary ? windowSamples(audit, runId, primary, t0, t0 + INTERVAL_SNIFF_MS) : []) ?? FALLBACK_INTERVAL_MS;
   const windows = primary
-    ? measureWindows(walk.windows, walk.faults, { probeId: primary, samples: primarySamples, intervalMs, healthyAfter: facts.healthyAfter(primary), ttrTargetMs: facts.recoveryTargetMs, ttdTargetMs: facts.detectionTargetMs, t0, endAt })
+    ? measureWindows(walk.windows, walk.faults, { probeId: primary, measure: (w) => measureStoredRecovery(audit, runId, w, { rawLimit: opts.exact ? Infinity : undefined }), intervalMs, healthyAfter: facts.healthyAfter(primary), ttrTargetMs: facts.recoveryTargetMs, ttdTargetMs: facts.detectionTargetMs, t0, endAt })
     : [];
   const faults = attachTimings(walk.faults, windows);
   const slos: SloRow[] = recorded.length ? recorded.map((s) => ({ ...s, source: 'recorded' })) : recomputedSlos(windows, charts, facts.availability);

@@ -29,7 +29,7 @@ export function availabilityRows(charts: ProbeChart[], target: { probe: string; 
     else if (t === null) explanation = `${fmtPct(c.availabilityPct)} of ${c.samples} samples healthy; no availability target for this probe`;
     else if (used === Infinity) explanation = `target is 100 %: there is no error budget, and ${fmtPct(100 - c.availabilityPct)} of samples failed`;
     else explanation = `${fmtPct(100 - c.availabilityPct)} of samples failed against an allowance of ${fmtPct(100 - t)}: ${used! <= 100 ? `${used!.toFixed(1)} % of the error budget used` : `budget overspent ${(used! / 100).toFixed(1)}×`}`;
-    return { probeId: c.probeId, samples: c.samples, availabilityPct: c.availabilityPct, targetPct: t, errorBudgetUsedPct: used === Infinity ? null : used, latencyP95Ms: c.latencyP95Ms, explanation };
+    return { probeId: c.probeId, samples: c.samples, availabilityPct: c.availabilityPct, targetPct: t, errorBudgetUsedPct: used === Infinity ? null : used, latencyP95Ms: c.latencyP95Ms, ...(c.latencyApprox ? { latencyApprox: true } : {}), explanation };
   });
 }
 

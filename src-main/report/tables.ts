@@ -49,7 +49,7 @@ export function availabilityTable(m: ReportModel): Table {
       fmtPct(a.availabilityPct),
       a.targetPct === null ? '—' : fmtPct(a.targetPct),
       a.errorBudgetUsedPct === null ? (a.targetPct !== null && a.availabilityPct !== null && a.availabilityPct < 100 ? { text: 'no budget (target 100 %)', tone: 'bad' } : '—') : { text: `${a.errorBudgetUsedPct.toFixed(1)} %`, tone: a.errorBudgetUsedPct > 100 ? 'bad' : a.errorBudgetUsedPct >= 80 ? 'warn' : 'good' },
-      fmtMs(a.latencyP95Ms),
+      a.latencyApprox && a.latencyP95Ms !== null ? `≈ ${fmtMs(a.latencyP95Ms)} (±0.5 %)` : fmtMs(a.latencyP95Ms),
     ]),
     nowrap: [1, 2, 3, 5],
   };

@@ -71,6 +71,8 @@ export interface AvailabilityRow {
   /** (100 − availability) / (100 − target) × 100; null without a target or samples. */
   errorBudgetUsedPct: number | null;
   latencyP95Ms: number | null;
+  /** p95 from the rollups' histogram: ±0.5 %. */
+  latencyApprox?: boolean;
   explanation: string;
 }
 
@@ -232,6 +234,8 @@ export interface ProbeChart {
   intervalMs: number | null;
   availabilityPct: number | null;
   latencyP95Ms: number | null;
+  /** p95 read from the rollups' histogram (±0.5 %) rather than from every sample. */
+  latencyApprox?: boolean;
 }
 
 export interface ChartMarks {

@@ -4,7 +4,7 @@
  * timers cannot disagree on method. The inject instant comes from the audit's wall clock (see the
  * clock note in the report), so figures may differ from the engine's by a few milliseconds.
  */
-import { judgeDetection, judgeRecovery, measureRecovery, type Sample } from '../probes/index.js';
+import { judgeDetection, judgeRecovery, type FaultWindow, type RecoveryReport, type Sample } from '../probes/index.js';
 import type { InjectWindowRaw } from './fault-walk.js';
 import type { FaultEntry, FaultWindowEntry } from './types.js';
 
@@ -19,7 +19,8 @@ export function estimateIntervalMs(samples: Sample[]): number | null {
 
 export interface WindowContext {
   probeId: string;
-  samples: Sample[];
+  /** Detection and recovery of one window (engine/stored-recovery.ts on the audit). */
+  measure: (w: FaultWindow & { until: number }) => RecoveryReport;
   intervalMs: number;
   healthyAfter: number;
   ttrTargetMs: number | null;
@@ -32,7 +33,7 @@ export interface WindowContext {
 export function measureWindows(raw: InjectWindowRaw[], faults: FaultEntry[], c: WindowContext): FaultWindowEntry[] {
   return raw.map((w, i) => {
     const until = raw[i + 1]?.injectAt ?? c.endAt;
-    const r = measureRecovery(c.samples, { faultId: w.stepId, probeId: c.probeId, injectAt: w.injectAt, revertAt: w.revertAt, until, healthyAfter: c.healthyAfter, intervalMs: c.intervalMs });
+    const r = c.measure({ faultId: w.stepId, probeId: c.probeId, injectAt: w.injectAt, revertAt: w.revertAt, until, healthyAfter: c.healthyAfter, intervalMs: c.intervalMs });
     const rec = c.ttrTargetMs === null ? null : judgeRecovery(r, c.ttrTargetMs, until);
     const det = c.ttdTargetMs === null ? null : judgeDetection(r, c.ttdTargetMs);
     const mine = faults.filter((f) => w.faultIds.includes(f.id));

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { AuditStore, auditExecHooks, redact } from '../../src-main/audit/index.js';
+import { MIGRATIONS } from '../../src-main/audit/migrations.js';
 import { SshPool, sh } from '../../src-main/ssh/index.js';
 import { startTestServer } from '../helpers/ssh-server.js';
 
@@ -32,11 +33,11 @@ describe('audit hash chain', () => {
 
   it('records the schema version through migrations', () => {
     const { file, audit } = fresh();
-    expect(audit.schemaVersion).toBe(1);
+    expect(audit.schemaVersion).toBe(MIGRATIONS.length);
     audit.close();
     const again = AuditStore.open(file); // re-open: no migration re-applied
     open.push(again);
-    expect(again.schemaVersion).toBe(1);
+    expect(again.schemaVersion).toBe(MIGRATIONS.length);
   });
 
   it('names the first broken row when any byte of a row is flipped on disk', () => {

@@ -155,7 +155,7 @@ describe('SampleBatcher', () => {
     vi.advanceTimersByTime(1);
     expect(got).toEqual([['b', 1], ['a', 1]]);
     expect(vi.getTimerCount()).toBe(0);
-    expect(toRow(smp('a', 5))).toEqual({ tMs: 5, value: null, healthy: false, detail: '{"series":"n1","latencyMs":1,"error":"x"}' });
+    expect(toRow(smp('a', 5))).toEqual({ tMs: 5, value: null, healthy: false, detail: '{"series":"n1","latencyMs":1,"error":"x"}', series: 'n1', latencyMs: 1 });
   });
 });
 

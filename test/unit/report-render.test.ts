@@ -100,15 +100,15 @@ describe('HTML charts', () => {
     const t0 = 1_700_000_000_000;
     const rows = Array.from({ length: 20_000 }, (_, i) => ({ tMs: t0 + i * 100, value: i === 12_345 ? 999 : i === 777 ? -50 : 10, healthy: i !== 12_345, detail: JSON.stringify({ series: 'n1', latencyMs: 1 }) }));
     a.addSamples('r', 'p', rows);
-    const d = readProbe(a, 'r', 'p', { t0, from: t0, to: t0 + 2_000_000, keepSamples: false, intervalMs: 100, valueLabel: 'v' });
-    expect(d.chart.lines).toHaveLength(1);
-    expect(d.chart.lines[0]!.points.length).toBeLessThanOrEqual(2 * CHART_BUCKETS + 2);
-    const ys = d.chart.lines[0]!.points.map((p) => p[1]);
+    const d = readProbe(a, 'r', 'p', { t0, from: t0, to: t0 + 2_000_000, intervalMs: 100, valueLabel: 'v' });
+    expect(d.lines).toHaveLength(1);
+    expect(d.lines[0]!.points.length).toBeLessThanOrEqual(2 * CHART_BUCKETS + 2);
+    const ys = d.lines[0]!.points.map((p) => p[1]);
     expect(Math.max(...ys)).toBe(999);
     expect(Math.min(...ys)).toBe(-50);
-    expect(d.chart.lines[0]!.points.find((p) => p[1] === 999)![0]).toBe(12_345 * 100);
-    expect(d.chart.availabilityPct).toBeCloseTo((100 * 19_999) / 20_000, 9);
-    expect(Math.max(...d.chart.unhealthyPct.map((p) => p[1]))).toBeGreaterThan(0);
+    expect(d.lines[0]!.points.find((p) => p[1] === 999)![0]).toBe(12_345 * 100);
+    expect(d.availabilityPct).toBeCloseTo((100 * 19_999) / 20_000, 9);
+    expect(Math.max(...d.unhealthyPct.map((p) => p[1]))).toBeGreaterThan(0);
   });
 
   it('draws many series as a min/mean/max envelope', () => {
@@ -118,12 +118,12 @@ describe('HTML charts', () => {
     const t0 = 1_700_000_000_000;
     const n = MAX_SERIES_LINES + 4;
     for (let s = 0; s < n; s++) a.addSamples('r', 'p', Array.from({ length: 50 }, (_, i) => ({ tMs: t0 + i * 1000, value: s, healthy: true, detail: JSON.stringify({ series: `n${s}`, latencyMs: 1 }) })));
-    const d = readProbe(a, 'r', 'p', { t0, from: t0, to: t0 + 50_000, keepSamples: false, intervalMs: 1000, valueLabel: 'v' });
-    expect(d.chart).toMatchObject({ mode: 'envelope', seriesCount: n });
-    expect(d.chart.lines.map((l) => l.name)).toEqual(['max', 'mean', 'min']);
-    expect(d.chart.lines[0]!.points[0]![1]).toBe(n - 1);
-    expect(d.chart.lines[1]!.points[0]![1]).toBeCloseTo((n - 1) / 2);
-    expect(d.chart.lines[2]!.points[0]![1]).toBe(0);
+    const d = readProbe(a, 'r', 'p', { t0, from: t0, to: t0 + 50_000, intervalMs: 1000, valueLabel: 'v' });
+    expect(d).toMatchObject({ mode: 'envelope', seriesCount: n });
+    expect(d.lines.map((l) => l.name)).toEqual(['max', 'mean', 'min']);
+    expect(d.lines[0]!.points[0]![1]).toBe(n - 1);
+    expect(d.lines[1]!.points[0]![1]).toBeCloseTo((n - 1) / 2);
+    expect(d.lines[2]!.points[0]![1]).toBe(0);
   });
 });
 

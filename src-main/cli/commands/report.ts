@@ -27,7 +27,7 @@ function parseFormats(spec: string | undefined): Format[] {
  * `gameday report [runId] --format md|html|pdf|json|all -o DIR`: the post-mortem of a run (the latest
  * when no id is given), built from the audit alone, written as DIR/<runId>.<ext>; prints the paths.
  */
-export async function reportCommand(runId: string | undefined, o: { workspace?: string; format?: string; output?: string; json?: boolean }): Promise<number> {
+export async function reportCommand(runId: string | undefined, o: { workspace?: string; format?: string; output?: string; json?: boolean; exact?: boolean }): Promise<number> {
   const formats = parseFormats(o.format);
   const audit = AuditStore.open(auditFile(workspaceDir(o.workspace)));
   try {
@@ -38,7 +38,7 @@ export async function reportCommand(runId: string | undefined, o: { workspace?: 
       if (e instanceof ReportError) throw new CliError(e.message, EXIT.INVALID_INPUT, e.hint);
       throw e;
     }
-    const model = buildReportModel(audit, id);
+    const model = buildReportModel(audit, id, { exact: Boolean(o.exact) });
     const dir = resolve(o.output ?? '.');
     mkdirSync(dir, { recursive: true });
     const files: Partial<Record<Format, string>> = {};
