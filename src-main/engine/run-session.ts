@@ -376,7 +376,10 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
           // A skip pressed while the step ran ends it early: it counts as skipped, with the reason.
           const late = this.skipReq.get(st.id);
           if (skipReason === undefined && late !== undefined && res.status === 'done') res = { status: 'skipped', message: `skipped: ${late}` };
-          if (this.mode === 'rehearsal' && res.status === 'done' && NARRATED_KINDS.has(step.kind)) await this.o.rehearsalPause?.(st.id, this.drill!.rehearse(step));
+          if (this.mode === 'rehearsal' && res.status === 'done' && NARRATED_KINDS.has(step.kind)) {
+            const told = this.drill!.rehearse(step);
+            await this.o.rehearsalPause?.(st.id, told);
+          }
           this.update(st.id, { status: res.status, endedAt: nowMs(), message: res.message });
           this.audit(`step.${res.status}`, { stepId: st.id, message: res.message });
           if (res.status === 'failed') {
