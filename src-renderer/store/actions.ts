@@ -6,6 +6,7 @@
 import { createContext, useContext } from 'react';
 import type { ApiResult, CommandName, CommandReq, CommandRes, StopReportView } from '../../src-main/api/index.js';
 import type { Transport } from '../transport/choose.js';
+import { TERMINAL_RUN_STATES } from './reduce.js';
 import { applyEvent, type ConsoleStore } from './store.js';
 
 /** A burst of events from an unknown run (a new run started elsewhere) triggers one snapshot fetch. */
@@ -114,6 +115,9 @@ export function createActions(store: ConsoleStore, transport: Transport): Action
           lastResync = Date.now();
           void loadSnapshot();
         }
+        // A drill's end opens its score (and answer) to everyone: fetch the view once more.
+        const mode = store.getState().run?.mode;
+        if (e.type === 'run.state' && TERMINAL_RUN_STATES.has(e.state) && mode && mode !== 'gameday') void loadDrill();
       });
       const offStatus = transport.onStatus((st) => {
         store.getState().setConnection(st.state);
@@ -123,7 +127,7 @@ export function createActions(store: ConsoleStore, transport: Transport): Action
           if (info) store.getState().setInfo(info);
           await loadSnapshot();
           // Faults a crashed console left behind: the Home screen offers their revert.
-          void actions.refresh('interrupted');
+          if (info?.role !== 'trainee') void actions.refresh('interrupted');
           const s = store.getState();
           if (!s.loaded) {
             s.setLoaded();

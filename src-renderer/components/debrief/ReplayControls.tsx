@@ -23,7 +23,8 @@ export function ReplayControls({ clock, state }: { clock: ReplayClock; state: Cl
         data-testid="replay-scrubber"
         aria-label="Replay position"
         min={0}
-        max={clock.durationMs}
+        // A whole number of steps, so End reaches the end (the clock clamps to the run's length).
+        max={Math.ceil(clock.durationMs / step) * step}
         step={step}
         value={Math.round(state.positionMs)}
         onChange={(e) => clock.seek(Number(e.target.value))}

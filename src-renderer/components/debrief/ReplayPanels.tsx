@@ -11,7 +11,8 @@ import { DeclarationList } from '../drill/DeclarationList.js';
 /** Rows kept in the DOM per list. */
 const MAX_ROWS = 80;
 
-const tail = <T,>(list: readonly T[], n: number): T[] => list.slice(Math.max(0, n - MAX_ROWS), n);
+/** The last MAX_ROWS of the first n items, newest first. */
+const tail = <T,>(list: readonly T[], n: number): T[] => list.slice(Math.max(0, n - MAX_ROWS), n).reverse();
 
 export function ReplayPanels({ replay, frame }: { replay: Replay; frame: ReplayFrame }) {
   const events = tail(replay.events, frame.events);
@@ -22,7 +23,7 @@ export function ReplayPanels({ replay, frame }: { replay: Replay; frame: ReplayF
       <Panel title={`Timeline · ${frame.events} of ${replay.events.length} events`} className="area-replay-events" testId="replay-events">
         <ol className="replay-events" data-count={frame.events}>
           {events.map((e, i) => (
-            <li key={frame.events - events.length + i} className="replay-event">
+            <li key={frame.events - i} className="replay-event">
               <span className="tabular muted">{timeOfDay(e.t)}</span> <span className="pill">{e.kind}</span> {e.node && <span className="mono">{e.node}</span>} {e.text}
               {e.actor && <span className="muted small"> · {e.actor}</span>}
             </li>
@@ -48,7 +49,7 @@ export function ReplayPanels({ replay, frame }: { replay: Replay; frame: ReplayF
         ) : (
           <ol className="notes">
             {notes.map((n, i) => (
-              <li key={frame.notes - notes.length + i} className="note">
+              <li key={frame.notes - i} className="note">
                 <span className="tabular muted">{timeOfDay(n.t)}</span> <span className={`pill role-${n.role}`}>{n.role}</span> <strong>{n.author}</strong> {n.text}
               </li>
             ))}
