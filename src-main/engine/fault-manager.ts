@@ -172,7 +172,22 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
   }
 
   /** Revert one fault; verify says whether the node ended clean. */
-  async revertOne(f: ActiveFault): Promise<void> {
+  /**
+   * Revert one fault. A revert already under way for it is joined, not repeated: an inject's
+   * `duration` timer, a revert step and STOP can all ask at about the same moment (a 30 s inject
+   * held by a 30 s wait), and the run must not end — closing the audit — while one is still writing.
+   */
+  revertOne(f: ActiveFault): Promise<void> {
+    const running = this.reverting.get(f.id);
+    if (running) return running;
+    const p = this.doRevert(f).finally(() => this.reverting.delete(f.id));
+    this.reverting.set(f.id, p);
+    return p;
+  }
+
+  private readonly reverting = new Map<string, Promise<void>>();
+
+  private async doRevert(f: ActiveFault): Promise<void> {
     this.set(f, 'reverting');
     try {
       const r = await this.pool.exec(f.target.spec, buildRevert(f.module, f.params, f.ctx), { sudo: f.module.requires.root, timeoutMs: 30_000 });
