@@ -34,10 +34,11 @@ export function drillViewFromAudit(runId: string, events: DrillEv[]): DrillView 
     return clockStartedAt !== undefined && after !== undefined ? clockStartedAt + after : e.t;
   };
   const planned = Array.isArray(cfg.hints) ? (cfg.hints as Array<Record<string, unknown>>) : [];
-  const hints: HintView[] = planned.map((h, index) => ({ index, afterMs: num(h.afterMs) ?? 0, penalty: num(h.penalty) ?? 0 }));
+  // The run is over when this is read (debrief, report): every hint text is shown, revealed or not.
+  const hints: HintView[] = planned.map((h, index) => ({ index, afterMs: num(h.afterMs) ?? 0, penalty: num(h.penalty) ?? 0, ...(str(h.text) ? { text: str(h.text) } : {}) }));
   for (const e of events.filter((x) => x.kind === 'drill.hint')) {
     const h = hints[num(e.data.index) ?? -1];
-    if (h && h.revealedAt === undefined) Object.assign(h, { text: str(e.data.text) ?? '', revealedAt: at(e), revealedBy: str(e.data.by) ?? e.actor ?? '?' });
+    if (h && h.revealedAt === undefined) Object.assign(h, { text: str(e.data.text) ?? h.text ?? '', revealedAt: at(e), revealedBy: str(e.data.by) ?? e.actor ?? '?' });
   }
   const declarations: Declaration[] = events
     .filter((e) => e.kind === 'drill.declared')
