@@ -109,5 +109,8 @@ console.log(`HTML            ${ms(htmlMs)}  (${(html.length / 1e6).toFixed(2)} M
 console.log(`model + HTML    ${ms(modelMs + htmlMs)}  target < 3000 ms: ${modelMs + htmlMs < 3000 ? 'met' : 'MISSED'}`);
 console.log(`md + json       ${ms(otherMs)}  (${(md.length / 1e3).toFixed(0)} kB, ${(json.length / 1e6).toFixed(2)} MB)`);
 audit.close();
-if (process.env.KEEP) console.log(`kept ${file}`);
+if (process.env.KEEP) {
+  writeFileSync(join(dir, 'report.html'), html);
+  console.log(`kept ${file} and ${join(dir, 'report.html')}`);
+}
 else rmSync(dir, { recursive: true, force: true });
