@@ -89,6 +89,8 @@ describe('drill on the simulated lab', () => {
     expect(await trainee.call('scenario.open', { file: RUNBOOK })).toMatchObject({ ok: false, error: { code: 'HIDDEN_DURING_DRILL' } });
     expect(await trainee.call('audit.events', {})).toMatchObject({ ok: false, error: { code: 'HIDDEN_DURING_DRILL' } });
     expect(await trainee.call('run.stop', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const runs = (await trainee.call('runs.list', {})) as { ok: true; value: CommandRes<'runs.list'> };
+    expect(runs.value.find((r) => r.id === runId)).toMatchObject({ scenario: null });
     const tSnap = (await trainee.call('run.snapshot', {})) as { ok: true; value: RunSnapshot };
     expect(tSnap.value.faults).toEqual([]);
     expect(JSON.stringify(tSnap.value)).not.toContain('disk-fill');
