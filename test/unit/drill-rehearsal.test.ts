@@ -49,8 +49,9 @@ describe('rehearsal in the engine', () => {
     expect(advanced).toEqual(['brief', 'baseline', 'hold', 'observe', 'diagnose', 'lessons']);
     const outcomes = audit.events({ runId: 'r-reh', kind: 'rehearsal.outcome' }).map((e) => JSON.parse(e.data) as { stepId: string; text: string });
     expect(outcomes.map((o) => o.stepId)).toEqual(['healthy-before', 'loss', 'heal', 'healthy-after']);
-    expect(outcomes[1]!.text).toMatch(/^network-loss would now be active on target "api" \(up to 2 nodes\)/);
-    expect(s.drill!.view().outcomes).toMatchObject({ heal: expect.stringMatching(/would now be reverted/) });
+    expect(outcomes[1]!.text).toMatch(/^Both API nodes drop a fifth/); // scripted in the runbook
+    expect(outcomes[0]!.text).toBe('The probe "api-health" is expected to be healthy within 10s. Is it? What would you do if it were not?'); // generated
+    expect(s.drill!.view().outcomes).toMatchObject({ heal: expect.stringMatching(/The loss stops/) });
     expect(audit.events({ kind: 'exec.intent' })).toEqual([]);
     expect(audit.runFaults('r-reh')).toEqual([]);
     expect(audit.samples('r-reh')).toEqual([]);
@@ -60,5 +61,16 @@ describe('rehearsal in the engine', () => {
   it('a drill needs a drill block', () => {
     const { scenario } = loadScenario(join(import.meta.dirname, '..', '..', 'scenarios', 'api-packet-loss.yaml'));
     expect(() => new RunSession({ scenario, scenarioFile: 'api-packet-loss.yaml', inventory, pool, audit, runId: 'r-x', commander: 'Ana', mode: 'drill' })).toThrow(/no drill block/);
+  });
+});
+
+describe('generated outcomes', () => {
+  it('an unscripted step gets a plain sentence from the step itself', async () => {
+    const { rehearsalOutcome } = await import('../../src-main/drill/rehearsal.js');
+    const { scenario } = loadScenario(join(import.meta.dirname, '..', '..', 'scenarios', 'db-disk-fill.yaml'));
+    const step = (id: string) => scenario.phases.flatMap((p) => p.steps).find((s) => s.id === id)!;
+    expect(rehearsalOutcome(scenario, step('fill'))).toBe('disk-fill would now be active on target "db" (up to 1 node). What do the dashboards show, and who notices first?');
+    expect(rehearsalOutcome(scenario, step('clean'))).toMatch(/^The fault of step "fill" would now be reverted/);
+    expect(rehearsalOutcome(scenario, step('checksum-before'))).toMatch(/^The check `sha256sum .*` would run on target "db" as the baseline\.$/);
   });
 });
