@@ -14,10 +14,7 @@ import { reconcileFaults } from './reconcile.js';
 import { RunSession } from './run-session.js';
 import { ShellManager } from './shells.js';
 import { resolveTargets } from './targets.js';
-import { buildDebrief } from '../drill/debrief.js';
-import { hiddenOf, isEnded, redactDrillView, redactEvent, redactSnapshot, type Hidden } from '../drill/redact.js';
-import { HIDDEN_FROM_TRAINEES } from '../drill/trainee-access.js';
-import type { DrillController } from '../drill/controller.js';
+import { DrillAccess } from './drill-access.js';
 
 export interface ConsoleServiceOptions {
   workspace: string;
@@ -53,8 +50,8 @@ export class ConsoleService implements ConsoleBackend {
   private session?: RunSession;
   private running?: Promise<unknown>;
   private inv?: Inventory;
-  /** What trainees must not see of the active drill (its inject/revert steps and fault kinds). */
-  private hidden: Hidden = { steps: new Set(), words: [] };
+  /** Drills: what trainees may see, and the drill commands (drill-access.ts). */
+  private readonly drills = new DrillAccess(() => this.session, () => this.audit);
 
   constructor(private readonly o: ConsoleServiceOptions) {
     this.audit = AuditStore.open(o.auditFile);
@@ -71,18 +68,7 @@ export class ConsoleService implements ConsoleBackend {
 
   /** Trainees of a live drill get events redacted (src-main/drill/redact.ts); everyone else gets them as they are. */
   eventFor(e: EngineEvent, role: Who['role']): EngineEvent | null {
-    if (role !== 'trainee' || this.session?.mode !== 'drill') return e;
-    return redactEvent(e, this.hidden, isEnded(this.session.state));
-  }
-
-  private drillLive(): boolean {
-    return this.session?.mode === 'drill' && !isEnded(this.session.state);
-  }
-
-  private activeDrill(): DrillController {
-    const d = this.activeSession().drill;
-    if (!d?.isDrill) throw new ApiFailure('NOT_A_DRILL', 'the active run is not a drill', 'start the run in drill mode');
-    return d;
+    return this.drills.eventFor(e, role);
   }
 
   private emit(e: EngineEvent): void {
@@ -219,15 +205,14 @@ export class ConsoleService implements ConsoleBackend {
         if (!pre.ok) this.audit.append({ runId, kind: 'preflight.overridden', actor: commander, data: { reason: preflightOverride, failed: pre.cells.filter((c) => !c.ok).map((c) => `${c.node}/${c.fault}`) } });
       }
       const s = new RunSession({ scenario: sc, scenarioFile: this.safePath(file), inventory: inv, pool: this.pool, audit: this.audit, runId, commander, dryRun, mode, simulated: this.o.simulated });
-      this.hidden = hiddenOf(s.snapshot().steps);
+      this.drills.started(s);
       s.on('event', (e) => this.emit(e));
       this.session = s;
       this.running = s.run().catch((e: Error) => this.emit({ type: 'log', level: 'error', message: `run crashed: ${e.message}`, at: Date.now() }));
       return { runId };
     },
     'run.snapshot': async (_r, who) => {
-      const snap = this.session?.snapshot() ?? null;
-      return snap && who.role === 'trainee' ? redactSnapshot(snap, this.hidden) : snap;
+      return this.drills.snapshotFor(this.session?.snapshot() ?? null, who.role);
     },
     'run.pause': async () => this.wrap(() => this.activeSession().pause()),
     'run.resume': async () => this.wrap(() => this.activeSession().resume()),
@@ -238,8 +223,7 @@ export class ConsoleService implements ConsoleBackend {
     'run.checklist': async ({ stepId, index, done }) => this.wrap(() => this.activeSession().checklist(stepId, index, done)),
     'run.note': async ({ role, author, text }) => this.wrap(() => this.activeSession().note(role, author, text)),
     'run.stop': async ({ reason }, who) => this.activeSession().stop(reason ?? `STOP pressed (${who.transport})`, 'commander'),
-    // A live drill's runbook file name can give the answer away (drill-db-disk-full.yaml): not to trainees.
-    'runs.list': async (_r, who) => this.audit.runs().slice(0, 100).map((r) => ({ id: r.id, title: r.title, scenario: who.role === 'trainee' && this.drillLive() && r.id === this.session?.runId ? null : r.scenario, status: r.status, startedAt: r.started_at, endedAt: r.ended_at })),
+    'runs.list': async (_r, who) => this.audit.runs().slice(0, 100).map((r) => ({ id: r.id, title: r.title, scenario: this.drills.scenarioNameFor(r.id, r.scenario, who.role), status: r.status, startedAt: r.started_at, endedAt: r.ended_at })),
     'runs.interrupted': async () => {
       const active = this.session?.runId;
       const by = new Map<string, CommandRes<'runs.interrupted'>[number]['faults']>();
@@ -267,42 +251,20 @@ export class ConsoleService implements ConsoleBackend {
       const n = inv.nodes.find((x) => x.name === node);
       if (!n) throw new ApiFailure('UNKNOWN_NODE', `no node ${node} in the inventory`);
       const shellId = await this.shells.open(toConnectSpec(inv, n), cols, rows, this.session?.runId);
-      // Trainees' commands count in the drill score (drill/commands-used.ts reads this back).
-      if (who.role === 'trainee' && this.session?.drill) this.audit.append({ runId: this.session.runId, kind: 'drill.shell', node, data: { shellId } });
+      this.drills.shellOpened(shellId, node, who.role);
       return { shellId };
     },
     'shell.input': async ({ shellId, data }) => this.wrap(() => this.shells.input(shellId, data)),
     'shell.resize': async ({ shellId, cols, rows }) => this.wrap(() => this.shells.resize(shellId, cols, rows)),
     'shell.ack': async ({ shellId, bytes }) => this.wrap(() => this.shells.ack(shellId, bytes)),
     'shell.close': async ({ shellId }) => this.wrap(() => this.shells.close(shellId)),
-    'drill.state': async (_r, who) => {
-      const s = this.session;
-      const v = s?.drill?.view();
-      if (!s || !v) return null;
-      return who.role === 'trainee' ? redactDrillView(v, isEnded(s.state)) : v;
-    },
-    'drill.declare': async ({ kind, trainee, diagnosis, notes }) => {
-      this.activeDrill().declare(kind, trainee, diagnosis, notes);
-      return { ok: true };
-    },
-    'drill.hint': async ({ index }) => {
-      this.activeDrill().hint(index, this.activeSession().snapshot().commander);
-      return { ok: true };
-    },
-    'drill.rule': async ({ declarationId, ruling }) => {
-      this.activeDrill().rule(declarationId, ruling, this.activeSession().snapshot().commander);
-      return { ok: true };
-    },
-    'run.debrief': async ({ runId }, who) => {
-      if (who.role === 'trainee' && this.drillLive() && this.session?.runId === runId) throw new ApiFailure('HIDDEN_DURING_DRILL', 'the debrief opens when the drill has ended');
-      return buildDebrief(this.audit, runId);
-    },
+    ...this.drills.handlers,
   };
 
   async handle<K extends CommandName>(name: K, req: CommandReq<K>, who: Who): Promise<CommandRes<K>> {
     const h = this.handlers[name] as Handler<K> | undefined;
     if (!h) throw new ApiFailure('UNKNOWN_COMMAND', `unknown command ${String(name)}`);
-    if (who.role === 'trainee' && this.drillLive() && HIDDEN_FROM_TRAINEES.has(name)) throw new ApiFailure('HIDDEN_DURING_DRILL', `${name} is not available to trainees while the drill runs`, 'it opens again at the debrief');
+    this.drills.guard(name, who.role);
     try {
       return await h(req, who);
     } catch (e) {

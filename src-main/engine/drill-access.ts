@@ -1,0 +1,99 @@
+/**
+ * The console service's drill side: who may see what of the active run (trainees of a live drill
+ * get redacted views and events, and none of the read commands that would show the runbook or the
+ * audit), and the drill commands (state, declare, hint, rule, debrief). Kept out of
+ * console-service.ts so that file stays about transport-neutral plumbing.
+ */
+import type { AuditStore } from '../audit/index.js';
+import { ApiFailure, type CommandName, type CommandReq, type CommandRes, type EngineEvent, type RunSnapshot } from '../api/index.js';
+import type { DrillController } from '../drill/controller.js';
+import { buildDebrief } from '../drill/debrief.js';
+import { hiddenOf, isEnded, redactDrillView, redactEvent, redactSnapshot, type Hidden } from '../drill/redact.js';
+import { HIDDEN_FROM_TRAINEES } from '../drill/trainee-access.js';
+import type { RunSession } from './run-session.js';
+
+export type Role = 'commander' | 'observer' | 'trainee';
+type DrillCommand = 'drill.state' | 'drill.declare' | 'drill.hint' | 'drill.rule' | 'run.debrief';
+type Handler<K extends CommandName> = (req: CommandReq<K>, who: { role: Role }) => Promise<CommandRes<K>>;
+
+export class DrillAccess {
+  /** What trainees must not see of the active drill (its inject/revert steps and fault kinds). */
+  private hidden: Hidden = { steps: new Set(), words: [] };
+
+  constructor(
+    private readonly session: () => RunSession | undefined,
+    /** A getter: the service opens its audit after its fields are set up. */
+    private readonly audit: () => AuditStore,
+  ) {}
+
+  /** A run was started: learn what to hide (from the unredacted step views). */
+  started(s: RunSession): void {
+    this.hidden = hiddenOf(s.snapshot().steps);
+  }
+
+  /** A drill is running (not ended): trainees get the redacted world. */
+  live(): boolean {
+    const s = this.session();
+    return s?.mode === 'drill' && !isEnded(s.state);
+  }
+
+  eventFor(e: EngineEvent, role: Role): EngineEvent | null {
+    const s = this.session();
+    if (role !== 'trainee' || s?.mode !== 'drill') return e;
+    return redactEvent(e, this.hidden, isEnded(s.state));
+  }
+
+  snapshotFor(snap: RunSnapshot | null, role: Role): RunSnapshot | null {
+    return snap && role === 'trainee' ? redactSnapshot(snap, this.hidden) : snap;
+  }
+
+  /** Refuse the read commands that would show a trainee the hidden fault while the drill runs. */
+  guard(name: CommandName, role: Role): void {
+    if (role === 'trainee' && this.live() && HIDDEN_FROM_TRAINEES.has(name)) throw new ApiFailure('HIDDEN_DURING_DRILL', `${name} is not available to trainees while the drill runs`, 'it opens again at the debrief');
+  }
+
+  /** A live drill's runbook file name can give the answer away (drill-db-disk-full.yaml): not to trainees. */
+  scenarioNameFor(runId: string, scenario: string | null, role: Role): string | null {
+    return role === 'trainee' && this.live() && runId === this.session()?.runId ? null : scenario;
+  }
+
+  /** Trainees' shell commands count in the drill score (drill/commands-used.ts reads this back). */
+  shellOpened(shellId: string, node: string, role: Role): void {
+    const s = this.session();
+    if (role === 'trainee' && s?.drill) this.audit().append({ runId: s.runId, kind: 'drill.shell', node, data: { shellId } });
+  }
+
+  private active(): { s: RunSession; d: DrillController } {
+    const s = this.session();
+    if (!s) throw new ApiFailure('NO_RUN', 'no run is active');
+    if (!s.drill?.isDrill) throw new ApiFailure('NOT_A_DRILL', 'the active run is not a drill', 'start the run in drill mode');
+    return { s, d: s.drill };
+  }
+
+  readonly handlers: { [K in DrillCommand]: Handler<K> } = {
+    'drill.state': async (_r, who) => {
+      const s = this.session();
+      const v = s?.drill?.view();
+      if (!s || !v) return null;
+      return who.role === 'trainee' ? redactDrillView(v, isEnded(s.state)) : v;
+    },
+    'drill.declare': async ({ kind, trainee, diagnosis, notes }) => {
+      this.active().d.declare(kind, trainee, diagnosis, notes);
+      return { ok: true };
+    },
+    'drill.hint': async ({ index }) => {
+      const { s, d } = this.active();
+      d.hint(index, s.snapshot().commander);
+      return { ok: true };
+    },
+    'drill.rule': async ({ declarationId, ruling }) => {
+      const { s, d } = this.active();
+      d.rule(declarationId, ruling, s.snapshot().commander);
+      return { ok: true };
+    },
+    'run.debrief': async ({ runId }, who) => {
+      if (who.role === 'trainee' && this.live() && this.session()?.runId === runId) throw new ApiFailure('HIDDEN_DURING_DRILL', 'the debrief opens when the drill has ended');
+      return buildDebrief(this.audit(), runId);
+    },
+  };
+}
