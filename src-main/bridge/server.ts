@@ -111,15 +111,15 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
   const unsubscribe = o.backend.onEvent((e) => {
     if (conns.size === 0) return;
     const text = JSON.stringify({ kind: 'event', event: e });
-    // Trainees get the backend's redacted form (computed once for all of them), or nothing.
+    // Trainees and observers get the backend's redacted form during a drill (computed once for all of them), or nothing.
     let forTrainees: { e: EngineEvent; text: string } | null | undefined;
     for (const c of conns) {
-      if (c.caller.role !== 'trainee' || !o.backend.eventFor) {
+      if (c.caller.role === 'commander' || !o.backend.eventFor) {
         c.deliver(e, text);
         continue;
       }
       if (forTrainees === undefined) {
-        const r = o.backend.eventFor(e, 'trainee');
+        const r = o.backend.eventFor(e, c.caller.role);
         forTrainees = r === null ? null : { e: r, text: r === e ? text : JSON.stringify({ kind: 'event', event: r }) };
       }
       if (forTrainees) c.deliver(forTrainees.e, forTrainees.text);

@@ -4,7 +4,7 @@
  * to a few hundred points, and the drill view (full: the run is over, nothing is hidden any more).
  * The UI replays it at any speed with a scrubber.
  */
-import type { AuditStore } from '../audit/index.js';
+import { scanProbe, type AuditStore } from '../audit/index.js';
 import type { Debrief } from '../api/drill.js';
 import { findRun, runEvents, type Ev } from '../report/audit-read.js';
 import { parseDetail } from '../report/samples.js';
@@ -71,6 +71,35 @@ export function downsample(points: Array<[number, number | null, 0 | 1]>, max: n
   return out;
 }
 
+type Point = [number, number | null, 0 | 1];
+
+/**
+ * One probe's series for the replay. Small probes: every sample, downsampled. Big ones (a 2-hour
+ * game day) come from the audit's 10 s rollups (audit/rollup.ts) instead of millions of rows: one
+ * point per bucket at its worst instant (max value, unhealthy if any sample was); per series up to
+ * 8 series, above that one "all series (max)" line, as the report draws an envelope.
+ */
+function probeSeries(audit: AuditStore, runId: string, probeId: string, from: number, to: number): Array<{ name: string; points: Point[] }> {
+  const scan = scanProbe(audit, runId, probeId, { from, to, rawUntil: Infinity });
+  const m = new Map<string, Point[]>();
+  const push = (name: string, p: Point) => {
+    const list = m.get(name);
+    if (list) list.push(p);
+    else m.set(name, [p]);
+  };
+  const many = scan.seriesCount !== null && scan.seriesCount > 8;
+  const probeLine = many ? 'all series (max)' : null;
+  for (const r of scan.raw) push(probeLine ?? parseDetail(r.detail).series, [r.t_ms, r.value, r.healthy ? 1 : 0]);
+  const perSeries = scan.rollups.some((r) => r.series !== null);
+  const oneName = scan.seriesCount === 1 ? ([...m.keys()][0] ?? 'default') : null;
+  for (const r of scan.rollups) {
+    const name = r.series ?? (many ? probeLine : perSeries ? null : oneName);
+    if (name === null || (many && r.series !== null)) continue;
+    push(name, [r.v_max === null ? r.first_t : r.t_max!, r.v_max, r.bad > 0 ? 0 : 1]);
+  }
+  return [...m.entries()].map(([name, pts]) => ({ name, points: downsample(pts.sort((x, y) => x[0] - y[0]), DEBRIEF_POINTS) }));
+}
+
 export function buildDebrief(audit: AuditStore, runId: string): Debrief {
   const row = findRun(audit, runId);
   const events = runEvents(audit, runId);
@@ -78,16 +107,7 @@ export function buildDebrief(audit: AuditStore, runId: string): Debrief {
   const endedAt = row.ended_at ? Date.parse(row.ended_at) : (events[events.length - 1]?.t ?? startedAt);
   const faults = audit.runFaults(runId).map((f) => ({ id: f.id, kind: f.kind, node: f.node, injectedAt: f.injected_at ? Date.parse(f.injected_at) : null, revertedAt: f.reverted_at ? Date.parse(f.reverted_at) : null }));
   const notes = events.filter((e) => e.kind === 'note').map((e) => ({ t: e.t, role: typeof e.data.role === 'string' ? e.data.role : 'note', author: e.actor ?? '?', text: typeof e.data.text === 'string' ? e.data.text : '' }));
-  const bySeries = new Map<string, Map<string, Array<[number, number | null, 0 | 1]>>>();
-  for (const r of audit.samples(runId)) {
-    const series = parseDetail(r.detail).series;
-    const m = bySeries.get(r.probe_id) ?? new Map<string, Array<[number, number | null, 0 | 1]>>();
-    bySeries.set(r.probe_id, m);
-    const list = m.get(series) ?? [];
-    m.set(series, list);
-    list.push([r.t_ms, r.value, r.healthy ? 1 : 0]);
-  }
-  const probes = [...bySeries.entries()].map(([probeId, m]) => ({ probeId, series: [...m.entries()].map(([name, pts]) => ({ name, points: downsample(pts.sort((a, b) => a[0] - b[0]), DEBRIEF_POINTS) })) }));
+  const probes = audit.sampleProbeIds(runId).map((probeId) => ({ probeId, series: probeSeries(audit, runId, probeId, startedAt, endedAt) }));
   const kept = events.filter((e) => e.kind !== 'exec.intent' && e.kind !== 'exec.outcome' && e.kind !== 'shell.input').slice(0, MAX_EVENTS);
   const drill = drillViewFromAudit(runId, events);
   return {

@@ -13,6 +13,12 @@ import { HIDDEN_FROM_TRAINEES } from '../drill/trainee-access.js';
 import type { RunSession } from './run-session.js';
 
 export type Role = 'commander' | 'observer' | 'trainee';
+
+/**
+ * Only the facilitator (the commander seat) sees a live drill's hidden faults. Observers get the
+ * trainees' view too: an observer screen is typically the room's projector.
+ */
+export const seesHidden = (role: Role): boolean => role === 'commander';
 type DrillCommand = 'drill.state' | 'drill.declare' | 'drill.hint' | 'drill.rule' | 'run.debrief';
 type Handler<K extends CommandName> = (req: CommandReq<K>, who: { role: Role }) => Promise<CommandRes<K>>;
 
@@ -39,22 +45,22 @@ export class DrillAccess {
 
   eventFor(e: EngineEvent, role: Role): EngineEvent | null {
     const s = this.session();
-    if (role !== 'trainee' || s?.mode !== 'drill') return e;
-    return redactEvent(e, this.hidden, isEnded(s.state));
+    if (!seesHidden(role) && s?.mode === 'drill') return redactEvent(e, this.hidden, isEnded(s.state));
+    return e;
   }
 
   snapshotFor(snap: RunSnapshot | null, role: Role): RunSnapshot | null {
-    return snap && role === 'trainee' ? redactSnapshot(snap, this.hidden) : snap;
+    return snap && !seesHidden(role) ? redactSnapshot(snap, this.hidden) : snap;
   }
 
   /** Refuse the read commands that would show a trainee the hidden fault while the drill runs. */
   guard(name: CommandName, role: Role): void {
-    if (role === 'trainee' && this.live() && HIDDEN_FROM_TRAINEES.has(name)) throw new ApiFailure('HIDDEN_DURING_DRILL', `${name} is not available to trainees while the drill runs`, 'it opens again at the debrief');
+    if (!seesHidden(role) && this.live() && HIDDEN_FROM_TRAINEES.has(name)) throw new ApiFailure('HIDDEN_DURING_DRILL', `${name} is not available to trainees while the drill runs`, 'it opens again at the debrief');
   }
 
   /** A live drill's runbook file name can give the answer away (drill-db-disk-full.yaml): not to trainees. */
   scenarioNameFor(runId: string, scenario: string | null, role: Role): string | null {
-    return role === 'trainee' && this.live() && runId === this.session()?.runId ? null : scenario;
+    return !seesHidden(role) && this.live() && runId === this.session()?.runId ? null : scenario;
   }
 
   /** Trainees' shell commands count in the drill score (drill/commands-used.ts reads this back). */
@@ -75,7 +81,7 @@ export class DrillAccess {
       const s = this.session();
       const v = s?.drill?.view();
       if (!s || !v) return null;
-      return who.role === 'trainee' ? redactDrillView(v, isEnded(s.state)) : v;
+      return !seesHidden(who.role) ? redactDrillView(v, isEnded(s.state)) : v;
     },
     'drill.declare': async ({ kind, trainee, diagnosis, notes }) => {
       this.active().d.declare(kind, trainee, diagnosis, notes);
@@ -92,7 +98,7 @@ export class DrillAccess {
       return { ok: true };
     },
     'run.debrief': async ({ runId }, who) => {
-      if (who.role === 'trainee' && this.live() && this.session()?.runId === runId) throw new ApiFailure('HIDDEN_DURING_DRILL', 'the debrief opens when the drill has ended');
+      if (!seesHidden(who.role) && this.live() && this.session()?.runId === runId) throw new ApiFailure('HIDDEN_DURING_DRILL', 'the debrief opens when the drill has ended');
       return buildDebrief(this.audit(), runId);
     },
   };

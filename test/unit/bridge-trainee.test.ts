@@ -10,7 +10,7 @@ import { startBridge, type Bridge } from '../../src-main/bridge/index.js';
 import { allowed } from '../../src-main/bridge/dispatch.js';
 import { openClient, type TestClient } from '../helpers/bridge-client.js';
 
-/** Records calls; hides fault.update from trainees and marks what it redacted (the real rules are in drill/redact.ts, tested there). */
+/** Records calls; hides fault.update from everyone but the commander (trainees, and observers: the room's projector) and marks what it redacted (the real rules are in drill/redact.ts, tested there). */
 class RoleBackend implements ConsoleBackend {
   readonly calls: Array<{ name: CommandName; role: string }> = [];
   private readonly fns = new Set<(e: EngineEvent) => void>();
@@ -25,7 +25,7 @@ class RoleBackend implements ConsoleBackend {
     return () => this.fns.delete(fn);
   }
   eventFor(e: EngineEvent, role: 'commander' | 'observer' | 'trainee'): EngineEvent | null {
-    if (role !== 'trainee') return e;
+    if (role === 'commander') return e;
     if (e.type === 'fault.update') return null;
     if (e.type === 'log') return { ...e, message: 'redacted' };
     return e;
@@ -39,16 +39,19 @@ let backend: RoleBackend;
 let bridge: Bridge;
 let trainee: TestClient;
 let commander: TestClient;
+let observer: TestClient;
 
 beforeAll(async () => {
   backend = new RoleBackend();
   bridge = await startBridge({ backend });
   trainee = await openClient(bridge.port, new URL(bridge.traineeUrl).searchParams.get('token')!);
   commander = await openClient(bridge.port, new URL(bridge.url).searchParams.get('token')!);
+  observer = await openClient(bridge.port, new URL(bridge.observerUrl).searchParams.get('token')!);
 });
 afterAll(async () => {
   trainee.close();
   commander.close();
+  observer.close();
   await bridge.close();
 });
 
@@ -93,15 +96,18 @@ describe('trainee role', () => {
     expect(names.filter((n) => allowed('observer', n) && !commands[n].readOnly)).toEqual([]);
   });
 
-  it('events reach a trainee only through the backend redaction; the commander gets them as they are', async () => {
+  it('events reach trainees and observers only through the backend redaction; the commander gets them as they are', async () => {
     const fault: EngineEvent = { type: 'fault.update', runId: 'r', fault: { id: 'f1', kind: 'disk-fill', node: 'node03', state: 'active', oneShot: false, leaseExpiresAt: 1 } };
     const log: EngineEvent = { type: 'log', level: 'info', message: 'disk-fill active', at: 1 };
     const cWait = commander.nextEvent((e) => e.type === 'log');
     const tWait = trainee.nextEvent((e) => e.type === 'log');
+    const oWait = observer.nextEvent((e) => e.type === 'log');
     backend.emit(fault);
     backend.emit(log);
     expect(await cWait).toMatchObject({ message: 'disk-fill active' });
     expect(await tWait).toMatchObject({ message: 'redacted' });
+    expect(await oWait).toMatchObject({ message: 'redacted' });
+    expect(JSON.stringify(observer.events)).not.toContain('disk-fill');
     expect(commander.events.some((e) => e.type === 'fault.update')).toBe(true);
     expect(trainee.events.some((e) => e.type === 'fault.update')).toBe(false);
     expect(JSON.stringify(trainee.events)).not.toContain('disk-fill');
