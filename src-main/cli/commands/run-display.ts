@@ -55,7 +55,8 @@ export class LiveDisplay {
       case 'abort.fired':
         return `${c.dim(t)} ${c.red(`ABORT: ${e.reason}`)}`;
       case 'exec.output':
-        if (e.stream === 'info') return this.session.dryRun ? e.data.trimEnd().split('\n').map((l) => `${c.dim(t)}     ${e.node} ${c.cyan('»')} ${l}`).join('\n') : undefined;
+        // A rehearsal is read out to a room: the outcomes are the point, not the scripts (the audit keeps them).
+        if (e.stream === 'info') return this.session.dryRun && this.session.mode !== 'rehearsal' ? e.data.trimEnd().split('\n').map((l) => `${c.dim(t)}     ${e.node} ${c.cyan('»')} ${l}`).join('\n') : undefined;
         return `${c.dim(t)}     ${e.node} ${e.stream === 'stderr' ? c.red('!') : '|'} ${e.data.trimEnd()}`;
       case 'log':
         return `${c.dim(t)} ${e.level === 'error' ? c.red(e.message) : e.message}`;
