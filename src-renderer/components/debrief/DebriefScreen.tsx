@@ -48,7 +48,7 @@ function Replayer({ debrief }: { debrief: Debrief }) {
   const frame = useMemo(() => frameAt(replay, at), [replay, at]);
   const drill = debrief.drill;
   return (
-    <div className="screen screen-debrief" data-screen="debrief" data-debrief="ready" data-position={Math.round(state.positionMs)} data-duration={replay.durationMs} data-ended={frame.ended} data-playing={state.playing}>
+    <div className="screen screen-debrief" data-screen="debrief" data-debrief="ready" data-position={Math.round(state.positionMs)} data-at={Math.round(at)} data-duration={replay.durationMs} data-ended={frame.ended} data-playing={state.playing}>
       <div className="screen-bar">
         <h1>Debrief · {debrief.title}</h1>
         <span className="pill">{debrief.mode}</span>

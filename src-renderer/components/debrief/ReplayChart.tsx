@@ -38,7 +38,7 @@ export function ReplayChart({ replay, clock, probeId }: { replay: Replay; clock:
       if (fig) {
         fig.dataset.points = String([...cut.values()].reduce((n, s) => n + s.length, 0));
         fig.dataset.bands = String(bands.length);
-        fig.dataset.cursor = String(at);
+        fig.dataset.cursor = String(Math.round(at));
       }
     };
     const unregister = chartScheduler.register(id, draw);

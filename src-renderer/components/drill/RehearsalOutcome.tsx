@@ -22,11 +22,11 @@ export function RehearsalOutcome({ step }: { step: StepView }) {
     if (r) setText('');
   };
   return (
-    <div className="rehearsal-outcome" data-testid="rehearsal-outcome" data-step-id={step.id}>
+    <div className="rehearsal-outcome" data-testid="rehearsal-outcome" data-outcome-step={step.id}>
       <h3>Scripted outcome</h3>
       <p className="outcome-text">{outcome ?? <span className="muted">No outcome scripted for this step: what do you expect to happen?</span>}</p>
       <form className="note-form" onSubmit={(e) => (e.preventDefault(), void add())}>
-        <input value={author} onChange={(e) => setAuthor(e.target.value)} placeholder="name" aria-label="Author" maxLength={80} disabled={observer} className="note-author" />
+        <input value={author} onChange={(e) => setAuthor(e.target.value)} placeholder="name" aria-label="Author" data-testid="rehearsal-author" maxLength={80} disabled={observer} className="note-author" />
         <input data-testid="rehearsal-note" value={text} onChange={(e) => setText(e.target.value)} placeholder="What did the room decide? What would you check, who would you page?" aria-label="Discussion notes" maxLength={3900} disabled={observer} className="note-text" />
         <button type="submit" disabled={observer || !text.trim() || !author.trim()}>
           Add note

@@ -13,7 +13,7 @@ export function ScoreCard({ score, testId = 'drill-score' }: { score: DrillScore
           {score.parts.map((p) => (
             <tr key={p.name} data-testid={`score-${p.name}`}>
               <th scope="row">{p.name}</th>
-              <td className="tabular">
+              <td className="tabular nowrap">
                 {Math.round(p.points)} / {p.max}
               </td>
               <td className="small">{p.detail}</td>

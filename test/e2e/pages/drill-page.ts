@@ -84,6 +84,13 @@ export class DrillPage extends ConsolePage {
   get play(): Locator {
     return this.page.getByTestId('replay-play');
   }
+  /** Wait until every replay chart is drawn at the playhead (charts redraw on their own clock). */
+  async waitChartsAtPlayhead(): Promise<void> {
+    const at = await this.debrief.getAttribute('data-at');
+    const charts = this.page.locator('[data-testid^="replay-chart-"]');
+    const n = await charts.count();
+    for (let i = 0; i < n; i++) await this.page.locator(`[data-testid^="replay-chart-"][data-cursor="${at}"]`).nth(i).waitFor({ timeout: STATE_TIMEOUT_MS });
+  }
   async position(): Promise<{ at: number; of: number; ended: boolean }> {
     const d = this.debrief;
     return { at: Number(await d.getAttribute('data-position')), of: Number(await d.getAttribute('data-duration')), ended: (await d.getAttribute('data-ended')) === 'true' };
