@@ -58,7 +58,11 @@ export function fromSnapshot(s: RunSnapshot, localNow: number, prev: Pick<Consol
 /** Apply one event. `localNow` is Date.now() at receipt (injected for tests). */
 export function reduceEvent(s: ConsoleState, e: EngineEvent, localNow: number): ReduceResult {
   const none: ReduceResult = { patch: {}, resync: false };
-  if (e.type === 'run.snapshot') return { patch: fromSnapshot(e.snapshot, localNow, s), resync: false };
+  if (e.type === 'run.snapshot') {
+    // A new run does not inherit the last one's STOP panel (it would read "STOP failed": no report).
+    const fresh = s.run?.runId !== e.snapshot.runId ? { stopShown: e.snapshot.stop !== undefined } : {};
+    return { patch: { ...fromSnapshot(e.snapshot, localNow, s), ...fresh }, resync: false };
+  }
   if (e.type === 'log') {
     const logs = [...s.logs.slice(-(MAX_LOG_LINES - 1)), { level: e.level, message: e.message, at: e.at }];
     return { patch: e.level === 'error' ? { logs, toast: { kind: 'error', text: e.message, at: localNow } } : { logs }, resync: false };

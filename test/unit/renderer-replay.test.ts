@@ -176,7 +176,10 @@ describe('drill state in the store', () => {
     expect(applyEvent(store, { type: 'drill.update', runId: 'r2', drill }, T0)).toBe(true);
     applyEvent(store, { type: 'run.snapshot', snapshot: { ...snap } }, T0);
     expect(store.getState().drill).not.toBeNull();
+    store.setState({ stopShown: true });
     applyEvent(store, { type: 'run.snapshot', snapshot: { ...snap, runId: 'r2' } }, T0);
     expect(store.getState().drill).toBeNull();
+    // Nor does it inherit the last run's STOP panel.
+    expect(store.getState().stopShown).toBe(false);
   });
 });

@@ -3,7 +3,8 @@ import { useConsole } from '../../store/store.js';
 
 export function Badges() {
   const simulated = useConsole((s) => Boolean(s.info?.simulated || s.run?.simulated));
-  const dryRun = useConsole((s) => Boolean(s.run?.dryRun));
+  // A rehearsal runs on the dry-run path; its TABLETOP badge says more than DRY RUN would.
+  const dryRun = useConsole((s) => Boolean(s.run?.dryRun) && s.run?.mode !== 'rehearsal');
   const observer = useConsole((s) => s.info?.role === 'observer');
   const trainee = useConsole((s) => s.info?.role === 'trainee');
   const mode = useConsole((s) => s.run?.mode);
@@ -13,7 +14,7 @@ export function Badges() {
     <div className="badges" aria-label="status badges">
       {simulated && <span className="badge badge-sim" data-testid="badge-simulated" title="Nodes are simulated in-process; nothing real is touched">SIMULATED</span>}
       {dryRun && <span className="badge badge-dry" data-testid="badge-dry-run" title="Commands are printed, not run">DRY RUN</span>}
-      {mode === 'rehearsal' && <span className="badge badge-tabletop" data-testid="badge-tabletop" title="Tabletop rehearsal: nothing is sent to any node, no probe runs">TABLETOP · nothing is sent</span>}
+      {mode === 'rehearsal' && <span className="badge badge-tabletop" data-testid="badge-tabletop" title="Tabletop rehearsal: nothing is sent to any node, no probe runs">TABLETOP · NOTHING SENT</span>}
       {mode === 'drill' && <span className="badge badge-drill" data-testid="badge-drill" title="Training drill: faults are hidden from trainees">DRILL</span>}
       {trainee && <span className="badge badge-observer" data-testid="badge-trainee" title="Trainee screen: hidden faults are not sent here">TRAINEE</span>}
       {observer && <span className="badge badge-observer" data-testid="badge-observer" title="Read-only screen">OBSERVER</span>}

@@ -16,7 +16,9 @@ export function FeaturedCards() {
   const go = useConsole((s) => s.go);
   if (!scenarios) return null;
   const demo = scenarios.find((s) => s.tags.includes('demo') && s.valid);
-  const drill = scenarios.find((s) => s.tags.includes('drill') && s.valid);
+  // Two different runbooks when there are two (the demo may be a drill runbook too).
+  const isDrill = (s: Summary): boolean => s.tags.includes('drill') && s.valid;
+  const drill = scenarios.find((s) => isDrill(s) && s !== demo) ?? scenarios.find(isDrill);
   if (!demo && !drill) return null;
   const sim = simulated && (
     <span className="badge badge-sim" data-testid="featured-simulated" title="The simulated lab: real SSH into simulated nodes">
