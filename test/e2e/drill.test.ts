@@ -75,7 +75,7 @@ async function advance(stepId: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  con = await startSimConsole([join(process.cwd(), 'scenarios', FILE), join(process.cwd(), 'scenarios', 'api-packet-loss.yaml')]);
+  con = await startSimConsole(['drill-db-disk-full.yaml', FILE, 'api-packet-loss.yaml'].map((x) => join(process.cwd(), 'scenarios', x)));
   fac = await launchBrowser();
   trn = await launchBrowser();
   await trn.ctx.addInitScript(recordDom);
@@ -92,8 +92,14 @@ afterAll(async () => {
 });
 
 describe.sequential('a training drill, start to debrief, on the simulated lab', () => {
-  it('Home offers the drill (SIMULATED); the start panel offers drill mode for it', async () => {
+  it('Home offers the demo and a drill (SIMULATED); the start panel offers drill mode for it', async () => {
     await f.open(con.bridge.url);
+    // The demo is the runbook tagged demo; the drill card shows another drill runbook.
+    const demo = fac.page.getByTestId('demo-card');
+    await demo.waitFor(WAIT);
+    expect(await demo.getAttribute('data-file')).toContain('drill-db-disk-full.yaml');
+    expect(await demo.getByTestId('featured-simulated').isVisible()).toBe(true);
+    expect(await demo.getByTestId('start-demo').textContent()).toBe('Start demo game day');
     await f.drillCard.waitFor(WAIT);
     expect(await f.drillCard.getAttribute('data-file')).toContain(FILE);
     expect(await f.drillCard.getByTestId('featured-simulated').count()).toBe(1);
