@@ -40,7 +40,7 @@ const EXPECT: Record<string, Record<string, string>> = {
   'dns-outage': { 'availability:api-health': 'pass' },
   'gpu-perf-level': { 'availability:node-health': 'pass' },
   'gpu-power-brownout': { 'availability:gpu-node-health': 'pass' },
-  'replica-partition': { 'detectionTime:cut': 'pass', 'availability:api-health': 'fail', 'errorRate:api-health': 'fail' },
+  'replica-partition': { 'availability:api-health': 'fail', 'errorRate:api-health': 'fail' },
 };
 
 interface SimLabProc {
