@@ -3,7 +3,7 @@
  * inventory → ConnectSpec → SshPool (host keys checked against the written known_hosts) →
  * FaultManager (dead-man leases) → effects seen by plain HTTP clients on the nodes' :8080.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,6 +109,32 @@ describe('the simulated lab', () => {
     // Replication catches up for a few seconds (503), then the replica is healthy again.
     expect(await waitFor(async () => (await health('node03')) === '200', 10_000)).not.toBeNull();
   }, 40_000);
+
+  it('reverts of one fault asked for at once (inject timer, revert step, STOP) are joined: one revert command, one result', async () => {
+    const fm = manager('simlab-join', 30);
+    const [out] = await fm.inject({ kind: 'port-block', params: { port: 8080, mode: 'reject' }, targets: [target('node02')] });
+    expect(out).toMatchObject({ ok: true, state: 'active' });
+    const f = fm.live()[0]!;
+    const sent: string[] = [];
+    const exec = pool.exec.bind(pool);
+    const spy = vi.spyOn(pool, 'exec').mockImplementation((spec, cmd, o) => {
+      sent.push(cmd.text);
+      return exec(spec, cmd, o);
+    });
+    try {
+      const first = fm.revertOne(f);
+      const second = fm.revertOne(f);
+      expect(second).toBe(first);
+      await Promise.all([first, second]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(f.state).toBe('reverted');
+    expect(sent.filter((t) => t.includes('revert=$gd_rv')).length).toBe(1);
+    // Once done, a later revert runs again (and finds nothing left).
+    await fm.revertOne(f);
+    expect(f.state).toBe('reverted');
+  }, 30_000);
 
   it('a lease that is not renewed reverts by itself within TTL + slack', async () => {
     const fm = manager('simlab-lease', 3);
