@@ -168,3 +168,11 @@ export function bandsAt(r: Replay, at: number): Array<{ label: string; from: num
     .filter((f) => f.injectedAt !== null && f.injectedAt <= at)
     .map((f) => ({ label: `${f.kind}@${f.node}`, from: f.injectedAt!, to: Math.min(f.revertedAt ?? r.endedAt, at) }));
 }
+
+/**
+ * What the lists of a frame depend on (counts, active faults, ended): equal keys draw the same
+ * lists, so playback re-renders them only when something happened, not on every animation frame.
+ */
+export function frameKey(f: ReplayFrame): string {
+  return `${f.events}|${f.notes}|${f.declarations}|${f.hintsRevealed.length}|${f.ended}|${f.faultsActive.map((x) => x.id).join(',')}`;
+}

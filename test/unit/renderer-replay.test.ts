@@ -1,7 +1,7 @@
 /** Debrief replay: what is shown at time T, downsampling of long runs, and frame-throttled playback. */
 import { describe, expect, it } from 'vitest';
 import { debriefSchema, type Debrief } from '../../src-main/api/drill.js';
-import { bandsAt, countUpTo, frameAt, MAX_REPLAY_POINTS, prepareReplay, toSeries } from '../../src-renderer/lib/replay.js';
+import { bandsAt, countUpTo, frameAt, frameKey, MAX_REPLAY_POINTS, prepareReplay, toSeries } from '../../src-renderer/lib/replay.js';
 import { ReplayClock, type FrameSource } from '../../src-renderer/lib/replay-clock.js';
 import { minMaxBuckets } from '../../src-renderer/lib/downsample.js';
 import type { RunSnapshot } from '../../src-main/api/index.js';
@@ -71,6 +71,9 @@ describe('replay at time T', () => {
     expect(during.hintsRevealed.map((h) => h.index)).toEqual([0]);
     const after = frameAt(r, T0 + 30 * MIN);
     expect(after.faultsActive).toEqual([]);
+    // Playback within a quiet stretch keeps the same key (the lists do not re-render).
+    expect(frameKey(frameAt(r, T0 + 20 * MIN))).toBe(frameKey(frameAt(r, T0 + 21 * MIN)));
+    expect(frameKey(frameAt(r, T0 + 20 * MIN))).not.toBe(frameKey(frameAt(r, T0 + 31 * MIN)));
     const end = frameAt(r, r.endedAt);
     expect(end).toMatchObject({ events: 3, declarations: 2, ended: true });
   });

@@ -4,10 +4,10 @@
  * the drill's score and answer at the end. The playhead lives in a ReplayClock that tells React at
  * most once per animation frame; charts redraw on the chart scheduler behind that.
  */
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { Debrief } from '../../../src-main/api/drill.js';
 import { dateTime, duration } from '../../lib/format.js';
-import { frameAt, prepareReplay, type Replay } from '../../lib/replay.js';
+import { frameAt, frameKey, prepareReplay, type Replay, type ReplayFrame } from '../../lib/replay.js';
 import { ReplayClock } from '../../lib/replay-clock.js';
 import { useActions } from '../../store/actions.js';
 import { TERMINAL_RUN_STATES } from '../../store/reduce.js';
@@ -45,7 +45,12 @@ function Replayer({ debrief }: { debrief: Debrief }) {
   useEffect(() => () => clock.dispose(), [clock]);
   const state = useSyncExternalStore(clock.subscribe, clock.getSnapshot);
   const at = replay.startedAt + state.positionMs;
-  const frame = useMemo(() => frameAt(replay, at), [replay, at]);
+  // The lists re-render only when what they show changes (see frameKey), not at every frame of playback.
+  const latest = frameAt(replay, at);
+  const held = useRef<{ key: string; frame: ReplayFrame } | null>(null);
+  const key = frameKey(latest);
+  if (held.current?.key !== key) held.current = { key, frame: latest };
+  const frame = held.current.frame;
   const drill = debrief.drill;
   return (
     <div className="screen screen-debrief" data-screen="debrief" data-debrief="ready" data-position={Math.round(state.positionMs)} data-at={Math.round(at)} data-duration={replay.durationMs} data-ended={frame.ended} data-playing={state.playing}>

@@ -3,6 +3,7 @@
  * declarations so far, hints revealed so far. Lists show their last entries only (a 2-hour run
  * has thousands of events; the DOM holds a screenful).
  */
+import { memo } from 'react';
 import { timeOfDay } from '../../lib/format.js';
 import type { Replay, ReplayFrame } from '../../lib/replay.js';
 import { Panel } from '../common/Panel.js';
@@ -14,7 +15,7 @@ const MAX_ROWS = 80;
 /** The last MAX_ROWS of the first n items, newest first. */
 const tail = <T,>(list: readonly T[], n: number): T[] => list.slice(Math.max(0, n - MAX_ROWS), n).reverse();
 
-export function ReplayPanels({ replay, frame }: { replay: Replay; frame: ReplayFrame }) {
+export const ReplayPanels = memo(function ReplayPanels({ replay, frame }: { replay: Replay; frame: ReplayFrame }) {
   const events = tail(replay.events, frame.events);
   const notes = tail(replay.notes, frame.notes);
   const drill = replay.debrief.drill;
@@ -76,4 +77,4 @@ export function ReplayPanels({ replay, frame }: { replay: Replay; frame: ReplayF
       )}
     </>
   );
-}
+});
