@@ -12,6 +12,7 @@ import './styles/editor.css';
 import './styles/run.css';
 import './styles/run-panels.css';
 import './styles/drill.css';
+import './styles/debrief.css';
 import { App, initialTheme } from './App.js';
 import { ActionsContext, createActions } from './store/actions.js';
 import { createConsoleStore, StoreContext } from './store/store.js';
