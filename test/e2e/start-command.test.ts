@@ -8,7 +8,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,5 +124,6 @@ describe.sequential('npm start on a fresh machine', () => {
     expect(await portOpen('127.0.0.1', port)).toBe(false);
     for (const n of nodes) expect(await portOpen(n.host, n.port), `${n.host}:${n.port}`).toBe(false);
     expect(strip(out)).toMatch(/SIGINT: stopping/);
+    rmSync(home, { recursive: true, force: true });
   }, 60_000);
 });

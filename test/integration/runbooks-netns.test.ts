@@ -12,7 +12,7 @@
  * share the host's process table and two cores) run first, alone, one after another.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getTestLab } from '../lab/fixture.js';
@@ -75,6 +75,8 @@ afterAll(async () => {
   const left = (await listLabs()).map((l) => l.id);
   for (const lab of extra) expect(left).not.toContain(lab.id);
   console.log(`[runbooks-netns] ${RUNBOOKS.length} runbooks in ${((performance.now() - suiteStart) / 1000).toFixed(0)} s\n${summarize(outcomes)}`);
+  // Workspaces, audits and reports stay for a look when anything failed.
+  if (outcomes.length === RUNBOOKS.length) rmSync(root, { recursive: true, force: true });
 }, 300_000);
 
 async function runOn(lab: LabInfo, name: string): Promise<RunbookOutcome> {

@@ -11,7 +11,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, realpathSync } from 'node:fs';
+import { mkdtempSync, rmSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addressBase } from '../../src-main/simlab/plan.js';
@@ -100,6 +100,8 @@ function labDir(name: string): string {
 
 afterAll(() => {
   console.log(`[runbooks-simlab] ${RUNBOOKS.length} runbooks in ${((performance.now() - suiteStart) / 1000).toFixed(0)} s\n${summarize(outcomes)}`);
+  // Workspaces, audits and reports stay for a look when anything failed.
+  if (outcomes.length === RUNBOOKS.length) rmSync(root, { recursive: true, force: true });
 });
 
 describe('every shipped runbook on the simulated lab', () => {
