@@ -6,7 +6,7 @@
 import type { ApiError, ApiResult, CommandName, EngineEvent } from '../../src-main/api/index.js';
 
 export type ServerMessage =
-  | { kind: 'hello'; role: 'commander' | 'observer'; version: 1 }
+  | { kind: 'hello'; role: 'commander' | 'observer' | 'trainee'; version: 1 }
   | { kind: 'result'; id: number; result: ApiResult<CommandName> }
   | { kind: 'event'; event: EngineEvent }
   | { kind: 'error'; error: ApiError };
