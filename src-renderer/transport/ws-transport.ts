@@ -10,7 +10,7 @@ import type { ClientMessage, ServerMessage } from './wire.js';
 const RECONNECT_MIN_MS = 250;
 const RECONNECT_MAX_MS = 4000;
 
-export type WsStatus = { state: 'connecting' | 'closed' } | { state: 'open'; role: 'commander' | 'observer' };
+export type WsStatus = { state: 'connecting' | 'closed' } | { state: 'open'; role: 'commander' | 'observer' | 'trainee' };
 
 export interface WsTransport extends GamedayApi {
   onStatus(fn: (s: WsStatus) => void): () => void;
