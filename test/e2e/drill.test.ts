@@ -199,7 +199,13 @@ describe.sequential('a training drill, start to debrief, on the simulated lab', 
     await f.accept(id).click();
     await expect.poll(() => t.declarations('mitigated').first().getAttribute('data-ruling'), WAIT).toBe('accepted');
     await expect.poll(() => fac.page.getByTestId('drill-score').getAttribute('data-total'), WAIT).not.toBe('0');
+    // The trainee's command-output tab replays every exec.output this connection received: the
+    // hidden steps' output must not be among it (checked with the rest of the DOM below).
+    await trn.page.getByRole('tab', { name: 'Command output' }).click();
+    await trn.page.locator('[data-testid="exec-terminal"] .xterm-rows').waitFor(WAIT);
+    await trn.page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
     liveHtml = await trn.page.content();
+    await shot(trn.page, 'drill-07b-trainee-command-output');
     await advance('debrief');
     await f.runState('completed').waitFor(WAIT);
     await trn.page.locator('[data-screen="live"][data-run-state="completed"]').waitFor(WAIT);
