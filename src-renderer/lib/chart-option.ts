@@ -36,6 +36,8 @@ export interface ChartInput {
 
 type LineSeries = {
   type: 'line';
+  /** The series' identity for echarts' merge (replaceMerge by id: a line never takes another's place). */
+  id: string;
   name: string;
   data: XY[];
   showSymbol: false;
@@ -58,20 +60,21 @@ export function chartOption(c: ChartInput): Record<string, unknown> {
   let aggregated = false;
   if (c.series.size <= MAX_INDIVIDUAL_LINES) {
     let i = 0;
-    for (const [name, buf] of c.series) {
+    // By name, so a node keeps its colour on every chart and in the debrief (arrival order varies).
+    for (const [name, buf] of [...c.series].sort((x, y) => x[0].localeCompare(y[0], undefined, { numeric: true }))) {
       const colour = c.colours.palette[i++ % c.colours.palette.length]!;
-      lines.push({ ...base, name, data: minMaxBuckets(buf, c.fromT, c.toT, c.buckets), lineStyle: { width: 2, color: colour }, itemStyle: { color: colour } });
+      lines.push({ ...base, id: `s:${name}`, name, data: minMaxBuckets(buf, c.fromT, c.toT, c.buckets), lineStyle: { width: 2, color: colour }, itemStyle: { color: colour } });
     }
   } else {
     aggregated = true;
     const env = envelope(c.series.values(), c.fromT, c.toT, c.buckets);
     const [p0 = '#4ea1ff', p1 = '#9aa5b1'] = c.colours.palette;
-    lines.push({ ...base, name: 'max', data: env.max, lineStyle: { width: 1, color: p1, type: 'dashed' }, itemStyle: { color: p1 } });
-    lines.push({ ...base, name: 'mean', data: env.mean, lineStyle: { width: 2.5, color: p0 }, itemStyle: { color: p0 } });
-    lines.push({ ...base, name: 'min', data: env.min, lineStyle: { width: 1, color: p1, type: 'dashed' }, itemStyle: { color: p1 } });
-    lines.push({ ...base, name: 'unhealthy series', data: env.unhealthy, yAxisIndex: 1, step: 'end', lineStyle: { width: 2, color: c.colours.bad }, itemStyle: { color: c.colours.bad } });
+    lines.push({ ...base, id: 'env:max', name: 'max', data: env.max, lineStyle: { width: 1, color: p1, type: 'dashed' }, itemStyle: { color: p1 } });
+    lines.push({ ...base, id: 'env:mean', name: 'mean', data: env.mean, lineStyle: { width: 2.5, color: p0 }, itemStyle: { color: p0 } });
+    lines.push({ ...base, id: 'env:min', name: 'min', data: env.min, lineStyle: { width: 1, color: p1, type: 'dashed' }, itemStyle: { color: p1 } });
+    lines.push({ ...base, id: 'env:unhealthy', name: 'unhealthy series', data: env.unhealthy, yAxisIndex: 1, step: 'end', lineStyle: { width: 2, color: c.colours.bad }, itemStyle: { color: c.colours.bad } });
   }
-  const carrier = lines[0] ?? { ...base, name: '', data: [], lineStyle: { width: 0 } };
+  const carrier = lines[0] ?? { ...base, id: 'empty', name: '', data: [], lineStyle: { width: 0 } };
   carrier.markArea = {
     silent: true,
     itemStyle: { color: c.colours.band },

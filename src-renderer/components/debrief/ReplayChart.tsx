@@ -32,7 +32,7 @@ export function ReplayChart({ replay, clock, probeId }: { replay: Replay; clock:
       const cut = new Map([...full].map(([name, s]) => [name, s.cut(at)]));
       const bands = bandsAt(replay, at);
       const buckets = Math.max(50, Math.floor(el.clientWidth / 2));
-      chart.setOption(chartOption({ series: cut, fromT: replay.startedAt, toT: replay.endedAt, buckets, bands, colours: chartColours(el), unit: 'value', cursorT: at }), { notMerge: false, lazyUpdate: false, silent: true });
+      chart.setOption(chartOption({ series: cut, fromT: replay.startedAt, toT: replay.endedAt, buckets, bands, colours: chartColours(el), unit: 'value', cursorT: at }), { replaceMerge: ['series'], lazyUpdate: false, silent: true });
       chart.getZr().flush();
       const fig = el.parentElement;
       if (fig) {

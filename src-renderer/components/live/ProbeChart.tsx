@@ -51,7 +51,7 @@ export function ProbeChart({ probeId, title, unit }: { probeId: string; title: s
         .map((f) => ({ label: `${f.kind}@${f.node}`, from: f.injectedAt!, to: s.faultEndedAt[f.id] ?? now }))
         .filter((b) => b.to >= from);
       const buckets = Math.max(50, Math.floor(el.clientWidth / 2));
-      chart.setOption(chartOption({ series: s.probeData.series(probeId), fromT: from, toT: now, buckets, bands, colours: chartColours(el), unit }), { notMerge: false, lazyUpdate: false, silent: true });
+      chart.setOption(chartOption({ series: s.probeData.series(probeId), fromT: from, toT: now, buckets, bands, colours: chartColours(el), unit }), { replaceMerge: ['series'], lazyUpdate: false, silent: true });
       // Paint now, inside the scheduler's frame budget, instead of in zrender's own next frame
       // (where every chart updated in this frame would paint at once).
       chart.getZr().flush();
