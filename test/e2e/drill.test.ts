@@ -75,7 +75,7 @@ async function advance(stepId: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  con = await startSimConsole(['drill-db-disk-full.yaml', FILE, 'api-packet-loss.yaml'].map((x) => join(process.cwd(), 'scenarios', x)));
+  con = await startSimConsole(['api-node-partition.yaml', 'drill-db-disk-full.yaml', FILE, 'api-packet-loss.yaml'].map((x) => join(process.cwd(), 'scenarios', x)));
   fac = await launchBrowser();
   trn = await launchBrowser();
   await trn.ctx.addInitScript(recordDom);
@@ -97,7 +97,7 @@ describe.sequential('a training drill, start to debrief, on the simulated lab', 
     // The demo is the runbook tagged demo; the drill card shows another drill runbook.
     const demo = fac.page.getByTestId('demo-card');
     await demo.waitFor(WAIT);
-    expect(await demo.getAttribute('data-file')).toContain('drill-db-disk-full.yaml');
+    expect(await demo.getAttribute('data-file')).toContain('api-node-partition.yaml');
     expect(await demo.getByTestId('featured-simulated').isVisible()).toBe(true);
     expect(await demo.getByTestId('start-demo').textContent()).toBe('Start demo game day');
     await f.drillCard.waitFor(WAIT);
