@@ -14,6 +14,8 @@ export interface ConsoleBackend {
    * all (null). Absent: every role sees every event.
    */
   eventFor?(e: EngineEvent, role: 'commander' | 'observer' | 'trainee'): EngineEvent | null;
+  /** The bridge is listening: the trainee URL, which the facilitator's screen shows (app.info, commander only). */
+  bridgeListening?(links: { traineeUrl: string }): void;
 }
 
 export class ApiFailure extends Error {

@@ -23,7 +23,7 @@ const none = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 
 export const commands = {
-  'app.info': { readOnly: true, req: none, res: z.object({ version: z.string(), role: z.enum(['commander', 'observer', 'trainee']), simulated: z.boolean(), workspace: z.string(), inventory: z.string().nullable(), transport: z.enum(['electron', 'bridge']) }) },
+  'app.info': { readOnly: true, req: none, res: z.object({ version: z.string(), role: z.enum(['commander', 'observer', 'trainee']), simulated: z.boolean(), workspace: z.string(), inventory: z.string().nullable(), transport: z.enum(['electron', 'bridge']), /** Commander only: the URL trainees open for a drill. */ traineeUrl: z.string().optional() }) },
   'scenario.list': { readOnly: true, req: none, res: z.array(scenarioSummarySchema) },
   'scenario.open': { readOnly: true, req: z.object({ file: z.string().min(1) }).strict(), res: z.object({ file: z.string(), text: z.string(), summary: scenarioSummarySchema.nullable(), problems: z.array(problemSchema) }) },
   'scenario.validate': { readOnly: true, req: z.object({ file: z.string(), text: z.string().max(1024 * 1024) }).strict(), res: z.object({ summary: scenarioSummarySchema.nullable(), problems: z.array(problemSchema) }) },

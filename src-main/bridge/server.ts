@@ -127,6 +127,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
   });
 
   const base = `http://${urlHost}:${port}/`;
+  o.backend.bridgeListening?.({ traineeUrl: `${base}?token=${tokens.trainee}` });
   return {
     port,
     host,

@@ -61,6 +61,13 @@ export class ConsoleService implements ConsoleBackend {
     this.shells = new ShellManager(this.pool, this.audit, (e) => this.emit(e));
   }
 
+  /** Set by the bridge once it listens; only the facilitator (commander) is told it. */
+  private traineeUrl?: string;
+
+  bridgeListening(links: { traineeUrl: string }): void {
+    this.traineeUrl = links.traineeUrl;
+  }
+
   onEvent(fn: (e: EngineEvent) => void): () => void {
     this.events.on('event', fn);
     return () => this.events.off('event', fn);
@@ -143,7 +150,7 @@ export class ConsoleService implements ConsoleBackend {
   }
 
   private readonly handlers: { [K in CommandName]: Handler<K> } = {
-    'app.info': async (_r, who) => ({ version: this.o.version, role: who.role, simulated: Boolean(this.o.simulated), workspace: this.o.workspace, inventory: this.o.inventory ?? null, transport: who.transport }),
+    'app.info': async (_r, who) => ({ version: this.o.version, role: who.role, simulated: Boolean(this.o.simulated), workspace: this.o.workspace, inventory: this.o.inventory ?? null, transport: who.transport, ...(who.role === 'commander' && this.traineeUrl ? { traineeUrl: this.traineeUrl } : {}) }),
     'scenario.list': async () =>
       readdirSync(this.o.scenariosDir)
         .filter((f) => /\.ya?ml$/.test(f))

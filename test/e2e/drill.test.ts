@@ -118,6 +118,8 @@ describe.sequential('a training drill, start to debrief, on the simulated lab', 
     await f.facilitatorPanel.waitFor(WAIT);
     await expect.poll(() => fac.page.getByTestId('drill-answer').textContent(), WAIT).toContain(ANSWER_CHOICE);
     expect(await fac.page.getByTestId('badge-drill').count()).toBe(1);
+    // The facilitator is given the trainee URL (only the commander seat gets it from app.info).
+    expect(await fac.page.getByTestId('trainee-url').textContent()).toBe(con.bridge.traineeUrl);
   });
 
   it('a trainee joins with the trainee token: no faults, no timers, no steps, no STOP', async () => {

@@ -14,6 +14,7 @@ import { ScoreCard } from './ScoreCard.js';
 export function FacilitatorPanel() {
   const drill = useConsole((s) => s.drill);
   const transport = useConsole((s) => s.info?.transport);
+  const traineeUrl = useConsole((s) => s.info?.traineeUrl);
   if (!drill) {
     return (
       <Panel title="Drill · facilitator" className="area-drill" testId="facilitator-panel">
@@ -34,7 +35,11 @@ export function FacilitatorPanel() {
           </p>
           <h3>Trainees join</h3>
           <p className="small" data-testid="trainee-join">
-            {transport === 'bridge'
+            {traineeUrl ? (
+              <>
+                Trainees open <code className="trainee-url" data-testid="trainee-url">{traineeUrl}</code> (this machine; it carries their token). They see this run with every hidden fault redacted, and cannot press STOP.
+              </>
+            ) : transport === 'bridge'
               ? 'Give trainees the console’s Trainee URL (printed by `gameday console` next to the commander and observer URLs). They see this run with every hidden fault redacted, and cannot press STOP.'
               : 'Start `gameday console` and give trainees its Trainee URL. They see this run with every hidden fault redacted, and cannot press STOP.'}
           </p>
