@@ -5,6 +5,7 @@ import { canonicalJson, eventHash, GENESIS, type ChainedFields } from './chain.j
 import { MIGRATIONS } from './migrations.js';
 import { RollupAccumulator, type RollupFlush } from './rollup.js';
 import { parseDetail } from './sample-detail.js';
+import type { SampleRow } from '../probes/types.js';
 import { SQL } from './statements.js';
 
 export interface AuditEventInput {
@@ -20,15 +21,8 @@ export interface AuditEvent extends ChainedFields {
   hash: string;
 }
 
-/** A sample as addSamples takes it: series and latency come from `detail` unless given. */
-export interface SampleInput {
-  tMs: number;
-  value: number | null;
-  healthy: boolean;
-  detail?: string;
-  series?: string;
-  latencyMs?: number;
-}
+/** A sample as addSamples takes it (the probes' batched row): series and latency come from `detail` unless given. */
+export type SampleInput = SampleRow;
 
 export interface StoredSample {
   probe_id: string;

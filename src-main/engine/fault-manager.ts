@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { AuditStore } from '../audit/index.js';
+import type { FaultView } from '../api/index.js';
 import { buildInject, buildRenew, buildRevert, parseStatus } from '../faults/lease.js';
 import '../faults/index.js';
 import { getFault, isOneShot, resolveParams } from '../faults/registry.js';
@@ -247,7 +248,38 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
     this.renewTimer = undefined;
   }
 
+  private readonly autoReverts = new Set<NodeJS.Timeout>();
+
+  /**
+   * Revert these faults after `ms` (an inject step's `duration`), unless `skip()` says not to any
+   * more (STOP took over); `done` runs after. `cancelAutoReverts` (and dispose) drop the timers.
+   */
+  revertAfter(ids: string[], ms: number, skip: () => boolean, done: () => void): void {
+    const timer = setTimeout(() => {
+      this.autoReverts.delete(timer);
+      void (async () => {
+        for (const id of ids) {
+          const f = this.faults.get(id);
+          if (f && f.state !== 'reverted' && f.state !== 'failed' && !skip()) await this.revertOne(f);
+        }
+        done();
+      })();
+    }, ms);
+    this.autoReverts.add(timer);
+  }
+
+  cancelAutoReverts(): void {
+    for (const t of this.autoReverts) clearTimeout(t);
+    this.autoReverts.clear();
+  }
+
+  /** A fault as the UI contract shows it. */
+  static view(f: ActiveFault): FaultView {
+    return { id: f.id, stepId: f.stepId, kind: f.kind, node: f.target.name, state: f.state, oneShot: Boolean(f.module.oneShot), injectedAt: f.injectedAt, leaseExpiresAt: f.leaseExpiresAt, detail: f.detail };
+  }
+
   dispose(): void {
+    this.cancelAutoReverts();
     this.stopRenewal();
   }
 }

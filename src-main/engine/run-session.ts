@@ -1,17 +1,19 @@
 import { EventEmitter } from 'node:events';
 import type { AuditStore } from '../audit/index.js';
-import type { EngineEvent, FaultView, Note, PhaseView, RunSnapshot, RunState, SloResult, StepView } from '../api/index.js';
+import type { EngineEvent, Note, PhaseView, RunSnapshot, RunState, SloResult, StepView } from '../api/index.js';
 import type { Inventory } from '../inventory/index.js';
-import { buildScheduledProbes, nowMs, ProbeScheduler, targetFor, type Sample } from '../probes/index.js';
-import { DEFAULT_HEALTHY_AFTER, type InjectStep, type Scenario } from '../scenario/index.js';
+import { buildScheduledProbes, nowMs, ProbeScheduler, type Sample } from '../probes/index.js';
+import type { InjectStep, Scenario } from '../scenario/index.js';
 import type { Shell, SshPool } from '../ssh/index.js';
 import type { SshConfig } from '../ssh/ssh-config.js';
 import { parseDuration } from '../util/duration.js';
-import { FaultManager, type ActiveFault, type InjectOutcome } from './fault-manager.js';
-import { canMove, initialViews, Stopped } from './run-state.js';
+import { FaultManager, type InjectOutcome } from './fault-manager.js';
+import { utf8Stream } from '../util/utf8-stream.js';
+import { canMove, checkApprover, initialViews, rolesOf, Stopped } from './run-state.js';
+import { StepWaits } from './step-waits.js';
 import { RunTelemetry } from './run-telemetry.js';
-import { mapProbe, mapSlos, primaryProbe } from './scenario-map.js';
-import { evaluateSlos, runSamples } from './slo-eval.js';
+import { mapProbe } from './scenario-map.js';
+import { evaluateRunSlos } from './slo-eval.js';
 import { runStep, type StepHost } from './step-runners.js';
 import { StopController, type StopReport } from './stop-controller.js';
 import { probeNodes, resolveTargets, type ResolvedTarget } from './targets.js';
@@ -54,12 +56,6 @@ export interface RunOutcome {
 
 /** Probe samples go to the UI in batches, at most this often (a chart needs no more). */
 const UI_SAMPLE_FLUSH_MS = 250;
-/** How often waiting loops look again (pause, advance, approval, STOP). */
-const POLL_MS = 50;
-/** After the last step, how long to keep measuring an impact that has not recovered yet. */
-const RECOVERY_WAIT_DEFAULT_MS = 30_000;
-const RECOVERY_WAIT_MAX_MS = 120_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * One game day: the runbook's state machine on the monotonic clock, its probes, timers, faults,
@@ -81,9 +77,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   private readonly phases: PhaseView[];
   private readonly steps: StepView[];
   private readonly notes: Note[] = [];
-  private readonly advanceReq = new Set<string>();
-  private readonly skipReq = new Map<string, string>();
-  private readonly autoRevert = new Set<NodeJS.Timeout>();
+  private readonly waits = new StepWaits({ stopped: () => this.stopper.stopped, paused: () => this.state === 'paused' });
   private readonly telemetry: RunTelemetry;
   private scheduler?: ProbeScheduler;
   private abortReason?: string;
@@ -110,7 +104,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     this.faults = new FaultManager(o.pool, o.audit, o.runId, ttl, { maxNodesPerFault: 1000, protected: o.scenario.protected, allowProd: o.scenario.allowProd, commander: o.commander });
     this.stopper = new StopController(this.faults, o.audit);
     this.telemetry = new RunTelemetry(o.scenario, o.runId, (e) => this.emitEvent(e));
-    this.faults.on('fault', (f) => this.emitEvent({ type: 'fault.update', runId: this.runId, fault: this.faultView(f) }));
+    this.faults.on('fault', (f) => this.emitEvent({ type: 'fault.update', runId: this.runId, fault: FaultManager.view(f) }));
   }
 
   get signal(): AbortSignal {
@@ -149,43 +143,19 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   }
 
   async exec(t: ResolvedTarget['nodes'][number], cmd: Shell, stepId: string, timeoutMs: number): Promise<{ code: number | null; stdout: string }> {
-    const dec = () => {
-      const d = new TextDecoder();
-      return (b: Buffer) => d.decode(b, { stream: true });
-    };
-    const out = dec();
-    const err = dec();
+    const out = utf8Stream();
+    const err = utf8Stream();
     const r = await this.o.pool.exec(t.spec, cmd, { timeoutMs, signal: this.signal, onStdout: (b) => this.output(stepId, t.name, 'stdout', out(b)), onStderr: (b) => this.output(stepId, t.name, 'stderr', err(b)) });
     return { code: r.code, stdout: r.stdout };
   }
 
-  private throwIfStopped(): void {
-    if (this.stopper.stopped) throw new Stopped('STOP');
-  }
-
   async hold(ms: number, stepId: string): Promise<'elapsed' | 'advanced'> {
-    let left = ms;
-    const s = this.view(stepId);
-    this.update(stepId, { plannedMs: ms, startedAt: s.startedAt ?? nowMs() });
-    while (left > 0) {
-      this.throwIfStopped();
-      if (this.advanceReq.delete(stepId)) return 'advanced';
-      const t0 = performance.now();
-      await sleep(Math.min(left, POLL_MS));
-      if (this.state !== 'paused') left -= performance.now() - t0;
-    }
-    return 'elapsed';
+    this.update(stepId, { plannedMs: ms, startedAt: this.view(stepId).startedAt ?? nowMs() });
+    return this.waits.hold(ms, stepId);
   }
 
-  async waitFor(stepId: string, ready: () => boolean, timeoutMs?: number): Promise<'ok' | 'advanced' | 'timeout'> {
-    const until = timeoutMs === undefined ? Infinity : performance.now() + timeoutMs;
-    for (;;) {
-      this.throwIfStopped();
-      if (this.advanceReq.delete(stepId)) return 'advanced';
-      if (ready()) return 'ok';
-      if (performance.now() >= until) return 'timeout';
-      await sleep(POLL_MS);
-    }
+  waitFor(stepId: string, ready: () => boolean, timeoutMs?: number): Promise<'ok' | 'advanced' | 'timeout'> {
+    return this.waits.waitFor(stepId, ready, timeoutMs);
   }
 
   probeHealthy(probeId: string): boolean | undefined {
@@ -198,30 +168,16 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     this.telemetry.injected(step.id, at);
     if (step.duration !== undefined) {
       const ids = outcomes.map((o) => o.faultId);
-      const timer = setTimeout(() => {
-        this.autoRevert.delete(timer);
-        void (async () => {
-          for (const id of ids) {
-            const f = this.faults.faults.get(id);
-            if (f && f.state !== 'reverted' && f.state !== 'failed' && !this.stopper.stopped) await this.faults.revertOne(f);
-          }
-          this.onReverted(step.id, nowMs());
-        })();
-      }, parseDuration(step.duration));
-      this.autoRevert.add(timer);
+      this.faults.revertAfter(ids, parseDuration(step.duration), () => this.stopper.stopped, () => this.onReverted(step.id, nowMs()));
       for (const id of ids) {
         const f = this.faults.faults.get(id);
-        if (f) this.emitEvent({ type: 'fault.update', runId: this.runId, fault: { ...this.faultView(f), autoRevertAt: at + parseDuration(step.duration) } });
+        if (f) this.emitEvent({ type: 'fault.update', runId: this.runId, fault: { ...FaultManager.view(f), autoRevertAt: at + parseDuration(step.duration) } });
       }
     }
   }
 
   onReverted(stepId: string, at: number): void {
     this.telemetry.reverted(stepId, at);
-  }
-
-  private faultView(f: ActiveFault): FaultView {
-    return { id: f.id, stepId: f.stepId, kind: f.kind, node: f.target.name, state: f.state, oneShot: Boolean(f.module.oneShot), injectedAt: f.injectedAt, leaseExpiresAt: f.leaseExpiresAt, detail: f.detail };
   }
 
   private onSample(s: Sample): void {
@@ -243,12 +199,11 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     this.setState('running');
   }
   advance(stepId: string): void {
-    this.advanceReq.add(stepId);
+    this.waits.advance(stepId);
     this.audit('step.advanced', { stepId });
   }
   skip(stepId: string, reason: string): void {
-    this.skipReq.set(stepId, reason);
-    this.advanceReq.add(stepId);
+    this.waits.skip(stepId, reason);
     this.audit('step.skip-requested', { stepId, reason });
   }
   checklist(stepId: string, index: number, done: boolean): void {
@@ -263,13 +218,10 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     this.o.audit.addNote(this.runId, { role, author, text });
     this.emitEvent({ type: 'note.added', runId: this.runId, note: n });
   }
-  /** Two-person rule: the approver is someone other than the commander (and on the step's list, if any). */
+  /** Two-person rule (run-state.ts checkApprover), recorded in the audit. */
   approve(stepId: string, approver: string): void {
-    const s = this.view(stepId);
     const who = approver.trim();
-    if (s.status !== 'awaiting-approval') throw new Error(`step ${stepId} is not waiting for approval`);
-    if (who.toLowerCase() === this.o.commander.trim().toLowerCase()) throw new Error(`the approver must be someone other than the commander (${this.o.commander}): two-person rule`);
-    if (s.approvers?.length && !s.approvers.some((a) => a.toLowerCase() === who.toLowerCase())) throw new Error(`${who} may not approve this step; approvers: ${s.approvers.join(', ')}`);
+    checkApprover(this.view(stepId), who, this.o.commander);
     this.o.audit.addApproval(this.runId, { step: stepId, approver: who, decision: 'approved' });
     this.update(stepId, { approvedBy: who, approvedAt: nowMs() });
   }
@@ -287,11 +239,6 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   }
 
   snapshot(): RunSnapshot {
-    const r = this.scenario.roles;
-    const roles: Record<string, string[]> = { commander: [this.o.commander] };
-    if (r?.scribe) roles.scribe = [r.scribe];
-    if (r?.injector) roles.injector = [r.injector];
-    if (r?.observer) roles.observer = Array.isArray(r.observer) ? r.observer : [r.observer];
     return {
       runId: this.runId,
       scenarioFile: this.o.scenarioFile,
@@ -302,14 +249,14 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
       mode: this.mode,
       state: this.state,
       commander: this.o.commander,
-      roles,
+      roles: rolesOf(this.scenario, this.o.commander),
       startedAt: this.startedAt,
       endedAt: this.endedAt,
       serverNow: nowMs(),
       phases: this.phases.map((p) => ({ ...p })),
       steps: this.steps.map((s) => ({ ...s })),
       currentStepId: this.currentStepId,
-      faults: [...this.faults.faults.values()].map((f) => this.faultView(f)),
+      faults: [...this.faults.faults.values()].map((f) => FaultManager.view(f)),
       timers: this.telemetry.timerViews(),
       probes: this.telemetry.probeViews(),
       notes: [...this.notes],
@@ -343,7 +290,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
       this.approve(st.id, who);
       return;
     }
-    await this.waitFor(st.id, () => Boolean(this.view(st.id).approvedBy) || this.skipReq.has(st.id));
+    await this.waitFor(st.id, () => Boolean(this.view(st.id).approvedBy) || this.waits.skipReason(st.id) !== undefined);
   }
 
   /** Runs the whole runbook; always ends with every fault reverted and the probes stopped. */
@@ -359,22 +306,22 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
       this.emitEvent({ type: 'run.snapshot', snapshot: this.snapshot() });
       this.drill?.begin();
       for (const phase of this.phases) {
-        this.throwIfStopped();
+        this.waits.throwIfStopped();
         Object.assign(phase, { status: 'running', startedAt: nowMs() });
         this.emitEvent({ type: 'phase.update', runId: this.runId, phase: { ...phase } });
         for (const st of this.steps.filter((s) => s.phaseId === phase.id)) {
-          this.throwIfStopped();
-          while (this.state === 'paused') await sleep(POLL_MS);
-          this.throwIfStopped();
+          this.waits.throwIfStopped();
+          await this.waits.whilePaused();
+          this.waits.throwIfStopped();
           this.currentStepId = st.id;
           const step = this.scenario.phases.flatMap((p) => p.steps).find((s) => s.id === st.id)!;
           this.update(st.id, { status: 'running', startedAt: nowMs() });
           this.audit('step.started', { stepId: st.id, kind: st.kind });
           await this.gate(st);
-          const skipReason = this.skipReq.get(st.id);
+          const skipReason = this.waits.skipReason(st.id);
           let res = skipReason !== undefined ? { status: 'skipped' as const, message: `skipped: ${skipReason}` } : await runStep(this, step, Boolean(this.o.headless));
           // A skip pressed while the step ran ends it early: it counts as skipped, with the reason.
-          const late = this.skipReq.get(st.id);
+          const late = this.waits.skipReason(st.id);
           if (skipReason === undefined && late !== undefined && res.status === 'done') res = { status: 'skipped', message: `skipped: ${late}` };
           if (this.mode === 'rehearsal' && res.status === 'done' && NARRATED_KINDS.has(step.kind)) {
             const told = this.drill!.rehearse(step);
@@ -391,7 +338,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
         Object.assign(phase, { status: 'done', endedAt: nowMs() });
         this.emitEvent({ type: 'phase.update', runId: this.runId, phase: { ...phase } });
       }
-      await this.awaitRecoveries();
+      if (!this.dryRun) await this.telemetry.awaitRecoveries(() => this.waits.throwIfStopped());
     } catch (e) {
       if (!(e instanceof Stopped)) failure = (e as Error).message;
       this.closeInterrupted(failure);
@@ -399,25 +346,6 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
       await this.finish(failure);
     }
     return this.outcome();
-  }
-
-  /**
-   * The runbook's last step can come right after a revert, before the service has had k healthy
-   * samples: keep measuring (probes keep running) until every detected impact has recovered, or
-   * the recovery target (default 30 s, at most 2 min) has passed. STOP ends the wait at once.
-   */
-  private async awaitRecoveries(): Promise<void> {
-    if (this.dryRun || !this.telemetry.hasTimers) return;
-    const pending = () => this.telemetry.unrecovered();
-    if (pending().length === 0) return;
-    const slos = mapSlos(this.scenario.slos);
-    const limit = Math.min(RECOVERY_WAIT_MAX_MS, slos.recoveryTimeMs ? targetFor(slos.recoveryTimeMs, this.scenario.environment) : RECOVERY_WAIT_DEFAULT_MS);
-    this.emitEvent({ type: 'log', level: 'info', message: `runbook done; measuring recovery of ${pending().map((t) => t.faultId).join(', ')} (up to ${Math.round(limit / 1000)} s)`, at: nowMs() });
-    const until = performance.now() + limit;
-    while (pending().length > 0 && performance.now() < until) {
-      this.throwIfStopped();
-      await sleep(POLL_MS);
-    }
   }
 
   /** A STOP, an abort or a failure cut the run short: no step or phase may be left "running". */
@@ -437,8 +365,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   }
 
   private async finish(failure: string | undefined): Promise<void> {
-    for (const t of this.autoRevert) clearTimeout(t);
-    this.autoRevert.clear();
+    this.faults.cancelAutoReverts();
     const wasStopped = this.stopper.stopped;
     // Reverts in finally: a failure, an exception or the end of the runbook all leave nodes clean.
     if (failure) this.setState('stopping');
@@ -449,8 +376,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     this.faults.dispose();
     this.endedAt = nowMs();
     if (!this.dryRun) {
-      const ev = evaluateSlos({ samples: runSamples(this.o.audit, this.runId), slos: mapSlos(this.scenario.slos), env: this.scenario.environment, primaryProbe: primaryProbe(this.scenario), intervalOf: (id) => parseDuration(this.scenario.probes.find((p) => p.id === id)!.interval), healthyAfterOf: (id) => this.scenario.probes.find((p) => p.id === id)?.healthyAfter ?? DEFAULT_HEALTHY_AFTER, injects: this.telemetry.injects, startAt: this.startedAt ?? this.endedAt, endAt: this.endedAt });
-      this.sloResults = ev.results;
+      this.sloResults = evaluateRunSlos(this.o.audit, this.runId, this.scenario, this.telemetry.injects, this.startedAt ?? this.endedAt, this.endedAt).results;
     } else this.sloResults = [];
     this.drill?.finish();
     if (failure) {

@@ -101,3 +101,20 @@ export function initialViews(sc: Scenario): { phases: PhaseView[]; steps: StepVi
   );
   return { phases, steps };
 }
+
+/** Who holds which role in the snapshot: the commander of this run, the rest from the runbook. */
+export function rolesOf(sc: Scenario, commander: string): Record<string, string[]> {
+  const r = sc.roles;
+  const roles: Record<string, string[]> = { commander: [commander] };
+  if (r?.scribe) roles.scribe = [r.scribe];
+  if (r?.injector) roles.injector = [r.injector];
+  if (r?.observer) roles.observer = Array.isArray(r.observer) ? r.observer : [r.observer];
+  return roles;
+}
+
+/** Two-person rule: the approver is someone other than the commander (and on the step's list, if any). */
+export function checkApprover(s: StepView, approver: string, commander: string): void {
+  if (s.status !== 'awaiting-approval') throw new Error(`step ${s.id} is not waiting for approval`);
+  if (approver.toLowerCase() === commander.trim().toLowerCase()) throw new Error(`the approver must be someone other than the commander (${commander}): two-person rule`);
+  if (s.approvers?.length && !s.approvers.some((a) => a.toLowerCase() === approver.toLowerCase())) throw new Error(`${approver} may not approve this step; approvers: ${s.approvers.join(', ')}`);
+}

@@ -1,9 +1,14 @@
 import type { EngineEvent, ProbeView, TimerView } from '../api/index.js';
-import { AbortEvaluator, LiveRecoveryTimers, targetFor, type AbortTrip, type Sample } from '../probes/index.js';
+import { AbortEvaluator, LiveRecoveryTimers, nowMs, targetFor, type AbortTrip, type Sample } from '../probes/index.js';
 import { DEFAULT_HEALTHY_AFTER, type Scenario } from '../scenario/index.js';
 import { parseDuration } from '../util/duration.js';
 import { mapAbort, mapSlos, primaryProbe } from './scenario-map.js';
 import type { InjectWindow } from './slo-eval.js';
+import { POLL_MS, sleep } from './step-waits.js';
+
+/** After the last step, how long to keep measuring an impact that has not recovered yet. */
+const RECOVERY_WAIT_DEFAULT_MS = 30_000;
+const RECOVERY_WAIT_MAX_MS = 120_000;
 
 /**
  * What the probes say during one run: latest health per series, live recovery timers per injected
@@ -87,6 +92,23 @@ export class RunTelemetry {
 
   get hasTimers(): boolean {
     return this.timers.size > 0;
+  }
+
+  /**
+   * The runbook's last step can come right after a revert, before the service has had k healthy
+   * samples: keep measuring (probes keep running) until every detected impact has recovered, or
+   * the recovery target (default 30 s, at most 2 min) has passed. `check` throws on STOP.
+   */
+  async awaitRecoveries(check: () => void): Promise<void> {
+    if (this.unrecovered().length === 0) return;
+    const slos = mapSlos(this.scenario.slos);
+    const limit = Math.min(RECOVERY_WAIT_MAX_MS, slos.recoveryTimeMs ? targetFor(slos.recoveryTimeMs, this.scenario.environment) : RECOVERY_WAIT_DEFAULT_MS);
+    this.emit({ type: 'log', level: 'info', message: `runbook done; measuring recovery of ${this.unrecovered().map((t) => t.faultId).join(', ')} (up to ${Math.round(limit / 1000)} s)`, at: nowMs() });
+    const until = performance.now() + limit;
+    while (this.unrecovered().length > 0 && performance.now() < until) {
+      check();
+      await sleep(POLL_MS);
+    }
   }
 
   timerViews(): TimerView[] {

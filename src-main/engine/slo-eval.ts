@@ -1,5 +1,8 @@
 import { scanProbe, scanStats, type AuditStore } from '../audit/index.js';
 import { measureStoredRecovery } from './stored-recovery.js';
+import { mapSlos, primaryProbe } from './scenario-map.js';
+import { DEFAULT_HEALTHY_AFTER, type Scenario } from '../scenario/index.js';
+import { parseDuration } from '../util/duration.js';
 import { judgeDetection, judgeRecovery, judgeWindow, measureRecovery, targetFor, windowStats, type RecoveryReport, type Sample, type SloCheck, type SloSpec, type WindowStats, type FaultWindow } from '../probes/index.js';
 import type { SloResult } from '../api/index.js';
 import { formatDuration } from '../util/duration.js';
@@ -81,4 +84,10 @@ export function evaluateSlos(p: { samples: Sample[] | SampleSource; slos: SloSpe
   if (p.slos.latencyP95Ms) put(p.slos.latencyP95Ms.probe, 'latencyP95Ms', targetFor(p.slos.latencyP95Ms, p.env));
   for (const [probe, t] of byProbe) checks.push(...judgeWindow(src.stats(probe, win.from, win.to), t).map((c) => ({ ...c, name: `${c.name}:${probe}` })));
   return { results: checks.map(toResult), recoveries, violated: checks.some((c) => c.verdict === 'fail') };
+}
+
+/** The verdicts of a finished run of `scenario`, from the samples in the audit. */
+export function evaluateRunSlos(audit: AuditStore, runId: string, scenario: Scenario, injects: InjectWindow[], startAt: number, endAt: number): SloEvaluation {
+  const probe = (id: string) => scenario.probes.find((p) => p.id === id);
+  return evaluateSlos({ samples: runSamples(audit, runId), slos: mapSlos(scenario.slos), env: scenario.environment, primaryProbe: primaryProbe(scenario), intervalOf: (id) => parseDuration(probe(id)!.interval), healthyAfterOf: (id) => probe(id)?.healthyAfter ?? DEFAULT_HEALTHY_AFTER, injects, startAt, endAt });
 }

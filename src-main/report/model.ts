@@ -6,7 +6,6 @@
  */
 import type { AuditStore } from '../audit/index.js';
 import type { SloResult } from '../api/index.js';
-import type { Sample } from '../probes/index.js';
 import { bool, num, readRun, sampledProbeIds, str, type Ev } from './audit-read.js';
 import { walkFaults } from './fault-walk.js';
 import { draftActions, draftLessons } from './findings.js';
