@@ -4,16 +4,12 @@
  * both fold samples through `stepSeries`, so the screen and the post-mortem cannot disagree on method.
  *
  * An episode starts at the first unhealthy sample while none is open. It ends — recovered — at the
- * start of a healthy run that then HOLDS: no unhealthy sample for the hold window, and, while a fault
- * that was active when the episode started is still active, until that fault's window has ended plus
- * the hold window. A healthy run broken by an unhealthy sample is a relapse: the episode stays open
- * (a first short run of healthy samples inside a flapping fault is not recovery).
- *
- * The reported recovery instant (not when it was confirmed, which is a hold later):
- * - the run's first sample when the run began after the fault ended, or when it had already held the
- *   whole hold window while the fault was still active (self-healed during the fault);
- * - otherwise the run's first sample at or after the fault's end: a run that began a moment before
- *   the revert says nothing about recovery while the fault was still active.
+ * start of a healthy run that then HOLDS: no unhealthy sample for the hold window and, while a fault
+ * that was active when the episode started is still active, until that fault's window has ended —
+ * plus the hold window again, so a flapping fault never reads as recovered before its end plus the
+ * hold. A healthy run broken by an unhealthy sample is a relapse: the episode stays open (a first
+ * short run of healthy samples inside a flapping fault is not recovery). The recovery instant is
+ * the run's first sample; it is confirmed (and shown) a hold later.
  *
  * A fault becoming active takes over: an open episode that is still unhealthy is cut there (its
  * fault's recovery is "interrupted", never confirmed); one whose healthy run is holding goes on and
@@ -48,8 +44,6 @@ export interface Episode {
   /** First sample of the current healthy run, and the gap before it. */
   runStart?: number;
   runGapMs?: number;
-  /** First sample of the current run at or after the end of its windows (see the module comment). */
-  runAfterEnd?: number;
   relapses: number;
   /** Recovered at (module comment), the uncertainty before it, and the sample that confirmed it. */
   recoveredAt?: number;
@@ -98,25 +92,14 @@ export function windowsEnd(ep: Episode): number | undefined {
   return end;
 }
 
-/** The instant the current run would count as the recovery, or undefined when it cannot yet. */
-function candidate(ep: Episode, end: number, holdMs: number): { at: number; bracketMs: number } | undefined {
-  if (ep.runStart === undefined) return undefined;
-  if (ep.runStart >= end || end - ep.runStart >= holdMs) return { at: ep.runStart, bracketMs: ep.runGapMs ?? 0 };
-  if (ep.runAfterEnd === undefined) return undefined;
-  return { at: ep.runAfterEnd, bracketMs: ep.runAfterEnd - end };
-}
-
 /** Close the open episode when its run has held (module comment) as of `t`, a healthy sample of it. */
 function tryConfirm(st: SeriesState, t: number, holdMs: number): void {
   const ep = st.open;
   if (!ep || ep.runStart === undefined) return;
   const end = windowsEnd(ep);
-  if (end === undefined) return;
-  if (ep.runAfterEnd === undefined && Number.isFinite(end) && t >= end) ep.runAfterEnd = t;
-  const c = candidate(ep, end, holdMs);
-  if (!c || t < c.at + holdMs || t < end + holdMs) return;
-  ep.recoveredAt = c.at;
-  ep.recoverBracketMs = c.bracketMs;
+  if (end === undefined || t < Math.max(ep.runStart, end) + holdMs) return;
+  ep.recoveredAt = ep.runStart;
+  ep.recoverBracketMs = ep.runGapMs ?? 0;
   ep.confirmedAt = t;
   st.closed.push(ep);
   st.open = undefined;
@@ -152,7 +135,7 @@ export function stepSeries(st: SeriesState, s: Sample, ctx: SeriesContext): bool
     }
   } else if (!s.healthy) {
     if (ep.runStart !== undefined) ep.relapses++;
-    ep.runStart = ep.runGapMs = ep.runAfterEnd = undefined;
+    ep.runStart = ep.runGapMs = undefined;
     ep.lastUnhealthyAt = s.t;
   } else if (ep.runStart === undefined) {
     ep.runStart = s.t;

@@ -13,10 +13,11 @@
  * Named clocks (all epoch ms on the samples' monotonic clock):
  * - time to detect        = first unhealthy sample − fault active
  * - impact duration       = recovered (or interrupted, or the end of observation) − detected
- * - recover after revert  = recovered − end of the fault's window (revert verified / lease expired);
- *                           not set when it self-healed
- * - self-healed           = it recovered while the fault was still active and stayed healthy
- *                           through the end of the window and the hold after it
+ * - recover after revert  = recovered − end of the fault's window (revert verified / lease expired),
+ *                           0 when it was healthy again before the revert; not set when it self-healed
+ * - self-healed           = it recovered while the fault was still active, had held a whole hold
+ *                           window before the revert and stayed healthy through it (a healthy run that
+ *                           began just before the revert is "0 after the revert", not self-healing)
  */
 import { episodes, initialSeries, liveWindows, stepSeries, windowsEnd, type ActiveWindow, type Episode, type SeriesState } from './impact-series.js';
 import type { Sample } from './types.js';
@@ -199,10 +200,10 @@ export class ImpactTracker {
       f.recoverBracketMs = last.recoverBracketMs;
       f.ttrFromActiveMs = f.recoveredAt! - w.activeAt;
       f.impactMs = f.recoveredAt! - f.detectedAt;
-      if (w.endAt !== undefined && f.recoveredAt! < w.endAt) {
+      if (w.endAt !== undefined && f.recoveredAt! + this.holdMs <= w.endAt) {
         f.selfHealed = true;
         f.selfHealedAfterMs = f.ttrFromActiveMs;
-      } else if (w.endAt !== undefined) f.recoverAfterRevertMs = f.recoveredAt! - w.endAt;
+      } else if (w.endAt !== undefined) f.recoverAfterRevertMs = Math.max(0, f.recoveredAt! - w.endAt);
     }
     return f;
   }

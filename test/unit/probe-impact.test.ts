@@ -113,11 +113,17 @@ describe('self-healed during the fault', () => {
     expect(judgeRecovery(f!, 1000, 'revert', 4500, IV)).toMatchObject({ verdict: 'pass', measured: 0, reason: expect.stringMatching(/self-healed/) });
   });
 
-  it('a run that began less than a hold before the revert is not self-healing', () => {
-    // healthy from 2700; revert at 3000: the recovery instant is the first sample at/after 3000
+  it('a run that began less than a hold before the revert is "0 after the revert", not self-healing', () => {
+    // healthy from 2700; revert at 3000: it came back 300 ms before the revert
     const late = stream(`H${'U'.repeat(26)}${'H'.repeat(20)}`);
-    const [f] = measure(late, [w]).faults;
-    expect(f).toMatchObject({ state: 'recovered', recoveredAt: 3000, selfHealed: false, recoverAfterRevertMs: 0 });
+    const tr = new ImpactTracker('p', O);
+    tr.activate('kill', 0);
+    tr.end('kill', 3000, 'revert');
+    for (const x of late) {
+      tr.sample(x);
+      if (x.t < 3500) expect(tr.result(x.t).faults[0]!.state, `at ${x.t}`).not.toBe('recovered');
+    }
+    expect(tr.result().faults[0]).toMatchObject({ state: 'recovered', recoveredAt: 2700, selfHealed: false, recoverAfterRevertMs: 0, impactMs: 2600 });
   });
 });
 
