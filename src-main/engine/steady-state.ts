@@ -16,6 +16,8 @@ const MIN_WAIT_MS = 10_000;
 
 export interface SteadyMiss {
   probe: string;
+  /** What the probe asks (its URL, address or command template), so an alias or typo shows. */
+  asks?: string;
   series?: string;
   /** How many healthy samples in a row it had, and its last error. */
   streak: number;
@@ -31,7 +33,7 @@ export class SteadyStateFailed extends Error {
     readonly waitedMs: number,
   ) {
     const m = misses[0]!;
-    const where = m.series ? `${m.probe} (${m.series})` : m.probe;
+    const where = `${m.probe} (${[m.series, m.asks].filter(Boolean).join(', ')})`.replace(' ()', '');
     const what = m.series === undefined ? 'no sample yet' : m.error ? `last error: ${m.error}` : `${m.streak} healthy sample(s) in a row, ${samples} needed`;
     super(
       `steady state not reached before the first inject: probe ${where} was not healthy for ${samples} samples in a row within ${formatDuration(waitedMs)} (${what})` +
@@ -74,12 +76,13 @@ export async function awaitSteadyState(scenario: Scenario, st: SteadyState, chec
   if (probes.length === 0) return 'ok';
   const n = scenario.steadyState?.samples ?? DEFAULT_STEADY_SAMPLES;
   const slowest = Math.max(...scenario.probes.map((p) => parseDuration(p.interval)));
+  const asks = new Map(scenario.probes.map((p) => [p.id, p.kind === 'http' || p.kind === 'prometheus' ? p.url : p.kind === 'tcp' ? p.address : p.kind === 'command' ? p.command : `${p.metric} via ${p.tool}`]));
   const within = scenario.steadyState?.within;
   const waitMs = within === undefined ? Math.max(MIN_WAIT_MS, (n + 2) * slowest) : parseDuration(within);
   const t0 = performance.now();
   for (;;) {
     check();
-    const misses = st.misses(probes, n);
+    const misses = st.misses(probes, n).map((m) => ({ ...m, asks: asks.get(m.probe) }));
     if (misses.length === 0) return 'ok';
     if (performance.now() - t0 >= waitMs) {
       const e = new SteadyStateFailed(misses, n, waitMs);

@@ -40,7 +40,8 @@ function parseArgs(list) {
     else if (key === '--pid-file') out.pidFile = value;
     else throw new Error(`unknown argument ${key}`);
   }
-  if (!Number.isInteger(out.port) || out.port <= 0 || out.port > 65535) throw new Error(`bad --port ${out.port}`);
+  // 0 = any free port (tests outside the netns lab); the chosen one is printed.
+  if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535) throw new Error(`bad --port ${out.port}`);
   return out;
 }
 
@@ -171,5 +172,5 @@ process.on('SIGINT', shutdown);
 
 server.listen(args.port, args.host, () => {
   if (args.pidFile) writeFileSync(args.pidFile, `${process.pid}\n`);
-  process.stdout.write(`${new Date().toISOString()} ${args.node} listening on ${args.host}:${args.port}\n`);
+  process.stdout.write(`${new Date().toISOString()} ${args.node} listening on ${args.host}:${server.address().port}\n`);
 });
