@@ -35,6 +35,8 @@ export class RunTelemetry {
   private readonly clock: RecoveryClock = DEFAULT_RECOVERY_CLOCK;
   private readonly recoveryTargetMs?: number;
   private readonly stepFaults = new Map<string, Map<string, FaultEnd>>();
+  /** Per step, each fault whose inject was sent: 'injecting' until it settles (then its state). */
+  private readonly tried = new Map<string, Map<string, string>>();
   private readonly activated = new Set<string>();
   private readonly unattributedIds = new Map<number, string>();
   private readonly pending = new Map<string, Array<[number, number | null, 0 | 1]>>();
@@ -88,11 +90,22 @@ export class RunTelemetry {
     this.maybeEnd(stepId);
   }
 
-  /** A fault changed state (FaultManager's 'fault' event): windows end on verified ends only. */
+  /**
+   * A fault changed state (FaultManager's 'fault' event). The step's window opens when its first
+   * inject is sent (the fault may take effect before it is verified); it ends on verified ends only.
+   */
   faultChanged(f: FaultView, at = nowMs()): void {
-    if (!f.stepId) return;
+    if (!f.stepId || !this.live) return;
     let m = this.stepFaults.get(f.stepId);
     if (!m) this.stepFaults.set(f.stepId, (m = new Map()));
+    let tried = this.tried.get(f.stepId);
+    if (!tried) this.tried.set(f.stepId, (tried = new Map()));
+    if (f.state === 'injecting' && !tried.has(f.id)) {
+      tried.set(f.id, 'injecting');
+      if (tried.size === 1 && !this.activated.has(f.stepId)) this.live.openFault(f.stepId, at);
+    } else if (tried.has(f.id)) tried.set(f.id, f.state);
+    // Rolled back everywhere, nothing ever active: the window never was.
+    if ([...tried.values()].every((x) => x === 'failed') && m.size === 0 && !this.activated.has(f.stepId)) this.live.dropFault(f.stepId);
     // A one-shot fault (a kill) happened once: its window is over as soon as it was active.
     if (f.state === 'active' && !m.has(f.id)) m.set(f.id, f.oneShot ? { at, kind: 'one-shot' } : {});
     else if (f.state === 'reverted' && m.get(f.id)?.at === undefined && m.has(f.id)) m.set(f.id, { at, kind: 'revert' });

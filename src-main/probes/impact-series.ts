@@ -24,7 +24,12 @@ import type { Sample } from './types.js';
 /** A fault's active window as the attribution needs it (impact.ts owns the list). */
 export interface ActiveWindow {
   id: string;
-  /** Epoch ms (the samples' clock) the fault became active. */
+  /**
+   * When its inject was sent: the window (attribution, cuts) starts here, since a fault can take
+   * effect on the node before the console has verified it. Unset = activeAt.
+   */
+  openAt?: number;
+  /** Epoch ms (the samples' clock) the fault was verified active: time to detect counts from here. */
   activeAt: number;
   /** When its active window ended (revert verified, lease known expired, one-shot); unset = still active. */
   endAt?: number;
@@ -59,7 +64,7 @@ export interface SeriesState {
   series: string;
   lastT?: number;
   lastHealthy?: boolean;
-  /** Cuts are applied for windows with activeAt ≤ this (see the module comment). */
+  /** Cuts are applied for windows starting at or before this (see the module comment). */
   cutThrough: number;
   open?: Episode;
   /** Closed (recovered) and cut episodes, oldest first. */
@@ -67,11 +72,14 @@ export interface SeriesState {
 }
 
 export interface SeriesContext {
-  /** Every window known so far, sorted by activeAt. */
+  /** Every window known so far, sorted by start (windowStart). */
   windows: readonly ActiveWindow[];
   /** Hold window (ms): already the larger of k samples and the configured hold. */
   holdMs: number;
 }
+
+/** Where a window starts for attribution: its inject sent, else its verified activation. */
+export const windowStart = (w: ActiveWindow): number => w.openAt ?? w.activeAt;
 
 export function initialSeries(series: string): SeriesState {
   return { series, cutThrough: -Infinity, closed: [] };
@@ -121,16 +129,17 @@ export function stepSeries(st: SeriesState, s: Sample, ctx: SeriesContext): bool
   // A window's end may have become known since the previous sample: it may have held already then.
   if (st.open && st.lastHealthy && st.lastT !== undefined) tryConfirm(st, st.lastT, ctx.holdMs);
   for (const w of ctx.windows) {
-    if (w.activeAt <= st.cutThrough || w.activeAt > s.t) continue;
-    if (st.open?.runStart === undefined) cut(st, w.activeAt);
-    else st.open.pendingCut ??= w.activeAt;
-    st.cutThrough = w.activeAt;
+    const start = windowStart(w);
+    if (start <= st.cutThrough || start > s.t) continue;
+    if (st.open?.runStart === undefined) cut(st, start);
+    else st.open.pendingCut ??= start;
+    st.cutThrough = start;
   }
   if (!s.healthy && st.open?.pendingCut !== undefined) cut(st, st.open.pendingCut);
   const ep = st.open;
   if (!ep) {
     if (!s.healthy) {
-      const windows = ctx.windows.filter((w) => w.activeAt <= s.t && (w.endAt === undefined || w.endAt >= s.t));
+      const windows = ctx.windows.filter((w) => windowStart(w) <= s.t && (w.endAt === undefined || w.endAt >= s.t));
       st.open = { series: st.series, start: s.t, startGapMs: st.lastT === undefined ? 0 : s.t - st.lastT, unhealthyAtStart: st.lastHealthy === false, windows, lastUnhealthyAt: s.t, relapses: 0 };
     }
   } else if (!s.healthy) {

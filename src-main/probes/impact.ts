@@ -10,8 +10,12 @@
  * first series went unhealthy, recovered when the last of them recovered (the fault is over only
  * when every affected series is back); series that never saw it do not hold it up.
  *
+ * A window starts when the fault's inject was sent (`openAt`): a fault takes effect on the node while
+ * the console is still verifying it, and impact seen then is the fault's, not "unattributed".
+ *
  * Named clocks (all epoch ms on the samples' monotonic clock):
- * - time to detect        = first unhealthy sample − fault active
+ * - time to detect        = first unhealthy sample − fault active (verified); 0 when the probe saw it
+ *                           while the inject was still being verified
  * - impact duration       = recovered (or interrupted, or the end of observation) − detected
  * - recover after revert  = recovered − end of the fault's window (revert verified / lease expired),
  *                           0 when it was healthy again before the revert; not set when it self-healed
@@ -19,7 +23,7 @@
  *                           window before the revert and stayed healthy through it (a healthy run that
  *                           began just before the revert is "0 after the revert", not self-healing)
  */
-import { episodes, initialSeries, liveWindows, stepSeries, windowsEnd, type ActiveWindow, type Episode, type SeriesState } from './impact-series.js';
+import { episodes, initialSeries, liveWindows, stepSeries, windowsEnd, windowStart, type ActiveWindow, type Episode, type SeriesState } from './impact-series.js';
 import type { Sample } from './types.js';
 
 /** Hold window floor: a healthy run must last at least this long to count (issue 11, DESIGN.md). */
@@ -113,18 +117,39 @@ export class ImpactTracker {
     this.holdMs = holdWindowMs(o);
   }
 
-  /** A fault (an inject step's faults) became active at `at`; again for the same id moves nothing. */
-  activate(id: string, at: number): void {
-    if (this.windows.some((w) => w.id === id)) return;
-    const i = this.windows.findIndex((w) => w.activeAt > at);
-    this.windows.splice(i < 0 ? this.windows.length : i, 0, { id, activeAt: at });
+  /**
+   * A fault (an inject step's faults) was verified active at `at`, its inject sent at `openAt`. The
+   * window may already be open (`open`): then only its activation is recorded.
+   */
+  activate(id: string, at: number, openAt?: number): void {
+    const w = this.windows.find((x) => x.id === id);
+    if (w) {
+      w.activeAt = Math.max(at, windowStart(w));
+      return;
+    }
+    const nw: ImpactWindow = openAt === undefined || openAt >= at ? { id, activeAt: at } : { id, openAt, activeAt: at };
+    const i = this.windows.findIndex((x) => windowStart(x) > windowStart(nw));
+    this.windows.splice(i < 0 ? this.windows.length : i, 0, nw);
+  }
+
+  /** Its inject was sent at `at`: the window opens (activate() follows once it is verified). */
+  open(id: string, at: number): void {
+    if (!this.windows.some((w) => w.id === id)) this.activate(id, at);
+    const w = this.windows.find((x) => x.id === id)!;
+    if (w.openAt === undefined) w.openAt = at;
+  }
+
+  /** The inject did not take anywhere (rolled back): its window never was. */
+  drop(id: string): void {
+    const i = this.windows.findIndex((w) => w.id === id);
+    if (i >= 0) this.windows.splice(i, 1);
   }
 
   /** Its active window ended (the earliest end wins: a lease known expired before a later revert). */
   end(id: string, at: number, kind: WindowEndKind): void {
     const w = this.windows.find((x) => x.id === id);
     if (!w || (w.endAt !== undefined && w.endAt <= at)) return;
-    w.endAt = Math.max(at, w.activeAt);
+    w.endAt = Math.max(at, windowStart(w));
     w.endKind = kind;
   }
 
@@ -162,7 +187,7 @@ export class ImpactTracker {
   private attributed(ep: Episode): ImpactWindow | undefined {
     const live = new Set(liveWindows(ep).map((w) => w.id));
     let best: ImpactWindow | undefined;
-    for (const w of this.windows) if (live.has(w.id) && (!best || w.activeAt >= best.activeAt)) best = w;
+    for (const w of this.windows) if (live.has(w.id) && (!best || windowStart(w) >= windowStart(best))) best = w;
     return best;
   }
 
@@ -172,8 +197,8 @@ export class ImpactTracker {
     if (eps.length === 0) return f;
     const first = eps.reduce((a, b) => (b.start < a.start ? b : a));
     f.detectedAt = first.start;
-    f.detectBracketMs = first.start - Math.max(first.start - first.startGapMs, w.activeAt);
-    f.ttdMs = first.start - w.activeAt;
+    f.detectBracketMs = first.start - Math.max(first.start - first.startGapMs, windowStart(w));
+    f.ttdMs = Math.max(0, first.start - w.activeAt);
     if (eps.some((e) => e.unhealthyAtStart)) f.unhealthyAtStart = true;
     f.relapses = eps.reduce((n, e) => n + e.relapses, 0);
     f.series = eps.map((e) => ({ series: e.series, detectedAt: e.start, recoveredAt: e.recoveredAt, relapses: e.relapses })).sort((a, b) => (a.series < b.series ? -1 : a.series > b.series ? 1 : 0));
@@ -182,7 +207,7 @@ export class ImpactTracker {
     if (cut.length > 0) {
       f.state = 'interrupted';
       f.interruptedAt = Math.min(...cut.map((e) => e.cutAt!));
-      f.interruptedBy = this.windows.find((x) => x.activeAt === f.interruptedAt && x.id !== w.id)?.id;
+      f.interruptedBy = this.windows.find((x) => windowStart(x) === f.interruptedAt && x.id !== w.id)?.id;
       f.impactMs = f.interruptedAt - f.detectedAt;
     } else if (open.length > 0) {
       const holding = open.every((e) => e.runStart !== undefined);
@@ -241,7 +266,7 @@ function mergeLoose(eps: Episode[], now: number): UnattributedImpact[] {
 /** The whole attribution over stored samples: windows first, then the samples, in any series order. */
 export function attributeImpact(probeId: string, samples: Iterable<Sample>, windows: ImpactWindow[], o: ImpactOptions & { observedUntil?: number }): ImpactResult {
   const tr = new ImpactTracker(probeId, o);
-  for (const w of windows) tr.activate(w.id, w.activeAt);
+  for (const w of windows) tr.activate(w.id, w.activeAt, w.openAt);
   for (const w of windows) if (w.endAt !== undefined) tr.end(w.id, w.endAt, w.endKind ?? 'revert');
   const sorted = [...samples].filter((s) => s.probeId === probeId).sort((a, b) => a.t - b.t);
   for (const s of sorted) tr.sample(s);

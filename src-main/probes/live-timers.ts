@@ -64,9 +64,19 @@ export class LiveRecoveryTimers {
     return this.tracker.holdMs;
   }
 
-  /** A fault (an inject step) became active at `at` (epoch ms, the samples' clock). */
+  /** A fault (an inject step) was verified active at `at` (epoch ms, the samples' clock). */
   addFault(id: string, at: number): void {
     this.tracker.activate(id, at);
+  }
+
+  /** Its inject was sent at `at`: impact from here on is its (see impact.ts). */
+  openFault(id: string, at: number): void {
+    this.tracker.open(id, at);
+  }
+
+  /** The inject took effect nowhere: forget its window. */
+  dropFault(id: string): void {
+    this.tracker.drop(id);
   }
 
   /** Its active window ended: revert verified, lease known expired, or a one-shot fault done. */

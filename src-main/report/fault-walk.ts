@@ -14,6 +14,8 @@ import { fmtWall } from './format.js';
 
 interface Trace {
   stepId: string | null;
+  /** Its inject was sent (fault.injecting): the fault may take effect from here. */
+  sentAt?: number;
   activeAt?: number;
   revertCtx?: { method: RevertMethod; text: string };
   terminalAt?: number;
@@ -36,6 +38,8 @@ const WINDOW_ENDS: Record<string, (e: Ev) => { at: number; kind: WindowEndKind }
 
 export interface InjectWindowRaw {
   stepId: string;
+  /** The first of its injects was sent: impact from here is the fault's (probes/impact.ts). */
+  openAt?: number;
   /** The step's faults all active (the latest of them). */
   injectAt: number;
   /** Every one of them ended (the latest end), and how the last one ended. */
@@ -86,7 +90,8 @@ export function walkFaults(events: Ev[], rows: FaultRow[], t0: number): FaultWal
       order.push(faultId);
     } else if (faultId && traces.has(faultId)) {
       const tr = traces.get(faultId)!;
-      if (e.kind === 'fault.active') tr.activeAt ??= e.t;
+      if (e.kind === 'fault.injecting') tr.sentAt ??= e.t;
+      else if (e.kind === 'fault.active') tr.activeAt ??= e.t;
       else if (e.kind === 'fault.reverting' && !tr.revertCtx) tr.revertCtx = revertContext(tr, current, stop);
       else if (TERMINAL.has(e.kind)) tr.terminalAt = e.t;
       const end = WINDOW_ENDS[e.kind]?.(e);
@@ -173,10 +178,11 @@ function windowsOf(faults: FaultEntry[], traces: Map<string, Trace>): InjectWind
     const active = list.filter((f) => traces.get(f.id)?.activeAt !== undefined);
     if (active.length === 0) continue;
     const injectAt = Math.max(...active.map((f) => traces.get(f.id)!.activeAt!));
+    const sent = list.map((f) => traces.get(f.id)?.sentAt).filter((x): x is number => x !== undefined);
     const ends = active.map((f) => (f.oneShot ? { at: traces.get(f.id)!.activeAt!, kind: 'one-shot' as const } : traces.get(f.id)!.windowEnd));
     const last = ends.every((x) => x !== undefined) ? ends.reduce((a, b) => (b!.at > a!.at ? b : a)) : undefined;
     const lead = active.find((f) => f.revertMethod !== 'none') ?? active[0]!;
-    out.push({ stepId, injectAt, ...(last ? { endAt: Math.max(last.at, injectAt), endKind: last.kind } : {}), faultIds: active.map((f) => f.id), method: lead.revertMethod, text: lead.revertText });
+    out.push({ stepId, ...(sent.length ? { openAt: Math.min(...sent) } : {}), injectAt, ...(last ? { endAt: Math.max(last.at, injectAt), endKind: last.kind } : {}), faultIds: active.map((f) => f.id), method: lead.revertMethod, text: lead.revertText });
   }
   return out.sort((a, b) => a.injectAt - b.injectAt);
 }

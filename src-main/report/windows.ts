@@ -78,7 +78,7 @@ function entry(w: InjectWindowRaw, f: FaultImpact, faults: FaultEntry[], c: Wind
 
 /** Every window's figures and the unattributed impact, from one pass of the attribution. */
 export function measureWindows(raw: InjectWindowRaw[], faults: FaultEntry[], c: WindowContext): { windows: FaultWindowEntry[]; unattributed: UnattributedEntry[] } {
-  const windows: ImpactWindow[] = raw.map((w) => ({ id: w.stepId, activeAt: w.injectAt, ...(w.endAt !== undefined ? { endAt: w.endAt, endKind: w.endKind } : {}) }));
+  const windows: ImpactWindow[] = raw.map((w) => ({ id: w.stepId, activeAt: w.injectAt, ...(w.openAt !== undefined && w.openAt < w.injectAt ? { openAt: w.openAt } : {}), ...(w.endAt !== undefined ? { endAt: w.endAt, endKind: w.endKind } : {}) }));
   const r = c.measure({ probeId: c.probeId, windows, opts: { healthyAfter: c.healthyAfter, intervalMs: c.intervalMs, holdMs: c.holdMs }, from: c.t0, to: c.endAt });
   const byId = new Map(r.faults.map((f) => [f.id, f]));
   return {

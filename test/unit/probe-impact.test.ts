@@ -183,6 +183,30 @@ describe('attribution to the fault whose window it starts in', () => {
   });
 });
 
+describe('a window opens when the inject is sent', () => {
+  it('impact while the inject is being verified is the fault’s (detected at once), not unattributed', () => {
+    // inject sent at 1000, verified at 1400; the probe sees it at 1100
+    const s = stream('HHHHHHHHHHHUUUUUUUUUHHHHHHHHHHHHHHH');
+    const r = measure(s, [{ id: 'cut', openAt: 1000, activeAt: 1400, endAt: 1900 }]);
+    expect(r.unattributed).toEqual([]);
+    expect(r.faults[0]).toMatchObject({ detectedAt: 1100, ttdMs: 0, detectBracketMs: 100, recoveredAt: 2000, ttrFromActiveMs: 600 });
+    // Without openAt the same impact would start outside the window: it would be cut and unattributed.
+    const late = measure(s, [{ id: 'cut', activeAt: 1400, endAt: 1900 }]);
+    expect(late.unattributed).toHaveLength(1);
+  });
+
+  it('live: open, then activate, then a rolled-back inject is forgotten', () => {
+    const tr = new ImpactTracker('p', O);
+    tr.open('x', 500);
+    expect(tr.window('x')).toMatchObject({ openAt: 500, activeAt: 500 });
+    tr.activate('x', 800);
+    expect(tr.window('x')).toMatchObject({ openAt: 500, activeAt: 800 });
+    tr.open('y', 2000);
+    tr.drop('y');
+    expect(tr.window('y')).toBeUndefined();
+  });
+});
+
 describe('how a window ends', () => {
   it('the earliest end wins: a lease known to have expired before a later revert', () => {
     const tr = new ImpactTracker('p', O);
@@ -247,7 +271,9 @@ describe('live = report', () => {
       let t = 500 + Math.floor(r() * 1000);
       while (t < 10_000) {
         const end = r() < 0.9 ? t + 300 + Math.floor(r() * 2000) : undefined;
-        windows.push({ id: `w${windows.length}`, activeAt: t, ...(end !== undefined ? { endAt: end, endKind: 'revert' as const } : {}) });
+        // Most injects take a while between being sent (openAt) and verified (activeAt).
+        const openAt = r() < 0.7 ? t - 50 - Math.floor(r() * 300) : undefined;
+        windows.push({ id: `w${windows.length}`, ...(openAt !== undefined ? { openAt } : {}), activeAt: t, ...(end !== undefined ? { endAt: end, endKind: 'revert' as const } : {}) });
         t = (end ?? t) + 200 + Math.floor(r() * 3000);
         if (end === undefined) break;
       }
@@ -258,6 +284,7 @@ describe('live = report', () => {
       type Ev = { at: number; order: number; run: () => void };
       const evs: Ev[] = [
         ...samples.map((x) => ({ at: x.t + Math.floor(r() * (IV - 1)), order: 1, run: () => void live.sample(x) })),
+        ...windows.flatMap((w) => (w.openAt === undefined ? [] : [{ at: w.openAt, order: 0, run: () => live.open(w.id, w.openAt!) }])),
         ...windows.map((w) => ({ at: w.activeAt, order: 0, run: () => live.activate(w.id, w.activeAt) })),
         ...windows.flatMap((w) => (w.endAt === undefined ? [] : [{ at: w.endAt, order: 0, run: () => live.end(w.id, w.endAt!, 'revert') }])),
       ];

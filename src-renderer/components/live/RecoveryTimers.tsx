@@ -55,7 +55,9 @@ export function RecoveryTimers() {
             const f = t.unattributed ? undefined : (faults[t.faultId] ?? Object.values(faults).find((x) => x.stepId === t.faultId));
             const end = t.recoveredAt ?? t.interruptedAt ?? now;
             const elapsed = end - t.injectedAt;
-            const impact = t.impactMs ?? (t.detectedAt !== undefined && t.state !== 'recovered' ? now - t.detectedAt : undefined);
+            // An impact still going on grows with the clock; a closed one is the engine's figure.
+            const ongoing = t.state === 'degraded' || t.state === 'recovering' || t.state === 'flapping';
+            const impact = ongoing && t.detectedAt !== undefined ? Math.max(0, now - t.detectedAt) : t.impactMs;
             const status = timerStatus(t, now);
             return (
               <li key={`${t.faultId}|${t.probeId}|${t.series}`} className={`timer colour-${t.colour} timer-${t.state}`} data-testid="timer" data-state={t.state} data-colour={t.colour} data-unattributed={t.unattributed ? 'true' : undefined}>
