@@ -149,7 +149,7 @@ export class ImpactTracker {
   end(id: string, at: number, kind: WindowEndKind): void {
     const w = this.windows.find((x) => x.id === id);
     if (!w || (w.endAt !== undefined && w.endAt <= at)) return;
-    w.endAt = Math.max(at, windowStart(w));
+    w.endAt = Math.max(at, w.activeAt);
     w.endKind = kind;
   }
 

@@ -149,9 +149,12 @@ export const RECOVERY_FROM = ['revert', 'inject', 'detect'] as const;
 export const recoveryTimeSchema = z.strictObject({
   ...perEnv(duration),
   /** Measured from: `revert` (default: the fault's revert verified), `inject` (fault active) or `detect`. */
-  from: z.enum(RECOVERY_FROM, { error: withHint('must be revert, inject or detect', 'revert (the default) reads "healthy again within N of the heal"') }).default('revert'),
+  from: z
+    .enum(RECOVERY_FROM, { error: withHint('must be revert, inject or detect', 'revert (the default) reads "healthy again within N of the heal"') })
+    .default('revert')
+    .describe('Clock the target is read on: revert (default) = from the fault\'s revert being verified (or its lease known expired); inject = from the fault becoming active; detect = from the first unhealthy sample'),
   /** How long a healthy run must last to count as recovered (at least k samples; default 10s). */
-  hold: duration.optional(),
+  hold: duration.optional().describe('Hold window: a healthy run counts as recovered once it has lasted this long (and, while the fault is active, through its revert plus this); default the larger of k samples and 10s'),
 });
 
 /** Success criteria. Times are per fault; percentages are over the whole run. */
