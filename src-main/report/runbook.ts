@@ -68,7 +68,7 @@ function sloSentences(sc: Scenario): string[] {
   const pick = <T,>(t: { target: T; lab?: T; staging?: T; prod?: T }): T => t[env] ?? t.target;
   const out: string[] = [];
   if (s.recoveryTime) {
-    const hold = s.recoveryTime.hold === undefined ? 'the default hold' : `a ${formatDuration(parseDuration(s.recoveryTime.hold))} hold`;
+    const hold = s.recoveryTime.hold === undefined ? 'the default hold (the larger of k samples and 10 s)' : `a ${formatDuration(parseDuration(s.recoveryTime.hold))} hold`;
     out.push(`Recovery time ≤ ${formatDuration(parseDuration(pick(s.recoveryTime)))} ${clockWords(s.recoveryTime.from)} per fault (${env}); recovered = healthy from then on for ${hold}`);
   }
   if (s.detectionTime) out.push(`Detection time ≤ ${formatDuration(parseDuration(pick(s.detectionTime)))} after the fault became active, per fault (${env})`);
