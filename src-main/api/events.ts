@@ -60,18 +60,46 @@ export const faultViewSchema = z.object({
   detail: z.string().optional(),
 });
 
+/**
+ * One recovery timer: a fault (an inject step) on the primary probe, or an impact outside every
+ * fault window (`unattributed`). Figures and states are those of probes/impact.ts, live and in the
+ * report alike: flapping = a healthy run broke again (a relapse); interrupted = the next fault became
+ * active before the recovery held.
+ */
 export const timerViewSchema = z.object({
   faultId: z.string(),
   probeId: z.string(),
   series: z.string(),
-  state: z.enum(['waiting', 'degraded', 'recovering', 'recovered']),
+  state: z.enum(['waiting', 'degraded', 'recovering', 'flapping', 'recovered', 'interrupted']),
+  /** When the fault became active (an unattributed impact: when it started). */
   injectedAt: z.number(),
   detectedAt: z.number().optional(),
+  /** The start of the healthy run that held (see DESIGN.md "Truth rules"). */
   recoveredAt: z.number().optional(),
   targetMs: z.number().optional(),
   colour: z.enum(['green', 'amber', 'red']),
   /** ± this many ms: the probe interval bounds the precision. */
   precisionMs: z.number(),
+  /** Impact outside every fault window: never part of a fault's figures. */
+  unattributed: z.boolean().optional(),
+  /** The clock the recovery target is read on. */
+  clock: z.enum(['revert', 'inject', 'detect']).optional(),
+  /** When the fault's active window ended, and how (revert verified, lease expired, one-shot). */
+  endedAt: z.number().optional(),
+  endKind: z.enum(['revert', 'lease', 'one-shot']).optional(),
+  /** Named figures (ms): impact duration, recovery after the revert, self-healed during the fault. */
+  impactMs: z.number().optional(),
+  recoverAfterRevertMs: z.number().optional(),
+  selfHealed: z.boolean().optional(),
+  selfHealedAfterMs: z.number().optional(),
+  relapses: z.number().optional(),
+  /** The hold window, the healthy run now holding, and when it can be confirmed at the soonest. */
+  holdMs: z.number().optional(),
+  holdingSince: z.number().optional(),
+  holdUntil: z.number().optional(),
+  interruptedAt: z.number().optional(),
+  interruptedBy: z.string().optional(),
+  unhealthyAtStart: z.boolean().optional(),
 });
 
 export const probeViewSchema = z.object({

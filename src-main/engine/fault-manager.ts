@@ -275,7 +275,7 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
 
   /** A fault as the UI contract shows it. */
   static view(f: ActiveFault): FaultView {
-    return { id: f.id, stepId: f.stepId, kind: f.kind, node: f.target.name, state: f.state, oneShot: Boolean(f.module.oneShot), injectedAt: f.injectedAt, leaseExpiresAt: f.leaseExpiresAt, detail: f.detail };
+    return { id: f.id, stepId: f.stepId, kind: f.kind, node: f.target.name, state: f.state, oneShot: isOneShot(f.module, f.params), injectedAt: f.injectedAt, leaseExpiresAt: f.leaseExpiresAt, detail: f.detail };
   }
 
   dispose(): void {

@@ -12,6 +12,7 @@ import { utf8Stream } from '../util/utf8-stream.js';
 import { canMove, checkApprover, initialViews, rolesOf, Stopped } from './run-state.js';
 import { StepWaits } from './step-waits.js';
 import { RunTelemetry } from './run-telemetry.js';
+import { awaitSteadyState } from './steady-state.js';
 import { mapProbe } from './scenario-map.js';
 import { evaluateRunSlos } from './slo-eval.js';
 import { runStep, type StepHost } from './step-runners.js';
@@ -86,6 +87,8 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   private endedAt?: number;
   private stopReport?: StopReport;
   private sloResults?: SloResult[];
+  /** Steady state before the first inject (steady-state.ts): failed = nothing was injected, exit 4. */
+  private steady: 'unchecked' | 'ok' | 'failed' = 'unchecked';
   private flushTimer?: NodeJS.Timeout;
 
   constructor(private readonly o: RunOptions) {
@@ -104,7 +107,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     this.faults = new FaultManager(o.pool, o.audit, o.runId, ttl, { maxNodesPerFault: 1000, protected: o.scenario.protected, allowProd: o.scenario.allowProd, commander: o.commander });
     this.stopper = new StopController(this.faults, o.audit);
     this.telemetry = new RunTelemetry(o.scenario, o.runId, (e) => this.emitEvent(e));
-    this.faults.on('fault', (f) => this.emitEvent({ type: 'fault.update', runId: this.runId, fault: FaultManager.view(f) }));
+    this.faults.on('fault', (f) => (this.emitEvent({ type: 'fault.update', runId: this.runId, fault: FaultManager.view(f) }), this.telemetry.faultChanged(FaultManager.view(f))));
   }
 
   get signal(): AbortSignal {
@@ -168,16 +171,12 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     this.telemetry.injected(step.id, at);
     if (step.duration !== undefined) {
       const ids = outcomes.map((o) => o.faultId);
-      this.faults.revertAfter(ids, parseDuration(step.duration), () => this.stopper.stopped, () => this.onReverted(step.id, nowMs()));
+      this.faults.revertAfter(ids, parseDuration(step.duration), () => this.stopper.stopped, () => undefined);
       for (const id of ids) {
         const f = this.faults.faults.get(id);
         if (f) this.emitEvent({ type: 'fault.update', runId: this.runId, fault: { ...FaultManager.view(f), autoRevertAt: at + parseDuration(step.duration) } });
       }
     }
-  }
-
-  onReverted(stepId: string, at: number): void {
-    this.telemetry.reverted(stepId, at);
   }
 
   private onSample(s: Sample): void {
@@ -315,6 +314,8 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
           this.waits.throwIfStopped();
           this.currentStepId = st.id;
           const step = this.scenario.phases.flatMap((p) => p.steps).find((s) => s.id === st.id)!;
+          // Steady state first: the probes must see a healthy system before anything is injected.
+          if (step.kind === 'inject' && !this.dryRun && this.steady === 'unchecked') this.steady = await awaitSteadyState(this.scenario, this.telemetry.steady, () => this.waits.throwIfStopped(), (e) => ((this.steady = 'failed'), this.audit('steady-state.failed', { samples: e.samples, waitedMs: e.waitedMs, misses: e.misses })));
           this.update(st.id, { status: 'running', startedAt: nowMs() });
           this.audit('step.started', { stepId: st.id, kind: st.kind });
           await this.gate(st);
@@ -376,7 +377,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     this.faults.dispose();
     this.endedAt = nowMs();
     if (!this.dryRun) {
-      this.sloResults = evaluateRunSlos(this.o.audit, this.runId, this.scenario, this.telemetry.injects, this.startedAt ?? this.endedAt, this.endedAt).results;
+      this.sloResults = evaluateRunSlos(this.o.audit, this.runId, this.scenario, this.telemetry.windows(), this.startedAt ?? this.endedAt, this.endedAt).results;
     } else this.sloResults = [];
     this.drill?.finish();
     if (failure) {
@@ -391,7 +392,8 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   private outcome(): RunOutcome {
     const slos = this.sloResults ?? [];
     const clean = this.stopReport?.clean ?? true;
-    const exitCode = this.state === 'aborted' ? EXIT.STOPPED : this.state === 'failed' || !clean ? EXIT.FAILED : slos.some((s) => s.verdict === 'fail') ? EXIT.FAILED : EXIT.OK;
+    // Steady state not reached: nothing was injected, like a failed preflight (exit 4).
+    const exitCode = this.steady === 'failed' ? EXIT.PREFLIGHT_FAILED : this.state === 'aborted' ? EXIT.STOPPED : this.state === 'failed' || !clean ? EXIT.FAILED : slos.some((s) => s.verdict === 'fail') ? EXIT.FAILED : EXIT.OK;
     return { runId: this.runId, state: this.state, exitCode, slos, stop: this.stopReport, abortReason: this.abortReason };
   }
 }

@@ -40,7 +40,7 @@ function perEnvMs(t: { target: string | number; lab?: string | number; staging?:
 export function mapSlos(s: ScSlo | undefined): SloSpec {
   if (!s) return {};
   return {
-    recoveryTimeMs: s.recoveryTime ? perEnvMs(s.recoveryTime) : undefined,
+    recoveryTimeMs: s.recoveryTime ? { ...perEnvMs(s.recoveryTime), from: s.recoveryTime.from, holdMs: s.recoveryTime.hold === undefined ? undefined : ms(s.recoveryTime.hold) } : undefined,
     detectionTimeMs: s.detectionTime ? perEnvMs(s.detectionTime) : undefined,
     availability: s.availability ? { probe: s.availability.probe, target: s.availability.target, lab: s.availability.lab, staging: s.availability.staging, prod: s.availability.prod } : undefined,
     errorRate: s.errorRate ? { probe: s.errorRate.probe, target: s.errorRate.target, lab: s.errorRate.lab, staging: s.errorRate.staging, prod: s.errorRate.prod } : undefined,

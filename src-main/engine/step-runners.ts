@@ -29,7 +29,6 @@ export interface StepHost {
   exec(target: ResolvedTarget['nodes'][number], cmd: Shell, stepId: string, timeoutMs: number): Promise<{ code: number | null; stdout: string }>;
   audit(kind: string, data: Record<string, unknown>, node?: string): void;
   onInjected(step: InjectStep, outcomes: InjectOutcome[], at: number): void;
-  onReverted(stepId: string, at: number): void;
   probeHealthy(probeId: string): boolean | undefined;
   integrity: Map<string, Map<string, string>>;
 }
@@ -74,8 +73,8 @@ async function runRevert(h: StepHost, s: RevertStep): Promise<StepResult> {
   if (h.dryRun) return { status: 'done', message: `dry run: would revert the faults of ${s.step}` };
   const mine = [...h.faults.faults.values()].filter((f) => f.stepId === s.step);
   const live = mine.filter((f) => f.state !== 'reverted' && f.state !== 'failed');
+  // Each fault's verified revert ends its step's window (RunTelemetry.faultChanged).
   for (const f of live) await h.faults.revertOne(f);
-  h.onReverted(s.step, performance.timeOrigin + performance.now());
   const bad = live.filter((f) => f.state !== 'reverted');
   return bad.length ? { status: 'failed', message: `not clean: ${bad.map((f) => `${f.target.name} ${f.state}`).join(', ')}` } : { status: 'done', message: `${live.length} fault(s) of ${s.step} reverted and verified` };
 }

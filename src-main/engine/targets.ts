@@ -39,6 +39,11 @@ export function resolveTargets(s: Scenario, inv: Inventory, sshConfig?: SshConfi
   return out;
 }
 
+/**
+ * A target's nodes as probes see them: `{host}` is the address the SSH layer resolved (ssh_config's
+ * HostName for an alias such as `web1`, else the inventory host), `{name}` the inventory name. An
+ * alias only ssh knows would fail every sample with ENOTFOUND.
+ */
 export function probeNodes(t: ResolvedTarget | undefined): ProbeNode[] {
-  return (t?.nodes ?? []).map((n) => ({ name: n.name, host: n.host, port: n.spec.port, gpu: n.gpu, ssh: n.spec }));
+  return (t?.nodes ?? []).map((n) => ({ name: n.name, host: n.spec.host, port: n.spec.port, gpu: n.gpu, ssh: n.spec }));
 }

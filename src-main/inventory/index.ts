@@ -3,6 +3,7 @@ export { loadInventory, parseInventory } from './load.js';
 export { InventoryError, formatProblem, type InventoryProblem } from './errors.js';
 export { selectNodes, parseSelector, SelectorError, type SelectorErrorCode } from './selectors.js';
 export { toConnectSpec, inventorySshOptions, type ConnectSpecOptions, type InventorySshOptions } from './resolve.js';
+export { probeHosts } from './probe-hosts.js';
 export { importFromSshConfig } from './import-ssh-config.js';
 export { importAnsible, importAnsibleDetailed, importAnsibleText, AnsibleImportError, type AnsibleImport } from './import-ansible.js';
 export { stringifyInventory } from './stringify.js';

@@ -8,7 +8,9 @@
  * - `borderline`: |margin| is within the probe's precision, so one interval earlier or later in
  *   sampling could flip the verdict; the report says so rather than pretending to more precision.
  */
-import type { RecoveryReport } from './recovery.js';
+import type { FaultImpact } from './impact.js';
+import { formatDuration } from '../util/duration.js';
+import { clockElapsed, clockWords, recoveryFigure, type RecoveryClock } from './recovery.js';
 import type { SloTarget } from './types.js';
 import type { WindowStats } from './window-stats.js';
 
@@ -41,27 +43,44 @@ export function judge(name: string, measured: number | null, target: number, opt
   return c;
 }
 
-/**
- * Recovery time against its target. A fault that has not recovered fails once the window is longer
- * than the target (it can no longer make it), and is unknown before that. Never detected → unknown:
- * the probe did not see the fault, which is a finding about the probe, not a pass.
- */
-export function judgeRecovery(r: RecoveryReport, targetMs: number, windowEndMs: number): SloCheck {
-  const name = `recoveryTime${r.faultId ? `:${r.faultId}` : ''}`;
-  if (r.recovery.state === 'never-detected') return judge(name, null, targetMs, { reason: `probe ${r.probeId} never saw the fault` });
-  if (r.recovery.state === 'not-recovered') {
-    const elapsed = windowEndMs - r.injectAt;
-    if (elapsed > targetMs) return { name, target: targetMs, measured: null, verdict: 'fail', margin: targetMs - elapsed, reason: `not recovered after ${Math.round(elapsed)} ms` };
-    return judge(name, null, targetMs, { reason: `not recovered yet; the window ended after ${Math.round(elapsed)} ms, before the target` });
-  }
-  return judge(name, r.recovery.ttrMs ?? null, targetMs, { precision: r.precisionMs });
+/** Why a fault has no recovery figure, in words (undefined when it has one). */
+export function notRecoveredReason(f: FaultImpact): string | undefined {
+  if (f.recoveredAt !== undefined) return undefined;
+  if (f.detectedAt === undefined) return `probe ${f.probeId} never saw the fault`;
+  if (f.state === 'interrupted') return `recovery had not held when ${f.interruptedBy ?? 'the next fault'} became active`;
+  const how = f.state === 'flapping' ? `flapping, ${f.relapses} relapse(s)` : f.state === 'recovering' ? 'healthy again but the hold window was not over' : 'still unhealthy';
+  if (f.endAt === undefined) return `${how}; the fault was never verified reverted, so recovery cannot be confirmed`;
+  return how;
 }
 
-export function judgeDetection(r: RecoveryReport, targetMs: number): SloCheck {
-  const name = `detectionTime${r.faultId ? `:${r.faultId}` : ''}`;
+/**
+ * Recovery time on `clock` against its target. Not recovered: a fail once the clock has run past the
+ * target (it can no longer make it), unknown before that or when the clock never started (the fault
+ * was never verified reverted). Never detected → unknown: the probe did not see the fault, which is a
+ * finding about the probe, not a pass. Interrupted by the next fault → unknown.
+ */
+export function judgeRecovery(f: FaultImpact, targetMs: number, clock: RecoveryClock, observedUntil: number, precisionMs: number): SloCheck {
+  const name = `recoveryTime:${f.id}`;
+  const measured = recoveryFigure(f, clock);
+  if (measured !== undefined) {
+    const c = judge(name, measured, targetMs, { precision: precisionMs });
+    if (f.selfHealed) c.reason = `self-healed ${formatDuration(f.selfHealedAfterMs ?? 0)} after the fault became active, before its revert, and stayed healthy`;
+    return c;
+  }
+  const why = notRecoveredReason(f)!;
+  if (f.detectedAt === undefined || f.state === 'interrupted') return judge(name, null, targetMs, { reason: why });
+  const elapsed = clockElapsed(f, clock, observedUntil);
+  if (elapsed !== undefined && elapsed > targetMs) return { name, target: targetMs, measured: null, verdict: 'fail', margin: targetMs - elapsed, reason: `not recovered ${formatDuration(elapsed)} ${clockWords(clock)} (${why})` };
+  return judge(name, null, targetMs, { reason: `not recovered when observation ended (${why})` });
+}
+
+export function judgeDetection(f: FaultImpact, targetMs: number, precisionMs: number): SloCheck {
+  const name = `detectionTime:${f.id}`;
   // No impact seen is not a slow detection: there was nothing for this probe to detect.
-  if (r.detection.state === 'never-detected') return judge(name, null, targetMs, { reason: `probe ${r.probeId} never saw the fault` });
-  return judge(name, r.detection.ttdMs ?? null, targetMs, { precision: r.precisionMs });
+  if (f.detectedAt === undefined) return judge(name, null, targetMs, { reason: `probe ${f.probeId} never saw the fault` });
+  const c = judge(name, f.ttdMs ?? null, targetMs, { precision: precisionMs });
+  if (f.unhealthyAtStart) c.reason = 'the probe was already unhealthy when the fault became active';
+  return c;
 }
 
 /** Availability, error rate and p95 latency of a window against their targets (percent, percent, ms). */

@@ -4,6 +4,7 @@
  * `expect.maxLatency` → `expect.maxLatencyMs`, …). The scenario schema (src-main/scenario) parses
  * YAML into its own types; the engine maps those onto these, so this layer never parses YAML.
  */
+import type { RecoveryClock } from './recovery.js';
 import type { ConnectSpec } from '../ssh/types.js';
 
 /** Fields every probe kind shares. */
@@ -142,7 +143,8 @@ export interface SloTarget {
 
 /** scenario.md `slos`, durations in ms. */
 export interface SloSpec {
-  recoveryTimeMs?: SloTarget;
+  /** `from`: the clock the target is read on (recovery.ts); `holdMs`: the hold window (impact.ts). */
+  recoveryTimeMs?: SloTarget & { from: RecoveryClock; holdMs?: number };
   detectionTimeMs?: SloTarget;
   availability?: SloTarget & { probe: string };
   errorRate?: SloTarget & { probe: string };

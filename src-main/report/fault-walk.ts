@@ -7,21 +7,44 @@
  * end has not been seen yet; everything after `stop.requested` belongs to the STOP.
  */
 import type { FaultRow } from '../audit/index.js';
-import { str, type Ev } from './audit-read.js';
+import type { WindowEndKind } from '../probes/index.js';
+import { num, str, type Ev } from './audit-read.js';
 import type { FaultEntry, RevertMethod } from './types.js';
 import { fmtWall } from './format.js';
 
 interface Trace {
   stepId: string | null;
+  /** Its inject was sent (fault.injecting): the fault may take effect from here. */
+  sentAt?: number;
   activeAt?: number;
   revertCtx?: { method: RevertMethod; text: string };
   terminalAt?: number;
+  /** The end of its active window: the earliest end event seen (WINDOW_ENDS). */
+  windowEnd?: { at: number; kind: WindowEndKind };
 }
+
+/**
+ * The events that end a fault's active window (DESIGN.md "Truth rules"), by kind: when, or null
+ * when this event does not say. A revert that left residue, or an unreachable node, ends nothing:
+ * the fault may still be in effect. One line per way a fault can end.
+ */
+const WINDOW_ENDS: Record<string, (e: Ev) => { at: number; kind: WindowEndKind } | null> = {
+  'fault.reverted': (e) => ({ at: e.t, kind: 'revert' }),
+  'fault.lease-expired': (e) => {
+    const at = num(e.data.expiredAt);
+    return at === null ? null : { at, kind: 'lease' };
+  },
+};
 
 export interface InjectWindowRaw {
   stepId: string;
+  /** The first of its injects was sent: impact from here is the fault's (probes/impact.ts). */
+  openAt?: number;
+  /** The step's faults all active (the latest of them). */
   injectAt: number;
-  revertAt?: number;
+  /** Every one of them ended (the latest end), and how the last one ended. */
+  endAt?: number;
+  endKind?: WindowEndKind;
   faultIds: string[];
   method: RevertMethod;
   text: string;
@@ -51,7 +74,8 @@ export function walkFaults(events: Ev[], rows: FaultRow[], t0: number): FaultWal
   let stop: FaultWalk['stop'] = null;
   for (const e of events) {
     const stepId = str(e.data.stepId);
-    const faultId = str(e.data.faultId);
+    // fault.lease-expired names its fault `fault` (the lease watchdog's own word).
+    const faultId = str(e.data.faultId) ?? (e.kind === 'fault.lease-expired' ? str(e.data.fault) : null);
     if (e.kind === 'step.started' && stepId) {
       current = { id: stepId, kind: str(e.data.kind) ?? '?' };
       stepKinds.set(stepId, current.kind);
@@ -66,9 +90,12 @@ export function walkFaults(events: Ev[], rows: FaultRow[], t0: number): FaultWal
       order.push(faultId);
     } else if (faultId && traces.has(faultId)) {
       const tr = traces.get(faultId)!;
-      if (e.kind === 'fault.active') tr.activeAt ??= e.t;
+      if (e.kind === 'fault.injecting') tr.sentAt ??= e.t;
+      else if (e.kind === 'fault.active') tr.activeAt ??= e.t;
       else if (e.kind === 'fault.reverting' && !tr.revertCtx) tr.revertCtx = revertContext(tr, current, stop);
       else if (TERMINAL.has(e.kind)) tr.terminalAt = e.t;
+      const end = WINDOW_ENDS[e.kind]?.(e);
+      if (end && tr.activeAt !== undefined && (!tr.windowEnd || end.at < tr.windowEnd.at)) tr.windowEnd = end;
     }
   }
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -97,6 +124,10 @@ function entry(row: FaultRow, tr: Trace, t0: number): FaultEntry {
   const revertedT = row.reverted_at ? Date.parse(row.reverted_at) : (tr.terminalAt ?? null);
   let method: RevertMethod = tr.revertCtx?.method ?? 'none';
   let text = tr.revertCtx?.text ?? 'no revert recorded';
+  if (tr.windowEnd?.kind === 'lease') {
+    method = 'lease';
+    text = `reverted by the node's lease watchdog: the lease expired about ${fmtWall(tr.windowEnd.at)} while the console could not reach the node`;
+  }
   if (oneShot) {
     method = 'one-shot';
     text = 'one-shot fault: cannot be reverted (the action happened once; recovery is up to the system itself)';
@@ -134,9 +165,10 @@ function entry(row: FaultRow, tr: Trace, t0: number): FaultEntry {
 }
 
 /**
- * One window per inject step that took effect somewhere, as the engine times it: from the moment the
- * last of its faults became active (the engine starts its clock when the inject call returns) to the
- * moment the last of them was taken back.
+ * One window per inject step that took effect somewhere, as the engine times it (engine/
+ * run-telemetry.ts): from the moment the last of its faults became active (the engine starts its
+ * clock when the inject call returns) to the moment the last of them ended (WINDOW_ENDS; a one-shot
+ * fault ends as it becomes active). A fault that never ended leaves the window open.
  */
 function windowsOf(faults: FaultEntry[], traces: Map<string, Trace>): InjectWindowRaw[] {
   const steps = new Map<string, FaultEntry[]>();
@@ -146,9 +178,11 @@ function windowsOf(faults: FaultEntry[], traces: Map<string, Trace>): InjectWind
     const active = list.filter((f) => traces.get(f.id)?.activeAt !== undefined);
     if (active.length === 0) continue;
     const injectAt = Math.max(...active.map((f) => traces.get(f.id)!.activeAt!));
-    const ends = active.map((f) => traces.get(f.id)!.terminalAt).filter((x): x is number => x !== undefined);
+    const sent = list.map((f) => traces.get(f.id)?.sentAt).filter((x): x is number => x !== undefined);
+    const ends = active.map((f) => (f.oneShot ? { at: traces.get(f.id)!.activeAt!, kind: 'one-shot' as const } : traces.get(f.id)!.windowEnd));
+    const last = ends.every((x) => x !== undefined) ? ends.reduce((a, b) => (b!.at > a!.at ? b : a)) : undefined;
     const lead = active.find((f) => f.revertMethod !== 'none') ?? active[0]!;
-    out.push({ stepId, injectAt, revertAt: ends.length === active.length ? Math.max(...ends) : undefined, faultIds: active.map((f) => f.id), method: lead.revertMethod, text: lead.revertText });
+    out.push({ stepId, ...(sent.length ? { openAt: Math.min(...sent) } : {}), injectAt, ...(last ? { endAt: Math.max(last.at, injectAt), endKind: last.kind } : {}), faultIds: active.map((f) => f.id), method: lead.revertMethod, text: lead.revertText });
   }
   return out.sort((a, b) => a.injectAt - b.injectAt);
 }

@@ -6,10 +6,12 @@
 import type { Ev } from './audit-read.js';
 import { bool, str } from './audit-read.js';
 import { fmtMs, fmtPct, fmtPrecision, fmtWall } from './format.js';
-import type { ActionCategory, ActionItem, AvailabilityRow, FaultEntry, FaultWindowEntry, IntegrityInfo, Lessons, SloRow } from './types.js';
+import { clockWords } from '../probes/index.js';
+import type { ActionCategory, ActionItem, AvailabilityRow, FaultEntry, FaultWindowEntry, IntegrityInfo, Lessons, SloRow, UnattributedEntry } from './types.js';
 
 export interface FindingInputs {
   windows: FaultWindowEntry[];
+  unattributed: UnattributedEntry[];
   faults: FaultEntry[];
   events: Ev[];
   slos: SloRow[];
@@ -42,10 +44,14 @@ export function draftActions(i: FindingInputs): ActionItem[] {
     else if (w.ttdVerdict === 'fail')
       add('detection', 'P2', `Detection of ${what} took ${fmtMs(w.ttdMs)} ${fmtPrecision(w.precisionMs)}, target ${fmtMs(w.ttdTargetMs)}.`, `Shorten the path to the alert: probe interval (now ${fmtMs(w.precisionMs)}), alert evaluation interval and "for" durations, thresholds.`);
     if (w.recovery === 'not-recovered')
-      add('recovery', 'P1', `No recovery after ${what} within the observed window${w.ttrTargetMs !== null ? ` (target ${fmtMs(w.ttrTargetMs)})` : ''}.`, 'Find what recovery waited for (a manual action, a stuck connection pool, a cache, a leader election); automate it or add it to the runbook, then repeat the game day.');
+      add('recovery', 'P1', `No recovery after ${what} within the observed window${w.ttrTargetMs !== null ? ` (target ${fmtMs(w.ttrTargetMs)} ${clockWords(w.recoveryClock)})` : ''}: ${w.recoveryNote ?? 'not recovered'}.`, 'Find what recovery waited for (a manual action, a stuck connection pool, a cache, a leader election); automate it or add it to the runbook, then repeat the game day.');
+    else if (w.recovery === 'interrupted')
+      add('recovery', 'P3', `Recovery after ${what} was not confirmed: ${w.recoveryNote ?? 'the next fault came first'}.`, 'Leave at least the hold window between a revert and the next inject, so each fault’s recovery can be measured on its own.');
     else if (w.ttrVerdict === 'fail')
-      add('recovery', 'P2', `Recovery after ${what} took ${fmtMs(w.ttrMs)} ${fmtPrecision(w.precisionMs)}, target ${fmtMs(w.ttrTargetMs)}.`, 'Look at what holds recovery back: health-check and failover timers, retry back-off, connection re-establishment, DNS TTLs; change one, re-run the same runbook and compare in the trend table.');
+      add('recovery', 'P2', `Recovery after ${what} took ${fmtMs(w.recoveryMs)} ${clockWords(w.recoveryClock)} ${fmtPrecision(w.precisionMs)}, target ${fmtMs(w.ttrTargetMs)}.`, 'Look at what holds recovery back: health-check and failover timers, retry back-off, connection re-establishment, DNS TTLs; change one, re-run the same runbook and compare in the trend table.');
   }
+  for (const u of i.unattributed)
+    add('recovery', 'P2', `Impact with no fault behind it: ${u.probeId} unhealthy for ${fmtMs(u.durationMs)} from ${fmtMs(u.fromMs)} into the run (series ${u.series.join(', ')}), while no fault was active.`, 'Find what else happened then (a deploy, a noisy neighbour, the lab itself): until it is explained, it is not part of any fault’s figures and the run’s availability includes it.');
   for (const f of i.faults) {
     if (f.finalState === 'residue') add('residue', 'P1', `Fault ${f.kind} on ${f.node} left residue after its revert${f.detail ? `: ${f.detail}` : ''}.`, 'Inspect the node (`gameday cleanup` finds leftovers by their run tag), remove them, and fix the fault module’s revert or the node state that blocked it.');
     else if (f.finalState === 'unreachable') add('reachability', 'P1', `Node ${f.node} was unreachable when fault ${f.kind} had to be reverted; only its lease watchdog could revert it${f.leaseExpiresAt ? ` (by ${fmtWall(Date.parse(f.leaseExpiresAt))})` : ''}.`, 'Confirm on the node that the lease fired and nothing is left (`gameday cleanup`), and find out why the management path was lost (did a network fault cut SSH?).');
@@ -78,8 +84,9 @@ export function draftLessons(i: FindingInputs, actions: ActionItem[]): Lessons {
   if (i.events.some((e) => e.kind === 'abort.fired')) well.push('An abort condition tripped and stopped the run on its own: the safety net worked.');
   if (i.integrity.ok) well.push(`The audit is intact (${i.integrity.checked} events verified).`);
   for (const w of i.windows) {
-    if (w.ttrVerdict === 'pass' && w.ttrMs !== null && w.ttrTargetMs !== null && w.ttrTargetMs - w.ttrMs <= w.precisionMs) lucky.push(`Recovery after ${w.stepId} met its target by ${fmtMs(w.ttrTargetMs - w.ttrMs)}, within the probe precision (${fmtPrecision(w.precisionMs)}): one sample later and it would have failed.`);
-    if (w.flaps > 0) lucky.push(`The service flapped ${w.flaps} time(s) while recovering from ${w.stepId} before it held.`);
+    if (w.ttrVerdict === 'pass' && w.recoveryMs !== null && w.ttrTargetMs !== null && w.ttrTargetMs - w.recoveryMs <= w.precisionMs) lucky.push(`Recovery after ${w.stepId} met its target by ${fmtMs(w.ttrTargetMs - w.recoveryMs)}, within the probe precision (${fmtPrecision(w.precisionMs)}): one sample later and it would have failed.`);
+    if (w.relapses > 0 && w.recovery === 'recovered') lucky.push(`The service flapped (${w.relapses} relapse(s)) while recovering from ${w.stepId} before it held.`);
+    if (w.selfHealed) well.push(`The system healed itself during ${w.stepId}, ${fmtMs(w.selfHealedAfterMs)} after the fault became active, and stayed healthy through the revert.`);
   }
   for (const a of i.availability) if (a.errorBudgetUsedPct !== null && a.errorBudgetUsedPct >= LUCKY_BUDGET_PCT && a.errorBudgetUsedPct <= 100) lucky.push(`${a.probeId} used ${a.errorBudgetUsedPct.toFixed(0)} % of its error budget (availability ${fmtPct(a.availabilityPct)}) and still passed.`);
   for (const f of i.faults) if (f.revertMethod === 'lease') lucky.push(`${f.node} was unreachable at the end; its lease watchdog is what reverts it.`);

@@ -8,7 +8,7 @@ import { renderChartSvg } from './charts.js';
 import { escHtml } from './escape.js';
 import { fmtClock, fmtElapsed, fmtMs, fmtPct } from './format.js';
 import { REPORT_CSS } from './html-css.js';
-import { actionTable, approvalsTable, availabilityTable, cellText, type Cell, detectionTable, faultTable, metaTable, notesTable, resolutionTable, scoreTable, sloTable, trendTable, type Table } from './tables.js';
+import { actionTable, approvalsTable, availabilityTable, cellText, type Cell, detectionTable, faultTable, metaTable, notesTable, resolutionTable, scoreTable, sloTable, trendTable, unattributedTable, type Table } from './tables.js';
 import type { ReportModel } from './types.js';
 import { drillHtml } from './drill.js';
 
@@ -70,8 +70,9 @@ export function renderHtml(m: ReportModel): string {
     ...(m.drill ? [drillHtml(m.drill)] : []),
     section('Summary', `<div class="summary">${escHtml(m.summary)}</div>${hyp}${slo}`),
     section('Impact', `<p>${escHtml(m.impactText)}</p>${table(sloTable(m), 'No SLO was set or recorded.')}${table(availabilityTable(m), 'No probe samples.')}`),
-    section('Detection', `<p class="sub">Time from the inject to the first unhealthy sample of the primary probe; known to ± one probe interval.</p>${table(detectionTable(m), 'No fault took effect.')}`),
-    section('Resolution', `<p class="sub">Time from the inject to the first of k consecutive healthy samples; how each fault was taken back.</p>${table(resolutionTable(m), 'No fault took effect.')}`),
+    section('Detection', `<p class="sub">Time from the fault becoming active to the first unhealthy sample of the primary probe; known to ± one probe interval.</p>${table(detectionTable(m), 'No fault took effect.')}`),
+    section('Resolution', `<p class="sub">Recovered = the start of a healthy run that then held for the hold window and, while the fault was active, through its revert plus the hold. Impact runs from detection to recovery; recovery is timed from the revert (verified) unless the system healed itself during the fault.</p>${table(resolutionTable(m), 'No fault took effect.')}`),
+    section('Unattributed impact', `<p class="sub">Impact that started while no fault was active: never part of a fault's figures.</p>${table(unattributedTable(m), 'None: every impact started inside a fault window.')}`),
     section('Probes', charts(m)),
     section('Faults', table(faultTable(m), 'No fault was injected.')),
     section('Timeline', timeline(m)),

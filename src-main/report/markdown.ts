@@ -4,7 +4,7 @@
  */
 import { escMd } from './escape.js';
 import { fmtClock, fmtElapsed } from './format.js';
-import { actionTable, approvalsTable, availabilityTable, cellText, detectionTable, faultTable, metaTable, notesTable, resolutionTable, scoreTable, sloTable, trendTable, type Table } from './tables.js';
+import { actionTable, approvalsTable, availabilityTable, cellText, detectionTable, faultTable, metaTable, notesTable, resolutionTable, scoreTable, sloTable, trendTable, unattributedTable, type Table } from './tables.js';
 import type { ReportModel } from './types.js';
 import { drillMarkdown } from './drill.js';
 
@@ -38,7 +38,10 @@ export function renderMarkdown(m: ReportModel): string {
   h(2, 'Detection');
   p(table(detectionTable(m), 'no fault took effect'));
   h(2, 'Resolution');
+  p('Recovered = the start of a healthy run that then held for the hold window and, while the fault was active, through its revert plus the hold. Each figure is known to ± one probe interval.\n');
   p(table(resolutionTable(m), 'no fault took effect'));
+  h(2, 'Unattributed impact');
+  p(table(unattributedTable(m), 'none: every impact started inside a fault window'));
 
   h(2, 'Faults');
   p(table(faultTable(m), 'no fault was injected'));

@@ -13,8 +13,10 @@ import { fmtMs, fmtWall } from './format.js';
 import { runbookFacts } from './runbook.js';
 import { readProbe } from './samples.js';
 import { windowSamples } from '../audit/index.js';
-import { measureStoredRecovery } from '../engine/stored-recovery.js';
+import { measureStoredImpact } from '../engine/stored-impact.js';
+import { recoveryTargetText } from '../engine/slo-eval.js';
 import { resilienceScore } from './score.js';
+import { clockWords as clockWordsOf } from '../probes/index.js';
 import { availabilityRows, impactText, outcomeOf, rolesOf, summaryText } from './summary.js';
 import { buildTimeline } from './timeline.js';
 import { buildDrillReport } from './drill.js';
@@ -74,11 +76,11 @@ export function buildReportModel(audit: AuditStore, runId: string, opts: BuildOp
     charts.push(readProbe(audit, runId, probeId, { t0, from: t0, to: endAt, intervalMs: facts.intervalMs(probeId), valueLabel: facts.valueLabel(probeId), exact: opts.exact }));
   }
 
-  // Recovery math needs every sample, but only of the primary probe and only inside fault windows.
+  // Impact attribution needs every sample of the primary probe where impact is decided (stored-impact.ts).
   const intervalMs = (primary ? facts.intervalMs(primary) : null) ?? estimateIntervalMs(primary ? windowSamples(audit, runId, primary, t0, t0 + INTERVAL_SNIFF_MS) : []) ?? FALLBACK_INTERVAL_MS;
-  const windows = primary
-    ? measureWindows(walk.windows, walk.faults, { probeId: primary, measure: (w) => measureStoredRecovery(audit, runId, w, { rawLimit: opts.exact ? Infinity : undefined }), intervalMs, healthyAfter: facts.healthyAfter(primary), ttrTargetMs: facts.recoveryTargetMs, ttdTargetMs: facts.detectionTargetMs, t0, endAt })
-    : [];
+  const { windows, unattributed } = primary
+    ? measureWindows(walk.windows, walk.faults, { probeId: primary, measure: (q) => measureStoredImpact(audit, runId, q, { rawLimit: opts.exact ? Infinity : undefined }), intervalMs, healthyAfter: facts.healthyAfter(primary), holdMs: facts.holdMs, ttrTargetMs: facts.recoveryTargetMs, ttdTargetMs: facts.detectionTargetMs, clock: facts.recoveryClock, t0, endAt })
+    : { windows: [], unattributed: [] };
   const faults = attachTimings(walk.faults, windows);
   const slos: SloRow[] = recorded.length ? recorded.map((s) => ({ ...s, source: 'recorded' })) : recomputedSlos(windows, charts, facts.availability);
   const availability = availabilityRows(charts, facts.availability);
@@ -123,7 +125,7 @@ export function buildReportModel(audit: AuditStore, runId: string, opts: BuildOp
     endMs: endAt - t0,
   };
   if (opts.light) {
-    return { ...emptyHeavy(), schemaVersion: REPORT_SCHEMA_VERSION, generatedAt: (opts.now ?? new Date()).toISOString(), run, runbook: { ...facts.info, phases }, outcome, summary: '', slos, availability, impactText: '', windows, faults, score, charts, marks };
+    return { ...emptyHeavy(), schemaVersion: REPORT_SCHEMA_VERSION, generatedAt: (opts.now ?? new Date()).toISOString(), run, runbook: { ...facts.info, phases }, outcome, summary: '', slos, availability, impactText: '', windows, unattributed, faults, score, charts, marks };
   }
 
   const v = audit.verify();
@@ -138,7 +140,7 @@ export function buildReportModel(audit: AuditStore, runId: string, opts: BuildOp
   const approvals: ApprovalEntry[] = events
     .filter((e) => e.kind.startsWith('approval.'))
     .map((e) => ({ at: e.ts, elapsedMs: e.t - t0, step: str(e.data.step) ?? '?', approver: e.actor ?? '?', decision: e.kind.slice('approval.'.length), reason: str(e.data.reason) }));
-  const findingInputs = { windows, faults, events, slos, availability, integrity, owner: facts.info.owner, stopDurationMs: num(stopDone?.data.durationMs), stopClean: run.clean };
+  const findingInputs = { windows, unattributed, faults, events, slos, availability, integrity, owner: facts.info.owner, stopDurationMs: num(stopDone?.data.durationMs), stopClean: run.clean };
   const actionItems = draftActions(findingInputs);
   const phaseTitle = (id: string) => phases.find((p) => p.id === id)?.title ?? id;
   return {
@@ -147,11 +149,12 @@ export function buildReportModel(audit: AuditStore, runId: string, opts: BuildOp
     run,
     runbook: { ...facts.info, phases },
     outcome,
-    summary: summaryText(run, facts.info.hypothesis, outcome, faults.filter((f) => f.finalState !== 'failed'), windows, slos),
+    summary: summaryText(run, facts.info.hypothesis, outcome, faults.filter((f) => f.finalState !== 'failed'), windows, slos, unattributed),
     slos,
     availability,
     impactText: impactText(availability, slos),
     windows,
+    unattributed,
     faults,
     timeline: buildTimeline(events, t0, facts.phaseOfStep, phaseTitle),
     notes,
@@ -167,7 +170,7 @@ export function buildReportModel(audit: AuditStore, runId: string, opts: BuildOp
       const drill = buildDrillReport(runId, events, t0);
       return drill ? { drill } : {};
     })(),
-    clockNote: `Wall times are UTC, from the audit (run started ${fmtWall(t0)}). Probe samples carry the console's monotonic clock on the epoch scale; the two agree to within the clock drift since the console started (normally well under a second). Detection and recovery are known only to ± one probe interval (${intervalMs} ms for ${primary ?? 'the primary probe'}).`,
+    clockNote: `Wall times are UTC, from the audit (run started ${fmtWall(t0)}). Probe samples carry the console's monotonic clock on the epoch scale; the two agree to within the clock drift since the console started (normally well under a second). Detection and recovery are known only to ± one probe interval (${intervalMs} ms for ${primary ?? 'the primary probe'}). Recovered = the start of a healthy run that then held for the hold window (${windows[0] ? fmtMs(windows[0].holdMs) : 'default 10 s'}) and, while the fault was active, through its revert plus the hold; recovery targets are read ${clockWordsOf(facts.recoveryClock)}.`,
   };
 }
 
@@ -179,7 +182,7 @@ function emptyHeavy(): Pick<ReportModel, 'timeline' | 'notes' | 'approvals' | 'a
 function recomputedSlos(windows: ReportModel['windows'], charts: ProbeChart[], avail: { probe: string; targetPct: number } | null): SloRow[] {
   const out: SloRow[] = [];
   for (const w of windows) {
-    if (w.ttrTargetMs !== null) out.push({ name: `recoveryTime:${w.stepId}`, verdict: w.ttrVerdict, measured: fmtMs(w.ttrMs), target: `≤ ${fmtMs(w.ttrTargetMs)}`, source: 'recomputed' });
+    if (w.ttrTargetMs !== null) out.push({ name: `recoveryTime:${w.stepId}`, verdict: w.ttrVerdict, measured: fmtMs(w.recoveryMs), target: recoveryTargetText(w.ttrTargetMs, w.recoveryClock), source: 'recomputed' });
     if (w.ttdTargetMs !== null) out.push({ name: `detectionTime:${w.stepId}`, verdict: w.ttdVerdict, measured: fmtMs(w.ttdMs), target: `≤ ${fmtMs(w.ttdTargetMs)}`, source: 'recomputed' });
   }
   const c = avail && charts.find((x) => x.probeId === avail.probe);

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { mapSlos, primaryProbe } from '../engine/scenario-map.js';
-import { targetFor } from '../probes/index.js';
+import { clockWords, DEFAULT_RECOVERY_CLOCK, RECOVERY_CLOCKS, targetFor, type RecoveryClock } from '../probes/index.js';
 import { DEFAULT_HEALTHY_AFTER, loadScenario, ScenarioError, type Scenario } from '../scenario/index.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 import type { SloResult } from '../api/index.js';
@@ -19,6 +19,9 @@ export interface RunbookFacts {
   phaseOfStep: Map<string, string>;
   primaryProbe: string | null;
   recoveryTargetMs: number | null;
+  /** The clock the recovery target is read on, and the runbook's hold (undefined = the default). */
+  recoveryClock: RecoveryClock;
+  holdMs: number | undefined;
   detectionTargetMs: number | null;
   availability: { probe: string; targetPct: number } | null;
   intervalMs(probeId: string): number | null;
@@ -29,9 +32,14 @@ export interface RunbookFacts {
   injectDurationMs(stepId: string): number | null;
 }
 
-/** Read back a duration as formatDuration() printed it ("850ms", "12.3s", "4m05s", "1h02m"). */
+/** The clock a recorded recovery target names ("≤ 10.0s from revert"); the default when it names none. */
+export function clockOfShownTarget(s: string): RecoveryClock {
+  return RECOVERY_CLOCKS.find((c) => s.endsWith(`from ${c}`)) ?? DEFAULT_RECOVERY_CLOCK;
+}
+
+/** Read back a duration as formatDuration() printed it ("850ms", "12.3s", "4m05s", "1h02m"), words after it ignored. */
 export function parseShownDuration(s: string): number | null {
-  const t = s.replace(/^[≤≥<>=\s]+/, '').trim();
+  const t = s.replace(/^[≤≥<>=\s]+/, '').trim().split(/\s/)[0]!;
   let m = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(t);
   if (m) return Number(m[1]) * (m[2] === 'ms' ? 1 : 1000);
   m = /^(\d+)m(\d{2})s$/.exec(t);
@@ -59,8 +67,11 @@ function sloSentences(sc: Scenario): string[] {
   if (!s) return [];
   const pick = <T,>(t: { target: T; lab?: T; staging?: T; prod?: T }): T => t[env] ?? t.target;
   const out: string[] = [];
-  if (s.recoveryTime) out.push(`Recovery time ≤ ${formatDuration(parseDuration(pick(s.recoveryTime)))} per fault (${env})`);
-  if (s.detectionTime) out.push(`Detection time ≤ ${formatDuration(parseDuration(pick(s.detectionTime)))} per fault (${env})`);
+  if (s.recoveryTime) {
+    const hold = s.recoveryTime.hold === undefined ? 'the default hold (the larger of k samples and 10 s)' : `a ${formatDuration(parseDuration(s.recoveryTime.hold))} hold`;
+    out.push(`Recovery time ≤ ${formatDuration(parseDuration(pick(s.recoveryTime)))} ${clockWords(s.recoveryTime.from)} per fault (${env}); recovered = healthy from then on for ${hold}`);
+  }
+  if (s.detectionTime) out.push(`Detection time ≤ ${formatDuration(parseDuration(pick(s.detectionTime)))} after the fault became active, per fault (${env})`);
   if (s.availability) out.push(`Availability of ${s.availability.probe} ≥ ${pick(s.availability)} % over the run`);
   if (s.errorRate) out.push(`Error rate of ${s.errorRate.probe} ≤ ${pick(s.errorRate)} % over the run`);
   if (s.latencyP95) out.push(`p95 latency of ${s.latencyP95.probe} ≤ ${formatDuration(parseDuration(pick(s.latencyP95)))}`);
@@ -78,12 +89,17 @@ export function runbookFacts(file: string | null, recorded: SloResult[]): Runboo
   };
   const availRec = recorded.find((x) => x.name.startsWith('availability:'));
   let recoveryTargetMs = fromRecorded('recoveryTime');
+  const recRecorded = recorded.find((x) => x.name.startsWith('recoveryTime'));
+  let recoveryClock: RecoveryClock = recRecorded ? clockOfShownTarget(recRecorded.target) : DEFAULT_RECOVERY_CLOCK;
+  let holdMs: number | undefined;
   let detectionTargetMs = fromRecorded('detectionTime');
   let availability = availRec ? { probe: availRec.name.slice('availability:'.length), targetPct: Number.parseFloat(availRec.target.replace(/^[^\d]+/, '')) } : null;
   if (availability && !Number.isFinite(availability.targetPct)) availability = null;
   if (sc) {
     const slos = mapSlos(sc.slos);
     recoveryTargetMs = slos.recoveryTimeMs ? targetFor(slos.recoveryTimeMs, sc.environment) : null;
+    recoveryClock = slos.recoveryTimeMs?.from ?? DEFAULT_RECOVERY_CLOCK;
+    holdMs = slos.recoveryTimeMs?.holdMs;
     detectionTargetMs = slos.detectionTimeMs ? targetFor(slos.detectionTimeMs, sc.environment) : null;
     availability = slos.availability ? { probe: slos.availability.probe, targetPct: targetFor(slos.availability, sc.environment) } : null;
   }
@@ -103,6 +119,8 @@ export function runbookFacts(file: string | null, recorded: SloResult[]): Runboo
     phaseOfStep,
     primaryProbe: sc ? (primaryProbe(sc) ?? null) : (availability?.probe ?? recorded.find((r) => r.name.startsWith('errorRate:'))?.name.slice('errorRate:'.length) ?? null),
     recoveryTargetMs,
+    recoveryClock,
+    holdMs,
     detectionTargetMs,
     availability,
     intervalMs: (id) => {

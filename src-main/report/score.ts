@@ -30,7 +30,7 @@ export const SCORE_FORMULA =
 
 export interface ScoreInputs {
   sloVerdicts: Array<'pass' | 'fail' | 'unknown'>;
-  windows: Array<{ detection: 'detected' | 'never-detected'; ttdMs: number | null; ttdTargetMs: number | null; recovery: 'recovered' | 'not-recovered' | 'never-detected'; ttrMs: number | null; ttrTargetMs: number | null }>;
+  windows: Array<{ detection: 'detected' | 'never-detected'; ttdMs: number | null; ttdTargetMs: number | null; recovery: 'recovered' | 'not-recovered' | 'never-detected' | 'interrupted'; recoveryMs: number | null; ttrTargetMs: number | null }>;
   /** Audit run status: completed, aborted, failed, running. */
   status: string;
   failedSteps: number;
@@ -45,8 +45,9 @@ const vsTarget = (measured: number | null, target: number | null) => (target ===
 
 export function resilienceScore(i: ScoreInputs): Score {
   const sloV = mean(i.sloVerdicts.map((v) => (v === 'pass' ? 1 : v === 'unknown' ? 0.5 : 0)));
-  const seen = i.windows.filter((w) => w.recovery !== 'never-detected');
-  const recV = mean(seen.map((w) => (w.recovery === 'recovered' ? vsTarget(w.ttrMs, w.ttrTargetMs) : 0)));
+  // Interrupted recoveries are unknown, not failures: they say nothing either way.
+  const seen = i.windows.filter((w) => w.recovery !== 'never-detected' && w.recovery !== 'interrupted');
+  const recV = mean(seen.map((w) => (w.recovery === 'recovered' ? vsTarget(w.recoveryMs, w.ttrTargetMs) : 0)));
   const detV = mean(i.windows.map((w) => (w.detection === 'detected' ? vsTarget(w.ttdMs, w.ttdTargetMs) : 0)));
   let finV: number | null;
   let finWhy: string;

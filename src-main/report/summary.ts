@@ -2,7 +2,8 @@
 import type { Ev } from './audit-read.js';
 import { str } from './audit-read.js';
 import { fmtMs, fmtPct } from './format.js';
-import type { AvailabilityRow, FaultEntry, FaultWindowEntry, Outcome, ProbeChart, RunInfo, SloRow } from './types.js';
+import { clockWords } from '../probes/index.js';
+import type { AvailabilityRow, FaultEntry, FaultWindowEntry, Outcome, ProbeChart, RunInfo, SloRow, UnattributedEntry } from './types.js';
 
 export function outcomeOf(status: string, exitCode: number | null, slos: SloRow[]): Outcome {
   if (status === 'running') return 'incomplete';
@@ -36,7 +37,7 @@ export function availabilityRows(charts: ProbeChart[], target: { probe: string; 
 const list = (xs: string[]) => (xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
 
 /** One paragraph: hypothesis, what was injected where, outcome. */
-export function summaryText(run: RunInfo, hypothesis: string | null, outcome: Outcome, faults: FaultEntry[], windows: FaultWindowEntry[], slos: SloRow[]): string {
+export function summaryText(run: RunInfo, hypothesis: string | null, outcome: Outcome, faults: FaultEntry[], windows: FaultWindowEntry[], slos: SloRow[], unattributed: UnattributedEntry[] = []): string {
   const byKind = new Map<string, Set<string>>();
   for (const f of faults) byKind.set(f.kind, (byKind.get(f.kind) ?? new Set()).add(f.node));
   const injected = [...byKind].map(([k, nodes]) => `${k} on ${list([...nodes].sort())}`);
@@ -46,9 +47,13 @@ export function summaryText(run: RunInfo, hypothesis: string | null, outcome: Ou
   ];
   const failed = slos.filter((s) => s.verdict === 'fail').length;
   const verdict = { passed: 'The hypothesis held: every SLO was met', failed: `The hypothesis did not hold: ${failed} of ${slos.length} SLO(s) missed`, aborted: 'The run was stopped before the end', incomplete: 'The run has not ended yet' }[outcome];
-  const worst = windows.reduce<number | null>((m, w) => (w.ttrMs !== null && (m === null || w.ttrMs > m) ? w.ttrMs : m), null);
+  const worst = windows.reduce<FaultWindowEntry | null>((m, w) => (w.recoveryMs !== null && (m === null || w.recoveryMs > m.recoveryMs!) ? w : m), null);
   const blind = windows.filter((w) => w.detection === 'never-detected').length;
-  parts.push(`${verdict}${outcome === 'aborted' && run.abortReason ? ` (${run.abortReason})` : ''}${worst !== null ? `; the slowest recovery took ${fmtMs(worst)}` : ''}${blind ? `; ${blind} fault(s) were never detected by the probe` : ''}.`);
+  // The recovery figure is said on the clock of the runbook's target, as the hypothesis reads it.
+  const slowest = worst ? `; the slowest recovery took ${fmtMs(worst.recoveryMs)} ${clockWords(worst.recoveryClock)}${worst.selfHealed ? ' (it healed itself during the fault)' : ''}` : '';
+  const healed = windows.filter((w) => w.selfHealed).length;
+  parts.push(`${verdict}${outcome === 'aborted' && run.abortReason ? ` (${run.abortReason})` : ''}${slowest}${healed ? `; ${healed} fault(s) self-healed before their revert` : ''}${blind ? `; ${blind} fault(s) were never detected by the probe` : ''}.`);
+  if (unattributed.length) parts.push(`Impact with no fault behind it: ${unattributed.length} outage(s), ${fmtMs(unattributed.reduce((n, u) => n + u.durationMs, 0))} in all (not part of any fault's figures).`);
   if (run.clean === false) parts.push('Not every node ended clean: see the action items.');
   return parts.join(' ');
 }

@@ -37,7 +37,7 @@ export function metaTable(m: ReportModel): Table {
 }
 
 export function sloTable(m: ReportModel): Table {
-  return { headers: ['SLO', 'Target', 'Measured', 'Verdict', 'Note'], rows: m.slos.map((s) => [s.name, s.target, s.measured, verdictCell(s.verdict), [s.detail, s.source === 'recomputed' ? 'recomputed by the report' : ''].filter(Boolean).join('; ')]), nowrap: [1, 2, 3] };
+  return { headers: ['SLO', 'Target', 'Measured', 'Verdict', 'Note'], rows: m.slos.map((s) => [s.name, s.target, s.measured, verdictCell(s.verdict), [s.detail, s.source === 'recomputed' ? 'recomputed by the report' : ''].filter(Boolean).join('; ')]), nowrap: [0, 1, 2, 3] };
 }
 
 export function availabilityTable(m: ReportModel): Table {
@@ -57,12 +57,14 @@ export function availabilityTable(m: ReportModel): Table {
 
 export function detectionTable(m: ReportModel): Table {
   return {
-    headers: ['Fault (step)', 'Injected', 'Probe', 'Time to detect', 'Target', 'Verdict'],
+    headers: ['Fault (step)', 'Active from', 'Probe', 'Time to detect', 'Target', 'Verdict'],
     rows: m.windows.map((w) => [
       `${w.stepId}: ${w.kinds.join(', ')} on ${w.nodes.join(', ')}`,
       at(m, w.injectMs),
       w.probeId,
-      w.detection === 'detected' ? `${fmtMs(w.ttdMs)} ${fmtPrecision(w.precisionMs)}` : { text: 'never detected: alert never fired / probe blind', tone: 'bad' },
+      w.detection === 'detected'
+        ? `${fmtMs(w.ttdMs)} ${fmtPrecision(w.precisionMs)}${w.unhealthyAtStart ? ' (the probe was already unhealthy when the fault became active)' : ''}`
+        : { text: 'never detected: alert never fired / probe blind', tone: 'bad' },
       fmtMs(w.ttdTargetMs),
       verdictCell(w.ttdVerdict),
     ]),
@@ -70,24 +72,48 @@ export function detectionTable(m: ReportModel): Table {
   };
 }
 
+const END_WORDS = { revert: 'revert verified', lease: 'lease expired', 'one-shot': 'one-shot' } as const;
+
+/** Named figures per fault: impact, recovery after the revert, or self-healed during the fault. */
 export function resolutionTable(m: ReportModel): Table {
   return {
-    headers: ['Fault (step)', 'Time to recover', 'Target', 'Verdict', 'After revert', 'How it was reverted'],
-    rows: m.windows.map((w) => [
-      w.stepId,
-      w.recovery === 'recovered' ? `${fmtMs(w.ttrMs)} ${fmtPrecision(w.precisionMs)}` : { text: w.recovery === 'not-recovered' ? 'not recovered' : 'never detected', tone: 'bad' },
-      fmtMs(w.ttrTargetMs),
-      verdictCell(w.ttrVerdict),
-      w.sinceRevertMs === null ? '—' : w.sinceRevertMs < 0 ? `${fmtMs(-w.sinceRevertMs)} before the revert` : `${fmtMs(w.sinceRevertMs)} after`,
-      `${w.revertText}${w.flaps ? `; ${w.flaps} flap(s)` : ''}`,
+    headers: ['Fault (step)', 'Window ended', 'Impact', 'Recovered after revert', 'Self-healed during fault', 'Target', 'Verdict', 'How it was reverted'],
+    rows: m.windows.map((w) => {
+      const p = fmtPrecision(w.precisionMs);
+      const notRec: Cell = w.recovery === 'never-detected' ? { text: 'never detected', tone: 'warn' } : { text: `not recovered: ${w.recoveryNote ?? ''}`, tone: 'bad' };
+      return [
+        w.stepId,
+        w.revertMs === null ? { text: 'never (not verified reverted)', tone: 'bad' } : `${at(m, w.revertMs)}, ${END_WORDS[w.endKind ?? 'revert']}`,
+        w.impactMs === null ? '—' : `${fmtMs(w.impactMs)}${w.relapses ? ` (flapping: ${w.relapses} relapse(s))` : ''}`,
+        w.recovery !== 'recovered' ? notRec : w.selfHealed ? '— (self-healed)' : `${fmtMs(w.recoverAfterRevertMs)} ${p}`,
+        w.selfHealed ? `yes, ${fmtMs(w.selfHealedAfterMs)} after the fault became active ${p}` : 'no',
+        w.ttrTargetMs === null ? '—' : `≤ ${fmtMs(w.ttrTargetMs)} from ${w.recoveryClock}`,
+        verdictCell(w.ttrVerdict),
+        w.revertText,
+      ];
+    }),
+    nowrap: [0, 2, 5, 6],
+  };
+}
+
+/** Impact outside every fault window: shown, never folded into a fault's figures. */
+export function unattributedTable(m: ReportModel): Table {
+  return {
+    headers: ['From', 'Duration', 'Probe', 'Series', 'Note'],
+    rows: m.unattributed.map((u) => [
+      at(m, u.fromMs),
+      { text: `${fmtMs(u.durationMs)}${u.state === 'open' ? ' (not recovered at the end)' : ''}`, tone: 'warn' },
+      u.probeId,
+      u.series.join(', '),
+      `no fault was active when it started${u.relapses ? `; flapping: ${u.relapses} relapse(s)` : ''}${u.state === 'interrupted' ? '; cut short when a fault became active' : ''}`,
     ]),
-    nowrap: [0, 1, 2, 3],
+    nowrap: [0, 1],
   };
 }
 
 export function faultTable(m: ReportModel): Table {
   return {
-    headers: ['Fault', 'Node', 'Injected at', 'Reverted at', 'TTD', 'TTR / target', 'Final state', 'Revert'],
+    headers: ['Fault', 'Node', 'Injected at', 'Reverted at', 'TTD', 'Recovery / target', 'Final state', 'Revert'],
     rows: m.faults.map((f) => {
       const w = m.windows.find((x) => x.stepId === f.stepId);
       const bad = ['residue', 'unreachable', 'intent', 'injecting', 'active', 'reverting'].includes(f.finalState) && !f.oneShot;
@@ -97,7 +123,7 @@ export function faultTable(m: ReportModel): Table {
         at(m, f.injectedMs),
         at(m, f.revertedMs),
         fmtMs(f.ttdMs),
-        `${fmtMs(f.ttrMs)} / ${fmtMs(w?.ttrTargetMs ?? null)}`,
+        `${fmtMs(f.ttrMs)} / ${fmtMs(w?.ttrTargetMs ?? null)}${w ? ` from ${w.recoveryClock}` : ''}`,
         { text: f.finalState, tone: bad ? 'bad' : f.finalState === 'failed' ? 'warn' : 'good' },
         f.revertText,
       ];

@@ -23,7 +23,7 @@ export function buildTrend(audit: AuditStore, current: RunRow, self: TrendSource
     } catch {
       continue; // one unreadable old run must not sink today's report
     }
-    const ttrs = m.windows.map((w) => w.ttrMs).filter((x): x is number => x !== null);
+    const ttrs = m.windows.map((w) => w.recoveryMs).filter((x): x is number => x !== null);
     const avail = m.availability.find((a) => a.targetPct !== null) ?? m.availability[0];
     rows.push({
       runId: r.id,

@@ -11,8 +11,12 @@
  */
 import type { SloResult } from '../api/index.js';
 
-/** Bumped when a key of the JSON form changes meaning or disappears. */
-export const REPORT_SCHEMA_VERSION = 1;
+/**
+ * Bumped when a key of the JSON form changes meaning or disappears. 2: recovery is a held healthy
+ * run (issue 11); windows name their clocks (impactMs, recoverAfterRevertMs, selfHealed, recoveryMs
+ * on `recoveryClock`) instead of `sinceRevertMs`/`flaps`; `unattributed` impact; `interrupted`.
+ */
+export const REPORT_SCHEMA_VERSION = 2;
 
 export type Outcome = 'passed' | 'failed' | 'aborted' | 'incomplete';
 
@@ -96,34 +100,70 @@ export interface FaultEntry {
   revertText: string;
   leaseExpiresAt: string | null;
   detail: string | null;
-  /** Of its inject step's window (the primary probe sees the whole step, like the engine). */
+  /** Of its inject step's window (the primary probe sees the whole step, like the engine); ttrMs on the recovery target's clock. */
   ttdMs: number | null;
   ttrMs: number | null;
 }
 
-/** Detection and recovery of one inject step on the primary probe. */
+/**
+ * Detection and recovery of one inject step on the primary probe, from the one attribution
+ * (probes/impact.ts). Elapsed ms since the run started; figures in ms, each ± `precisionMs`.
+ */
 export interface FaultWindowEntry {
   stepId: string;
   kinds: string[];
   nodes: string[];
   probeId: string;
+  /** The fault became active. */
   injectMs: number;
+  /** Its active window ended (revert verified, lease expired, one-shot): null = never. */
   revertMs: number | null;
+  endKind: 'revert' | 'lease' | 'one-shot' | null;
   precisionMs: number;
   healthyAfter: number;
+  /** A healthy run had to last this long to count as recovered. */
+  holdMs: number;
   detection: 'detected' | 'never-detected';
+  /** Time to detect: first unhealthy sample − fault active. */
   ttdMs: number | null;
   ttdTargetMs: number | null;
   ttdVerdict: 'pass' | 'fail' | 'unknown';
-  recovery: 'recovered' | 'not-recovered' | 'never-detected';
+  /** The probe was already unhealthy when the fault became active. */
+  unhealthyAtStart: boolean;
+  recovery: 'recovered' | 'not-recovered' | 'never-detected' | 'interrupted';
+  /** Why not recovered, in words (null when recovered). */
+  recoveryNote: string | null;
+  /** Impact duration: recovered (or interrupted, or the end of the run) − detected. */
+  impactMs: number | null;
+  /** Recovered − end of the window; null when it self-healed or the window never ended. */
+  recoverAfterRevertMs: number | null;
+  /** Recovered before the revert and stayed healthy through it (then selfHealedAfterMs from active). */
+  selfHealed: boolean;
+  selfHealedAfterMs: number | null;
+  /** Recovered − fault active (the `inject` clock). */
   ttrMs: number | null;
+  /** The clock the recovery target is read on, and the figure on it. */
+  recoveryClock: 'revert' | 'inject' | 'detect';
+  recoveryMs: number | null;
   ttrTargetMs: number | null;
   ttrVerdict: 'pass' | 'fail' | 'unknown';
-  /** Recovered relative to the revert (negative: before it, e.g. a failover). */
-  sinceRevertMs: number | null;
   revertMethod: RevertMethod;
   revertText: string;
-  flaps: number;
+  /** Healthy runs that broke again before holding (flapping). */
+  relapses: number;
+  /** The next fault that became active before recovery held. */
+  interruptedBy: string | null;
+}
+
+/** Impact outside every fault window: never folded into a fault's figures. */
+export interface UnattributedEntry {
+  probeId: string;
+  fromMs: number;
+  /** Recovered, cut by a fault becoming active, or the end of the run. */
+  toMs: number;
+  durationMs: number;
+  state: 'open' | 'recovered' | 'interrupted';
+  series: string[];
   relapses: number;
 }
 
@@ -205,7 +245,7 @@ export interface TrendRow {
   status: string;
   outcome: Outcome;
   score: number;
-  /** Slowest recovery among faults that recovered. */
+  /** Slowest recovery among faults that recovered, on the runbook's recovery clock. */
   worstTtrMs: number | null;
   /** Faults that never recovered (they have no TTR, and are worse than any). */
   unrecovered: number;
@@ -263,6 +303,7 @@ export interface ReportModel {
   availability: AvailabilityRow[];
   impactText: string;
   windows: FaultWindowEntry[];
+  unattributed: UnattributedEntry[];
   faults: FaultEntry[];
   timeline: TimelineGroup[];
   notes: NoteEntry[];

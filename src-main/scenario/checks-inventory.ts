@@ -34,8 +34,32 @@ function protectedNodes(inv: Inventory, s: Scenario, sink: ProblemSink): Set<str
   return names;
 }
 
-/** Check the runbook's targets against `inv`. */
-export function checkAgainstInventory(s: Scenario, inv: Inventory, sink: ProblemSink): void {
+/** A node's `{host}` as probes fill it (the SSH layer's address) and, when it does not resolve, why. */
+export interface ProbeHost {
+  host: string;
+  error?: string;
+}
+
+/** http/tcp probes whose `{host}` lands on a node whose address does not resolve here: every sample would fail. */
+function checkProbeHosts(s: Scenario, selected: Map<string, InventoryNode[]>, hosts: ReadonlyMap<string, ProbeHost>, sink: ProblemSink): void {
+  s.probes.forEach((p, i) => {
+    if ((p.kind !== 'http' && p.kind !== 'tcp') || !p.target) return;
+    const [field, text] = p.kind === 'http' ? ['url', p.url] : ['address', p.address];
+    if (!text.includes('{host}')) return;
+    const bad = (selected.get(p.target) ?? []).flatMap((n) => {
+      const h = hosts.get(n.name);
+      return h?.error ? [`${n.name} → ${h.host} (${h.error})`] : [];
+    });
+    if (bad.length === 0) return;
+    sink.add(['probes', i, field], `{host} cannot be resolved from this machine for ${bad.length} node(s): ${bad.slice(0, 3).join('; ')}${bad.length > 3 ? '; …' : ''}`, {
+      severity: 'warning',
+      hint: '{host} is the address SSH connects to (ssh_config HostName or ansible_host), {name} the inventory name: give the node an address this machine resolves, or write the probe URL with one',
+    });
+  });
+}
+
+/** Check the runbook's targets against `inv` (and its probe templates against `hosts`, when known). */
+export function checkAgainstInventory(s: Scenario, inv: Inventory, sink: ProblemSink, hosts?: ReadonlyMap<string, ProbeHost>): void {
   const guarded = protectedNodes(inv, s, sink);
   const selected = new Map<string, InventoryNode[]>();
   for (const [name, t] of Object.entries(s.targets)) {
@@ -69,6 +93,7 @@ export function checkAgainstInventory(s: Scenario, inv: Inventory, sink: Problem
     const noGpu = (selected.get(x.step.target) ?? []).filter((n) => n.gpu === 'none');
     if (noGpu.length) sink.add([...x.path, 'target'], `${x.step.fault} needs a GPU, but ${noGpu.map((n) => n.name).join(', ')} ha${noGpu.length === 1 ? 's' : 've'} none (gpu: none)`, { hint: 'select the GPU nodes, e.g. selector: "gpu:amd"' });
   }
+  if (hosts) checkProbeHosts(s, selected, hosts, sink);
   s.probes.forEach((p, i) => {
     if (p.kind !== 'gpu') return;
     const noGpu = (selected.get(p.target) ?? []).filter((n) => n.gpu === 'none');

@@ -9,7 +9,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { Inventory } from '../inventory/index.js';
 import { checkDrill } from './checks-drill.js';
 import { checkFaults } from './checks-faults.js';
-import { checkAgainstInventory } from './checks-inventory.js';
+import { checkAgainstInventory, type ProbeHost } from './checks-inventory.js';
 import { checkProbes } from './checks-probes.js';
 import { checkReferences } from './checks-refs.js';
 import { ScenarioError, sortProblems, type ScenarioProblem } from './errors.js';
@@ -26,6 +26,11 @@ export const MAX_ALIASES = 100;
 export interface ScenarioOptions {
   /** Also check targets against this inventory (selector matches 1..maxNodes nodes, …). */
   inventory?: Inventory | undefined;
+  /**
+   * What each inventory node's `{host}` is (the address SSH resolved) and whether it resolves from
+   * this machine (`error` when not); looked up by the caller, since DNS is asynchronous.
+   */
+  probeHosts?: ReadonlyMap<string, ProbeHost>;
 }
 
 /** The outcome of checking a runbook; `scenario` is set only when there are no errors. */
@@ -104,7 +109,7 @@ export function checkScenario(text: string, file: string, opts: ScenarioOptions 
   checkFaults(scenario, sink, whole);
   checkDrill(scenario, sink, whole);
   // Inventory checks assume the targets' selectors parse; skip them when anything else is wrong.
-  if (opts.inventory && sink.errorCount === 0) checkAgainstInventory(scenario, opts.inventory, sink);
+  if (opts.inventory && sink.errorCount === 0) checkAgainstInventory(scenario, opts.inventory, sink, opts.probeHosts);
   const problems = sortProblems(sink.list);
   return sink.errorCount === 0 ? { scenario, problems } : { problems };
 }

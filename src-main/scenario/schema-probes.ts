@@ -139,11 +139,29 @@ function perEnv<T extends z.ZodType>(value: T) {
   return { target: value, lab: value.optional(), staging: value.optional(), prod: value.optional() };
 }
 
+/** The clocks a recovery target can be read on (probes/recovery.ts explains each); the default first. */
+export const RECOVERY_FROM = ['revert', 'inject', 'detect'] as const;
+
+/**
+ * Recovered = the start of a healthy run that then holds: no unhealthy sample for `hold` (default the
+ * larger of k samples and 10 s) and, while the fault is active, until its revert plus the hold.
+ */
+export const recoveryTimeSchema = z.strictObject({
+  ...perEnv(duration),
+  /** Measured from: `revert` (default: the fault's revert verified), `inject` (fault active) or `detect`. */
+  from: z
+    .enum(RECOVERY_FROM, { error: withHint('must be revert, inject or detect', 'revert (the default) reads "healthy again within N of the heal"') })
+    .default('revert')
+    .describe('Clock the target is read on: revert (default) = from the fault\'s revert being verified (or its lease known expired); inject = from the fault becoming active; detect = from the first unhealthy sample'),
+  /** How long a healthy run must last to count as recovered (at least k samples; default 10s). */
+  hold: duration.optional().describe('Hold window: a healthy run counts as recovered once it has lasted this long (and, while the fault is active, through its revert plus this); default the larger of k samples and 10s'),
+});
+
 /** Success criteria. Times are per fault; percentages are over the whole run. */
 export const sloSchema = z.strictObject({
-  /** Time to recover (k healthy samples in a row after the fault) must be ≤ this. */
-  recoveryTime: z.strictObject(perEnv(duration)).optional(),
-  /** Time to detect (first unhealthy sample after inject) must be ≤ this. */
+  /** Time to recover (a held healthy run, see recoveryTimeSchema), on the `from` clock, must be ≤ this. */
+  recoveryTime: recoveryTimeSchema.optional(),
+  /** Time to detect (first unhealthy sample after the fault became active) must be ≤ this. */
   detectionTime: z.strictObject(perEnv(duration)).optional(),
   /** Healthy samples of `probe`, in percent, must be ≥ this. */
   availability: z.strictObject({ probe: id, ...perEnv(percentage) }).optional(),

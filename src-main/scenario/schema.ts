@@ -37,6 +37,15 @@ export const rolesSchema = z.strictObject({
   observer: personList.optional(),
 });
 
+/**
+ * Steady state before the first inject: every probe healthy for `samples` in a row on every series,
+ * within `within` (default: 10 s or enough ticks of the slowest probe), or nothing is injected.
+ */
+export const steadyStateSchema = z.strictObject({
+  samples: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(3),
+  within: duration.optional(),
+});
+
 const VERSION_MESSAGE = withHint('unsupported runbook version', 'write version: 1 (the only version this console reads)');
 
 export const scenarioSchema = z.strictObject({
@@ -56,6 +65,7 @@ export const scenarioSchema = z.strictObject({
   roles: rolesSchema.optional(),
   probes: z.array(probeSchema).max(100, 'at most 100 probes').default([]),
   slos: sloSchema.optional(),
+  steadyState: steadyStateSchema.optional(),
   abort: z.array(abortConditionSchema).max(50, 'at most 50 abort conditions').default([]),
   phases: z.array(phaseSchema).min(1, 'a runbook needs at least one phase').max(20, 'at most 20 phases'),
   /** Training drill: hidden faults, briefing, diagnosis, hints, score targets (schema-drill.ts). */

@@ -3,7 +3,8 @@
  *
  *   GET  /health                 the node's health (health.ts), JSON
  *   GET  /metrics                Prometheus text: up, CPU/memory pressure, data disk, GPU power/clock, training throughput
- *   POST /control/outage?ms=N    503 for N ms (same contract as test/lab/http-service.mjs)
+ *   POST /control/outage?ms=N[&fail=F]  503 for N ms; 0 < F < 1 fails that share of requests, evenly
+ *                                spread (flapping); same contract as test/lab/http-service.mjs
  *   DELETE /control/outage       end it
  *   GET  /control/state          what the simulation currently applies (for people and tests)
  *   GET  /bytes?n=N              N bytes (application/octet-stream), after their time through the node's egress shaping
@@ -34,6 +35,14 @@ function intParam(url: URL, name: string, max: number): number | null {
   if (raw === null || !/^\d+$/.test(raw)) return null;
   const n = Number(raw);
   return n <= max ? n : null;
+}
+
+/** `fail` of an outage: a share in (0, 1], default 1 (every request fails); null when malformed. */
+function failParam(url: URL): number | null {
+  const raw = url.searchParams.get('fail');
+  if (raw === null) return 1;
+  const f = /^(?:0?\.\d+|1(?:\.0*)?)$/.test(raw) ? Number(raw) : Number.NaN;
+  return f > 0 && f <= 1 ? f : null;
 }
 
 /** Stream `total` bytes with backpressure (same body as the netns lab's service). */
@@ -126,12 +135,13 @@ export async function startHttpNode(o: HttpNodeOptions): Promise<Gate> {
         const raw = url.searchParams.get('ms') ?? '';
         const ms = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
         if (!(ms <= MAX_OUTAGE_MS)) return send(res, 400, { error: `ms must be an integer 0..${MAX_OUTAGE_MS}` });
-        const start = Date.now();
-        o.model.outageUntil = start + ms;
-        return send(res, 200, { node: o.view.id.name, ms, start, end: start + ms });
+        const fail = failParam(url);
+        if (fail === null) return send(res, 400, { error: 'fail must be a number in (0, 1]' });
+        const rec = o.model.startOutage(Date.now(), ms, fail);
+        return send(res, 200, { node: o.view.id.name, ms, ...rec });
       }
       case 'DELETE /control/outage':
-        o.model.outageUntil = 0;
+        o.model.endOutage(Date.now());
         return send(res, 200, { node: o.view.id.name, healthy: true });
       case 'GET /bytes': {
         const n = intParam(url, 'n', MAX_BYTES);
@@ -145,7 +155,7 @@ export async function startHttpNode(o: HttpNodeOptions): Promise<Gate> {
       case 'GET /control/state':
         return send(res, 200, {
           node: o.view.id.name, simulated: true, service: o.service(), cpuPressure: o.view.cpuPressure(), memPressure: o.view.memPressure(),
-          disk: o.view.disk(), outageUntil: o.model.outageUntil, path, stress: o.view.stress(), gpus: readGpus(o.view.layout.state),
+          disk: o.view.disk(), outageUntil: o.model.outageUntil, outages: o.model.outages, path, stress: o.view.stress(), gpus: readGpus(o.view.layout.state),
         });
       default:
         return send(res, 404, { error: `no route ${route}` });

@@ -3,6 +3,11 @@
  * exact start and end of the outage a command step starts; the engine's 100 ms probe must put the
  * recovery within one interval (plus scheduling slack) of the real end. The same run violates its
  * availability SLO on purpose, so its JUnit file must carry that failure.
+ *
+ * A second run flaps the service (30 % of requests fail) while a fault is active, then has an
+ * outage with no fault behind it: the CLI's own lines must never say "recovered" before the fault
+ * is reverted (and held), the outage must be "unattributed", and the post-mortem built from the
+ * audit must agree with the CLI and with the service's own record.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -10,6 +15,7 @@ import { join } from 'node:path';
 import { getTestLab } from '../lab/fixture.js';
 import type { LabInfo } from '../lab/lab-types.js';
 import { CLEAN, cli, endOutage, FIXTURES, nodeTraces, openAudit, outageState, parseRunJson, workspace } from './helpers/engine-cli.js';
+import { buildReportModel } from '../../src-main/report/index.js';
 import { findAll, parseXml } from './helpers/engine-junit.js';
 
 let lab: LabInfo;
@@ -87,3 +93,67 @@ describe('recovery time vs ground truth', () => {
     expect(await nodeTraces(lab, ['node07'], j.runId)).toEqual([{ node: 'node07', ...CLEAN }]);
   });
 });
+
+describe('flapping and unattributed impact vs ground truth', () => {
+  it('never prints "recovered" for a flapping service before the revert; the stray outage is unattributed; report = CLI = truth', async () => {
+    const ws = workspace();
+    const before = (await outageState(lab, 'node07')).outagesStarted;
+    const r = await cli(lab, ws, ['run', join(FIXTURES, 'engine-flap.yaml'), '--approver', 'Dee']);
+    expect(r.code, `${r.out}\n${r.err}`).toBe(0);
+
+    // The service's own record: a flapping outage, then a clean one.
+    const truth = await outageState(lab, 'node07');
+    expect(truth.outagesStarted).toBe(before + 2);
+    const [flap, stray] = truth.outages.slice(-2) as [Outage, Outage];
+    expect([flap.fail, stray.fail]).toEqual([0.3, 1]);
+
+    // The CLI's own lines, in the order it printed them.
+    const lines = r.out.split('\n');
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    const flapping = at(/ mark: flapping · \d+ relapse/);
+    const reverted = at(/fault dependency-block on node07: reverted/);
+    const recovered = at(/ mark: (recovered|self-healed)/);
+    const loose = at(/unattributed impact on victim-health \(node07\): unhealthy while no fault is active/);
+    expect(flapping, r.out).toBeGreaterThan(-1);
+    expect(flapping).toBeLessThan(reverted);
+    expect(recovered, r.out).toBeGreaterThan(reverted); // never "recovered" while the fault was active
+    expect(loose).toBeGreaterThan(recovered);
+    expect(lines[recovered]).toMatch(/ mark: recovered \d+ms after the revert/);
+
+    // The post-mortem, from the audit alone.
+    const runId = /Run (\S+): completed/.exec(r.out)![1]!;
+    const audit = openAudit(ws);
+    try {
+      const m = buildReportModel(audit, runId);
+      const t0 = Date.parse(m.run.startedAt);
+      const [w] = m.windows;
+      expect(w).toMatchObject({ stepId: 'mark', recovery: 'recovered', recoveryClock: 'revert', selfHealed: false, endKind: 'revert', holdMs: 3000, ttrVerdict: 'pass' });
+      expect(w!.relapses).toBeGreaterThanOrEqual(2);
+      // Recovered = the start of the held run: at the end of the flapping (or its last lucky run of
+      // at most 3 samples), within one interval plus slack after it.
+      const recoveredAt = t0 + w!.injectMs + w!.ttrMs!;
+      console.log(`[flap] recovered ${(recoveredAt - flap.end).toFixed(0)} ms vs the service's end of flapping; ${w!.relapses} relapses; after revert ${w!.recoveryMs} ms; stray ${m.unattributed[0]?.durationMs.toFixed(0)} ms (truth ${stray.end - stray.start})`);
+      expect(recoveredAt - flap.end).toBeGreaterThanOrEqual(-3 * INTERVAL_MS - INTERVAL_MS - SLACK_MS);
+      expect(recoveredAt - flap.end).toBeLessThanOrEqual(INTERVAL_MS + SLACK_MS);
+      // The same figure the CLI printed.
+      expect(lines[recovered]).toContain(`recovered ${Math.round(w!.recoveryMs!)}ms after the revert`);
+      // The stray outage: unattributed, its true start and length; never part of the fault.
+      expect(m.unattributed).toHaveLength(1);
+      const u = m.unattributed[0]!;
+      expect(Math.abs(t0 + u.fromMs - stray.start)).toBeLessThanOrEqual(INTERVAL_MS + SLACK_MS);
+      expect(Math.abs(u.durationMs - (stray.end - stray.start))).toBeLessThanOrEqual(2 * (INTERVAL_MS + SLACK_MS));
+      expect(w!.impactMs!).toBeLessThan(stray.start - flap.start);
+      expect(m.summary).toMatch(/Impact with no fault behind it: 1 outage/);
+      expect(audit.runFaults(runId).map((f) => f.state)).toEqual(['reverted']);
+    } finally {
+      audit.close();
+    }
+    expect(await nodeTraces(lab, ['node07'], runId)).toEqual([{ node: 'node07', ...CLEAN }]);
+  });
+});
+
+interface Outage {
+  start: number;
+  end: number;
+  fail: number;
+}

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { AuditStore, HIST_REL_ERROR, ROLLUP_MS, scanProbe, scanStats } from '../../src-main/audit/index.js';
 import { histBin, histPercentile, histValue, HIST_BINS } from '../../src-main/audit/rollup.js';
 import { evaluateSlos, memorySamples, runSamples } from '../../src-main/engine/slo-eval.js';
-import { measureStoredRecovery } from '../../src-main/engine/stored-recovery.js';
-import { measureRecovery, toRow, type Sample } from '../../src-main/probes/index.js';
+import { measureStoredImpact } from '../../src-main/engine/stored-impact.js';
+import { attributeImpact, toRow, type Sample } from '../../src-main/probes/index.js';
 import { readProbe } from '../../src-main/report/samples.js';
 
 const dirs: string[] = [];
@@ -161,49 +161,66 @@ describe('end-of-run SLO verdicts from the audit', () => {
     const samples = [...record(audit, 'r', 'api', 3, 400), ...record(audit, 'r', 'db', 12, 400)];
     audit.endRun('r', 'completed');
     const common = {
-      slos: { recoveryTimeMs: { target: 60_000 }, detectionTimeMs: { target: 10_000 }, availability: { probe: 'db', target: 99.5 }, errorRate: { probe: 'api', target: 2 } },
+      slos: { recoveryTimeMs: { target: 60_000, from: 'revert' as const }, detectionTimeMs: { target: 10_000 }, availability: { probe: 'db', target: 99.5 }, errorRate: { probe: 'api', target: 2 } },
       env: 'lab' as const,
       primaryProbe: 'api',
       intervalOf: () => 1000,
       healthyAfterOf: () => 3,
-      injects: [{ stepId: 'cut', injectAt: T0 + 199_000, revertAt: T0 + 240_000 }],
+      windows: [{ id: 'cut', activeAt: T0 + 199_000, endAt: T0 + 240_000 }],
       startAt: T0,
       endAt: T0 + 399_500,
     };
     const fromAudit = evaluateSlos({ ...common, samples: runSamples(audit, 'r') });
     const inMemory = evaluateSlos({ ...common, samples: memorySamples(samples) });
     expect(fromAudit.results).toEqual(inMemory.results);
-    expect(fromAudit.recoveries).toEqual(inMemory.recoveries);
-    expect(fromAudit.recoveries[0]!.detection.state).toBe('detected');
+    expect(fromAudit.impact).toEqual(inMemory.impact);
+    expect(fromAudit.impact!.faults[0]!.detectedAt).toBeDefined();
   });
 });
 
-describe('recovery from the audit reads only what decides it', () => {
+describe('impact from the audit reads only what decides it', () => {
+  // [name, outage start (s), outage length (s), self-heal], windows: cut 100..300 s, second 450..470 s
   const cases: Array<[string, number, number]> = [
     ['outage in the middle of a long window', 150, 40],
-    ['outage running into the end of the window', 560, 60],
+    ['outage running into the end of the run', 560, 60],
     ['no outage at all', -1, 0],
+    ['outage with no fault behind it (unattributed)', 350, 8],
+    ['outage right after a revert, recovering across the next inject', 295, 160],
   ];
   for (const [name, outageAt, outageS] of cases) {
-    it(`${name}: same report as measuring every sample`, () => {
+    it(`${name}: same figures as attributing every sample`, () => {
       const { audit } = store();
       audit.createRun({ id: 'r', title: 't' });
       const all: Sample[] = [];
       for (let s = 0; s < 600; s++) {
         const rows: Sample[] = [];
         for (let k = 0; k < 3; k++) {
-          // Series n1 flaps once during the outage (healthy for one sample): a flap must be counted.
+          // Series n1 flaps once during the outage (healthy for one sample): a relapse must be counted.
           const down = outageAt >= 0 && s >= outageAt + k && s < outageAt + outageS && !(k === 1 && s === outageAt + 10);
           rows.push({ probeId: 'p', series: `n${k}`, t: T0 + s * 1000 + k, value: 1, healthy: !down, latencyMs: 1 });
         }
         all.push(...rows);
         audit.addSampleBatches('r', [['p', rows.map(toRow)]]);
       }
-      const w = { probeId: 'p', injectAt: T0 + 100_000, revertAt: T0 + 300_000, until: T0 + 599_500, healthyAfter: 3, intervalMs: 1000 };
-      const stored = measureStoredRecovery(audit, 'r', w, { rawLimit: 0 });
-      const memory = measureRecovery(all, w);
+      const windows = [
+        { id: 'cut', activeAt: T0 + 100_000, endAt: T0 + 300_000, endKind: 'revert' as const },
+        { id: 'next', activeAt: T0 + 450_000, endAt: T0 + 470_000, endKind: 'revert' as const },
+      ];
+      const opts = { healthyAfter: 3, intervalMs: 1000 };
+      let read = 0;
+      const between = audit.samplesBetween.bind(audit);
+      audit.samplesBetween = (...a: Parameters<typeof between>) => {
+        const rows = between(...a);
+        read += rows.length;
+        return rows;
+      };
+      const stored = measureStoredImpact(audit, 'r', { probeId: 'p', windows, opts, from: T0, to: T0 + 599_500 }, { rawLimit: 0 });
+      const memory = attributeImpact('p', all, windows, { ...opts, observedUntil: T0 + 599_500 });
       expect(stored).toEqual(memory);
-      if (outageAt === 150) expect(stored.flaps).toBeGreaterThan(0);
+      // 1800 samples in all; long healthy stretches are never read.
+      expect(read).toBeLessThan(all.length * 0.6);
+      if (outageAt === 150) expect(stored.faults[0]!.relapses).toBeGreaterThan(0);
+      if (outageAt === 350) expect(stored.unattributed).toHaveLength(1);
     });
   }
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AbortEvaluator } from '../../src-main/probes/abort.js';
 import { colour, LiveRecoveryTimers } from '../../src-main/probes/live-timers.js';
-import { measureRecovery } from '../../src-main/probes/recovery.js';
+import { attributeImpact } from '../../src-main/probes/impact.js';
 import type { Sample } from '../../src-main/probes/types.js';
 
 function s(t: number, healthy: boolean, o: Partial<Sample> = {}): Sample {
@@ -9,45 +9,63 @@ function s(t: number, healthy: boolean, o: Partial<Sample> = {}): Sample {
 }
 
 describe('live recovery timers', () => {
-  it('walks waiting → degraded → recovering → recovered and matches the post-run math', () => {
-    const timers = new LiveRecoveryTimers();
-    timers.addFault({ faultId: 'f1', probeId: 'api', injectAt: 1000, recoveryTargetMs: 2000 });
-    const pattern = 'HHHHHHHHHHHHUUUUUUHUHHHHHH';
+  const O = { probeId: 'api', healthyAfter: 3, intervalMs: 100, holdMs: 500 };
+
+  it('walks waiting → degraded → flapping → recovered (only after the hold) and matches the report’s function', () => {
+    const timers = new LiveRecoveryTimers({ ...O, recoveryTargetMs: 2000 });
+    timers.addFault('f1', 1000);
+    const pattern = 'HHHHHHHHHHHHUUUUUUHUHHHHHHHHHHHH';
     const samples = [...pattern].map((c, i) => s(i * 100, c === 'H'));
-    const states: string[] = [];
-    for (const x of samples) for (const st of timers.onSample(x)) states.push(st.state);
-    expect(states).toEqual(['degraded', 'recovering', 'degraded', 'recovering', 'recovered']);
-    const [final] = timers.snapshot(2600);
-    const post = measureRecovery(samples, { probeId: 'api', injectAt: 1000, intervalMs: 100 });
-    expect(final).toMatchObject({ faultId: 'f1', state: 'recovered', detectedAtMs: post.detection.atMs, recoveredAtMs: post.recovery.atMs, ttdMs: 200, ttrMs: 1000, sinceInjectMs: 1600, vsTarget: 'green' });
+    const seen: string[] = [];
+    for (const x of samples) {
+      if (x.t === 1900) timers.endFault('f1', 1850, 'revert');
+      for (const st of timers.onSample(x).faults) seen.push(`${x.t} ${st.state}`);
+    }
+    // Healthy again at 1800, relapse at 1900 (flapping, amber), a new run from 2000 that holds:
+    // recovered only at 2500 (500 ms hold past the run's start and the revert), dated back to 2000.
+    expect(seen).toEqual(['0 waiting', '1200 degraded', '1800 recovering', '1900 flapping', '2000 flapping', '2500 recovered']);
+    const [final] = timers.snapshot(3200);
+    const post = attributeImpact('api', samples, [{ id: 'f1', activeAt: 1000, endAt: 1850 }], { ...O, observedUntil: 3200 }).faults[0]!;
+    const { vsTarget, sinceActiveMs, ...figures } = final!;
+    expect(figures).toEqual(post);
+    expect(final).toMatchObject({ state: 'recovered', detectedAt: 1200, recoveredAt: 2000, ttdMs: 200, recoverAfterRevertMs: 150, impactMs: 800, relapses: 1, vsTarget: 'green', sinceActiveMs: 2200 });
+    expect(vsTarget).toBe('green');
+    expect(sinceActiveMs).toBe(2200);
   });
 
-  it('colours against the target: green < 75 %, amber to 100 %, red past it', () => {
+  it('colours against the target on its clock; an ongoing impact is never green', () => {
     expect(colour(1499, 2000)).toBe('green');
     expect(colour(1500, 2000)).toBe('amber');
     expect(colour(2000, 2000)).toBe('amber');
     expect(colour(2001, 2000)).toBe('red');
     expect(colour(99_999, undefined)).toBe('green');
-    const timers = new LiveRecoveryTimers();
-    timers.addFault({ faultId: 'f', probeId: 'api', injectAt: 0, recoveryTargetMs: 1000, detectionTargetMs: 300 });
+    const timers = new LiveRecoveryTimers({ ...O, recoveryTargetMs: 1000, detectionTargetMs: 300 });
+    timers.addFault('f', 0);
     expect(timers.snapshot(200)[0]!.vsTarget).toBe('green');
     expect(timers.snapshot(250)[0]!.vsTarget).toBe('amber'); // waiting: judged against the detection target
     timers.onSample(s(300, false));
-    expect(timers.snapshot(500)[0]).toMatchObject({ state: 'degraded', vsTarget: 'green' });
-    expect(timers.snapshot(800)[0]!.vsTarget).toBe('amber');
-    expect(timers.snapshot(1100)[0]!.vsTarget).toBe('red');
+    expect(timers.snapshot(500)[0]).toMatchObject({ state: 'degraded', vsTarget: 'amber' }); // the revert clock has not started
+    timers.endFault('f', 600, 'revert');
+    expect(timers.snapshot(1300)[0]!.vsTarget).toBe('amber'); // 700 ms after the revert: 70 % of 1 s, still an incident
+    expect(timers.snapshot(1700)[0]!.vsTarget).toBe('red');
+    const inject = new LiveRecoveryTimers({ ...O, recoveryTargetMs: 1000, recoveryClock: 'inject' });
+    inject.addFault('g', 0);
+    inject.onSample(s(100, false));
+    expect(inject.snapshot(1100)[0]!.vsTarget).toBe('red');
   });
 
-  it('ignores other probes, and tracks several faults independently', () => {
-    const timers = new LiveRecoveryTimers();
-    timers.addFault({ faultId: 'a', probeId: 'api', injectAt: 0, healthyAfter: 1 });
-    timers.addFault({ faultId: 'b', probeId: 'db', injectAt: 0, healthyAfter: 1 });
-    expect(timers.onSample(s(100, false, { probeId: 'other' }))).toEqual([]);
-    expect(timers.onSample(s(100, false)).map((x) => x.faultId)).toEqual(['a']);
-    expect(timers.onSample(s(200, true)).map((x) => [x.faultId, x.state])).toEqual([['a', 'recovered']]);
-    expect(timers.snapshot(300).map((x) => x.state)).toEqual(['recovered', 'waiting']);
-    timers.removeFault('a');
-    expect(timers.snapshot(300)).toHaveLength(1);
+  it('ignores other probes; impact outside every fault window is reported apart', () => {
+    const timers = new LiveRecoveryTimers(O);
+    timers.addFault('a', 0);
+    timers.endFault('a', 150, 'revert');
+    expect(timers.onSample(s(100, false, { probeId: 'other' }))).toEqual({ faults: [], unattributed: [] });
+    expect(timers.onSample(s(100, false)).faults.map((x) => x.id)).toEqual(['a']);
+    for (let t = 200; t <= 700; t += 100) timers.onSample(s(t, true));
+    expect(timers.snapshot(700)[0]).toMatchObject({ state: 'recovered', recoveredAt: 200 });
+    const out = timers.onSample(s(2000, false));
+    expect(out.faults).toEqual([]);
+    expect(out.unattributed).toEqual([{ startAt: 2000, untilAt: 2000, durationMs: 0, state: 'open', series: ['default'], relapses: 0 }]);
+    expect(timers.snapshot(3000)[0]).toMatchObject({ state: 'recovered', recoveredAt: 200 });
   });
 });
 

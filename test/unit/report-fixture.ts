@@ -69,7 +69,7 @@ probes:
   - { id: api-health, kind: http, url: "http://127.0.0.1:8080/health", interval: 1s, timeout: 500ms, healthyAfter: 3 }
   - { id: db-lag, kind: command, target: replicas, command: "cat /tmp/lag", interval: 2s, timeout: 1s, expect: { number: { below: 5 } } }
 slos:
-  recoveryTime: { target: 15s }
+  recoveryTime: { target: 15s, from: inject }
   detectionTime: { target: 5s }
   availability: { probe: api-health, target: 99 }
 abort:
@@ -227,7 +227,7 @@ export function buildFixture(o: { hostile?: boolean } = {}): Fixture {
     }
     go(140);
     audit.append({ runId: id, kind: 'run.aborted', actor: 'Ana' });
-    const ev = evaluateSlos({ samples: runSamples(audit, id), slos: mapSlos(scenario.slos), env: 'lab', primaryProbe: 'api-health', intervalOf: () => 1000, healthyAfterOf: () => 3, injects: [{ stepId: 'cut', injectAt: at(40), revertAt: at(102) }, { stepId: 'stall', injectAt: at(116) }], startAt: T0, endAt: at(140) });
+    const ev = evaluateSlos({ samples: runSamples(audit, id), slos: mapSlos(scenario.slos), env: 'lab', primaryProbe: 'api-health', intervalOf: () => 1000, healthyAfterOf: () => 3, windows: [{ id: 'cut', activeAt: at(40), endAt: at(102) }, { id: 'stall', activeAt: at(116) }], startAt: T0, endAt: at(140) });
     audit.endRun(id, 'aborted', { exitCode: 2, clean: false, slos: ev.results, abortReason: 'api-health unhealthy for 10s' });
     return { dir, file, audit, runId: id, earlierRunId: early, runbook };
   } finally {

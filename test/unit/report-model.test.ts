@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { AuditStore } from '../../src-main/audit/index.js';
 import { buildReportModel, resilienceScore, SCORE_WEIGHTS, type ScoreInputs } from '../../src-main/report/index.js';
-import { parseShownDuration } from '../../src-main/report/runbook.js';
+import { clockOfShownTarget, parseShownDuration } from '../../src-main/report/runbook.js';
 import { buildFixture, T0, type Fixture } from './report-fixture.js';
 
 const open: Fixture[] = [];
@@ -22,8 +22,13 @@ describe('report model from a synthetic audit', () => {
     const m = buildReportModel(f.audit, f.runId);
     const [cut, stall] = m.windows;
     expect(m.windows).toHaveLength(2);
-    expect(cut).toMatchObject({ stepId: 'cut', nodes: ['db1'], injectMs: 40_000, revertMs: 102_000, ttdMs: 3500, ttdTargetMs: 5000, ttdVerdict: 'pass', ttrMs: 18_500, ttrTargetMs: 15_000, ttrVerdict: 'fail', sinceRevertMs: -43_500, precisionMs: 1000, revertMethod: 'step' });
-    expect(stall).toMatchObject({ stepId: 'stall', nodes: ['db2', 'db3'], injectMs: 116_000, ttdMs: 2500, recovery: 'not-recovered', ttrMs: null, ttrVerdict: 'fail', revertMethod: 'stop' });
+    // The api failed over while db1 stayed partitioned: it healed itself 18.5 s after the fault became
+    // active and held through the revert at 102 s. The runbook reads its target on the inject clock.
+    expect(cut).toMatchObject({ stepId: 'cut', nodes: ['db1'], injectMs: 40_000, revertMs: 102_000, endKind: 'revert', ttdMs: 3500, ttdTargetMs: 5000, ttdVerdict: 'pass', ttrMs: 18_500, recoveryClock: 'inject', recoveryMs: 18_500, ttrTargetMs: 15_000, ttrVerdict: 'fail', selfHealed: true, selfHealedAfterMs: 18_500, recoverAfterRevertMs: null, impactMs: 15_000, holdMs: 10_000, precisionMs: 1000, revertMethod: 'step' });
+    // db2 left residue, db3 was unreachable: the window never ended, so no recovery can be confirmed.
+    expect(stall).toMatchObject({ stepId: 'stall', nodes: ['db2', 'db3'], injectMs: 116_000, revertMs: null, endKind: null, ttdMs: 2500, recovery: 'not-recovered', ttrMs: null, recoveryMs: null, ttrVerdict: 'fail', revertMethod: 'stop' });
+    expect(stall!.recoveryNote).toMatch(/never verified reverted/);
+    expect(m.unattributed).toEqual([]);
     // The report's recomputation agrees with the verdicts the engine recorded at run end.
     const recorded = Object.fromEntries(m.slos.map((s) => [s.name, s.verdict]));
     expect(recorded).toEqual({ 'recoveryTime:cut': 'fail', 'detectionTime:cut': 'pass', 'recoveryTime:stall': 'fail', 'detectionTime:stall': 'pass', 'availability:api-health': 'fail' });
@@ -76,7 +81,7 @@ describe('report model from a synthetic audit', () => {
     expect(m.integrity.text).toMatch(/^tamper-evident: \d+ events, chain intact$/);
     expect(m.runbook).toMatchObject({ available: true, owner: 'dba-team@example.com' });
     expect(m.runbook.phases.map((p) => [p.id, p.startedMs])).toEqual([['prep', 1000], ['inject', 30_000], ['recover', 100_000]]);
-    expect(m.marks.faults).toEqual([{ label: 'cut: network-partition', fromMs: 40_000, toMs: 102_000 }, { label: 'stall: process-pause', fromMs: 116_000, toMs: 133_000 }]);
+    expect(m.marks.faults).toEqual([{ label: 'cut: network-partition', fromMs: 40_000, toMs: 102_000 }, { label: 'stall: process-pause', fromMs: 116_000, toMs: 140_000 }]);
   });
 
   it('drafts action items from every gap, and lessons from the facts', () => {
@@ -148,7 +153,7 @@ describe('report model from a synthetic audit', () => {
 });
 
 describe('resilience score', () => {
-  const perfect: ScoreInputs = { sloVerdicts: ['pass', 'pass'], windows: [{ detection: 'detected', ttdMs: 1000, ttdTargetMs: 5000, recovery: 'recovered', ttrMs: 5000, ttrTargetMs: 10_000 }], status: 'completed', failedSteps: 0, stopClean: true, faultStates: [{ state: 'reverted', oneShot: false }] };
+  const perfect: ScoreInputs = { sloVerdicts: ['pass', 'pass'], windows: [{ detection: 'detected', ttdMs: 1000, ttdTargetMs: 5000, recovery: 'recovered', recoveryMs: 5000, ttrTargetMs: 10_000 }], status: 'completed', failedSteps: 0, stopClean: true, faultStates: [{ state: 'reverted', oneShot: false }] };
 
   it('is 100 for a clean run that met every target, and the weights sum to 100', () => {
     expect(Object.values(SCORE_WEIGHTS).reduce((a, b) => a + b, 0)).toBe(100);
@@ -156,7 +161,7 @@ describe('resilience score', () => {
   });
 
   it('gives partial credit for slow recovery and spreads the weight of what does not apply', () => {
-    const slow = resilienceScore({ ...perfect, windows: [{ ...perfect.windows[0]!, ttrMs: 20_000 }] });
+    const slow = resilienceScore({ ...perfect, windows: [{ ...perfect.windows[0]!, recoveryMs: 20_000 }] });
     expect(slow.components.find((c) => c.key === 'recovery')!.value).toBe(0.5);
     expect(slow.value).toBe(Math.round(100 - 25 * 0.5));
     // No SLOs and no faults: only "clean finish" applies, and it alone makes 100.
@@ -165,7 +170,7 @@ describe('resilience score', () => {
     expect(bare.value).toBe(100);
     const unknown = resilienceScore({ ...perfect, sloVerdicts: ['unknown', 'fail'] });
     expect(unknown.components[0]!.value).toBe(0.25);
-    const blind = resilienceScore({ ...perfect, windows: [{ detection: 'never-detected', ttdMs: null, ttdTargetMs: 5000, recovery: 'never-detected', ttrMs: null, ttrTargetMs: 10_000 }] });
+    const blind = resilienceScore({ ...perfect, windows: [{ detection: 'never-detected', ttdMs: null, ttdTargetMs: 5000, recovery: 'never-detected', recoveryMs: null, ttrTargetMs: 10_000 }] });
     expect(blind.components.find((c) => c.key === 'detection')!.value).toBe(0);
     expect(blind.components.find((c) => c.key === 'recovery')!.value).toBeNull();
   });
@@ -179,6 +184,9 @@ describe('reading back shown durations', () => {
     expect(parseShownDuration('4m05s')).toBe(245_000);
     expect(parseShownDuration('1h02m')).toBe(3_720_000);
     expect(parseShownDuration('—')).toBeNull();
+    expect(parseShownDuration('≤ 10.0s from revert')).toBe(10_000);
+    expect(clockOfShownTarget('≤ 10.0s from inject')).toBe('inject');
+    expect(clockOfShownTarget('≤ 10.0s')).toBe('revert');
   });
   it('uses the run start as elapsed zero', () => {
     expect(T0).toBe(Date.parse('2025-03-04T10:00:00Z'));

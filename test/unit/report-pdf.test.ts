@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reportCommand } from '../../src-main/cli/commands/report.js';
 import { CliError } from '../../src-main/cli/exit-codes.js';
-import { buildReportModel, renderHtml, renderMarkdown, renderPdf } from '../../src-main/report/index.js';
+import { buildReportModel, renderHtml, renderMarkdown, renderPdf, REPORT_SCHEMA_VERSION } from '../../src-main/report/index.js';
 import { buildFixture } from './report-fixture.js';
 
 // The sample report a person looks at: a realistic (not hostile) game day.
@@ -61,7 +61,7 @@ describe('gameday report', () => {
     expect(code).toBe(0);
     expect(readdirSync(dir).sort()).toEqual([`${f.runId}.html`, `${f.runId}.json`, `${f.runId}.md`]);
     for (const ext of ['md', 'html', 'json']) expect(out).toContain(join(dir, `${f.runId}.${ext}`));
-    expect(JSON.parse(readFileSync(join(dir, `${f.runId}.json`), 'utf8'))).toMatchObject({ schemaVersion: 1, run: { id: f.runId } });
+    expect(JSON.parse(readFileSync(join(dir, `${f.runId}.json`), 'utf8'))).toMatchObject({ schemaVersion: REPORT_SCHEMA_VERSION, run: { id: f.runId } });
   });
 
   it('writes one format for a named run, with --json output', async () => {

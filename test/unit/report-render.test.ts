@@ -157,7 +157,7 @@ describe('JSON', () => {
     const back = JSON.parse(text) as typeof m;
     expect(back).toEqual(m);
     expect(back.schemaVersion).toBe(REPORT_SCHEMA_VERSION);
-    expect(Object.keys(back)).toEqual(['schemaVersion', 'generatedAt', 'run', 'runbook', 'outcome', 'summary', 'slos', 'availability', 'impactText', 'windows', 'faults', 'timeline', 'notes', 'approvals', 'actionItems', 'lessons', 'score', 'trend', 'charts', 'marks', 'integrity', 'clockNote']);
+    expect(Object.keys(back)).toEqual(['schemaVersion', 'generatedAt', 'run', 'runbook', 'outcome', 'summary', 'slos', 'availability', 'impactText', 'windows', 'unattributed', 'faults', 'timeline', 'notes', 'approvals', 'actionItems', 'lessons', 'score', 'trend', 'charts', 'marks', 'integrity', 'clockNote']);
     expect(text).toContain(JSON.stringify(HOSTILE.note).slice(1, -1));
   });
 });

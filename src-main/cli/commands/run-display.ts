@@ -1,4 +1,5 @@
-import type { EngineEvent } from '../../api/index.js';
+import type { EngineEvent, TimerView } from '../../api/index.js';
+import { clockWords } from '../../probes/index.js';
 import type { RunOutcome, RunSession } from '../../engine/run-session.js';
 import { formatDuration } from '../../util/duration.js';
 import { c, table } from '../output.js';
@@ -15,6 +16,7 @@ export class LiveDisplay {
   private timer?: NodeJS.Timeout;
   private lines = 0;
   private readonly lastStatus = new Map<string, string>();
+  private readonly lastTimer = new Map<string, string>();
 
   constructor(
     private readonly session: RunSession,
@@ -50,8 +52,12 @@ export class LiveDisplay {
       }
       case 'fault.update':
         return ['active', 'reverted', 'residue', 'unreachable', 'failed'].includes(e.fault.state) ? `${c.dim(t)}     fault ${e.fault.kind} on ${e.fault.node}: ${e.fault.state === 'active' ? c.red('ACTIVE') : e.fault.state === 'reverted' ? c.green('reverted') : c.yellow(e.fault.state)}` : undefined;
-      case 'timer.update':
-        return e.timer.state === 'degraded' || e.timer.state === 'recovered' ? `${c.dim(t)}     ${e.timer.faultId}: ${e.timer.state === 'degraded' ? c.yellow(`impact detected on ${e.timer.probeId}`) : c.green(`recovered (${formatDuration((e.timer.recoveredAt ?? 0) - e.timer.injectedAt)} after inject, ±${e.timer.precisionMs} ms)`)}` : undefined;
+      case 'timer.update': {
+        const line = timerLine(e.timer);
+        if (!line || this.lastTimer.get(e.timer.faultId) === line) return undefined;
+        this.lastTimer.set(e.timer.faultId, line);
+        return `${c.dim(t)}     ${line}`;
+      }
       case 'abort.fired':
         return `${c.dim(t)} ${c.red(`ABORT: ${e.reason}`)}`;
       case 'exec.output':
@@ -106,8 +112,51 @@ export class LiveDisplay {
       const v = (x: string) => (x === 'pass' ? c.green('pass') : x === 'fail' ? c.red('FAIL') : c.yellow('unknown'));
       process.stdout.write(`${table(['SLO', 'MEASURED', 'TARGET', 'VERDICT', 'NOTE'], o.slos.map((x) => [x.name, x.measured, x.target, v(x.verdict), x.detail ?? '']))}\n`);
     }
+    if (snap.timers.length) process.stdout.write(`${recoveryTable(snap.timers)}\n`);
     const failed = snap.steps.filter((x) => x.status === 'failed');
     for (const f of failed) process.stdout.write(`${c.red('✗')} step ${f.id}: ${f.message}\n`);
     process.stdout.write(`exit ${o.exitCode}\n`);
   }
+}
+
+const dur = (ms: number | undefined) => (ms === undefined ? '—' : formatDuration(ms));
+
+/**
+ * One line per change a room must hear: impact seen, flapping, recovered (on the named clocks), a
+ * recovery interrupted by the next fault, impact with no fault behind it. Never "recovered" for a
+ * healthy run that has not held (that is "holding").
+ */
+export function timerLine(x: TimerView): string | undefined {
+  const who = x.unattributed ? `unattributed impact on ${x.probeId} (${x.series})` : x.faultId;
+  const p = `±${x.precisionMs} ms`;
+  switch (x.state) {
+    case 'degraded':
+      return `${who}: ${c.yellow(x.unattributed ? 'unhealthy while no fault is active' : `impact detected ${dur(x.detectedAt === undefined ? undefined : x.detectedAt - x.injectedAt)} after the fault became active`)}`;
+    case 'flapping':
+      return `${who}: ${c.yellow(`flapping · ${x.relapses ?? 0} relapse(s)`)}`;
+    case 'recovering':
+      return `${who}: ${c.yellow(`healthy again, holding (${dur(x.holdMs)} hold${x.endedAt === undefined ? ', and the fault is still active' : ''})`)}`;
+    case 'interrupted':
+      return `${who}: ${c.yellow(`recovery not confirmed: ${x.interruptedBy ?? 'the next fault'} became active first`)}`;
+    case 'recovered':
+      if (x.unattributed) return `${who}: ${c.yellow(`recovered after ${dur(x.impactMs)} of impact`)}`;
+      return `${who}: ${c.green(x.selfHealed ? `self-healed ${dur(x.selfHealedAfterMs)} after the fault became active, and held through the revert` : `recovered ${dur(x.recoverAfterRevertMs)} ${clockWords('revert')}`)} ${c.dim(`(impact ${dur(x.impactMs)}${x.relapses ? `, ${x.relapses} relapse(s)` : ''}, ${p})`)}`;
+    default:
+      return undefined;
+  }
+}
+
+/** The named figures per fault (and unattributed impact) at the end of a run. */
+export function recoveryTable(timers: TimerView[]): string {
+  const rows = timers.map((x) => [
+    x.unattributed ? `${x.faultId} (no fault)` : x.faultId,
+    x.state,
+    x.detectedAt === undefined || x.unattributed ? '—' : dur(x.detectedAt - x.injectedAt),
+    dur(x.impactMs),
+    x.recoverAfterRevertMs === undefined ? '—' : dur(x.recoverAfterRevertMs),
+    x.selfHealed ? `yes, ${dur(x.selfHealedAfterMs)}` : x.unattributed ? '—' : 'no',
+    x.relapses ? String(x.relapses) : '0',
+    x.targetMs === undefined ? '—' : `≤ ${dur(x.targetMs)} from ${x.clock ?? 'revert'}`,
+  ]);
+  return table(['RECOVERY', 'STATE', 'TIME TO DETECT', 'IMPACT', 'AFTER REVERT', 'SELF-HEALED', 'RELAPSES', 'TARGET'], rows) + `\n${c.dim(`±${timers[0]!.precisionMs} ms per figure; recovered = healthy from then on for the ${dur(timers[0]!.holdMs)} hold`)}`;
 }

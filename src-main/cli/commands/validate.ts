@@ -5,7 +5,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { InventoryError, loadInventory, type Inventory } from '../../inventory/index.js';
+import { InventoryError, loadInventory, probeHosts, type Inventory } from '../../inventory/index.js';
 import { checkScenario, readScenarioText, ScenarioError, type ScenarioProblem } from '../../scenario/index.js';
 import { EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
@@ -30,9 +30,9 @@ function expand(files: string[]): string[] {
   });
 }
 
-function check(file: string, inventory: Inventory | undefined): ScenarioProblem[] {
+function check(file: string, inventory: Inventory | undefined, hosts: Awaited<ReturnType<typeof probeHosts>> | undefined): ScenarioProblem[] {
   try {
-    return checkScenario(readScenarioText(file), file, { inventory }).problems;
+    return checkScenario(readScenarioText(file), file, { inventory, probeHosts: hosts }).problems;
   } catch (e) {
     if (e instanceof ScenarioError) return e.problems;
     throw e;
@@ -64,7 +64,9 @@ export async function validateCommand(files: string[], opts: ValidateOptions): P
     process.stderr.write('no runbook files given\n');
     return EXIT.INVALID_INPUT;
   }
-  const problems = list.flatMap((f) => check(f, inventory));
+  // {host} in probe templates: does each node's SSH address resolve here? (asynchronous, so looked up once, first)
+  const hosts = inventory ? await probeHosts(inventory) : undefined;
+  const problems = list.flatMap((f) => check(f, inventory, hosts));
   const errors = problems.filter((p) => p.severity === 'error');
   const badFiles = new Set(errors.map((p) => p.file)).size;
   if (opts.json) {

@@ -193,9 +193,9 @@ export async function endOutage(lab: LabInfo, node: string): Promise<void> {
   await fetch(`http://${n.ip}:8080/control/outage`, { method: 'DELETE' });
 }
 
-/** The lab service's own record of its last outage: `{ start, end }` epoch ms. */
-export async function outageState(lab: LabInfo, node: string): Promise<{ healthy: boolean; outage: { start: number; end: number } | null; outagesStarted: number }> {
+/** The lab service's own record of its last outage (`{ start, end }` epoch ms) and of the last 50 (`outages`, with their `fail` share). */
+export async function outageState(lab: LabInfo, node: string): Promise<{ healthy: boolean; outage: { start: number; end: number } | null; outagesStarted: number; outages: Array<{ start: number; end: number; fail: number }> }> {
   const n = lab.nodes.find((x) => x.name === node)!;
   const r = await fetch(`http://${n.ip}:8080/control/state`);
-  return (await r.json()) as { healthy: boolean; outage: { start: number; end: number } | null; outagesStarted: number };
+  return (await r.json()) as { healthy: boolean; outage: { start: number; end: number } | null; outagesStarted: number; outages: Array<{ start: number; end: number; fail: number }> };
 }
