@@ -121,7 +121,7 @@ export async function startSimLab(opts: SimLabOptions): Promise<SimLab> {
       const key = hostKey(lab, p.spec.name);
       const s = await withFallback(
         (port) => startSshNode({
-          runner: p.runner, unconfinedReason: labRunners.reason, view: p.view, host: p.host, port, hostKey: key.private, clientKeyPub: client.public, rand: p.net,
+          runner: p.runner, unconfinedReason: labRunners.why, view: p.view, host: p.host, port, hostKey: key.private, clientKeyPub: client.public, rand: p.net,
           session: p.session,
           mayForward: (h, port2) => endpoints.has(`${h}:${port2}`),
           beforeExec: () => sup.refresh(p.spec.name),

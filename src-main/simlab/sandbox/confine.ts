@@ -37,8 +37,10 @@ export interface NodePlan {
 export interface LabRunners {
   runners: Map<string, NodeRunner>;
   confined: boolean;
-  /** Why nodes are not confined (shown as a lab warning), when they are not. */
+  /** Why nodes are not confined, and what that means (a lab warning), when they are not. */
   reason?: string;
+  /** Just the why (a refused shell prints it). */
+  why?: string;
   dispose(): void;
 }
 
@@ -62,6 +64,7 @@ function unconfined(lab: LabLayout, nodes: NodePlan[], parts: LabParts, why: str
   return {
     runners,
     confined: false,
+    why,
     reason: `${why}. Interactive shells on simulated nodes are off; faults and runbook commands still run, unconfined, as this user`,
     dispose: () => undefined,
   };
