@@ -114,7 +114,7 @@ export async function startSimLab(opts: SimLabOptions): Promise<SimLab> {
   const close = async () => {
     sup.stop();
     await Promise.all([...ssh.map((s) => s.close()), ...http.map((h) => h.close())]);
-    labRunners.dispose();
+    await labRunners.dispose();
   };
   try {
     for (const [i, p] of nodesUp.entries()) {

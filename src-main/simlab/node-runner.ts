@@ -67,8 +67,8 @@ export interface NodeRunner {
   readonly procs: NodeProcs;
   /** Start argv (paths as the node sees them) in the node, in its own session. */
   run(argv: string[], o: RunOptions): NodeCommand;
-  /** Power the node off (confined: every process of it ends). */
-  dispose(): void;
+  /** Power the node off (confined: every process of it ends; resolves once they have). */
+  dispose(): Promise<void>;
 }
 
 /** Plain child processes of the lab, in the node's home folder. */
@@ -82,7 +82,7 @@ export function hostRunner(sight: NodeSight): NodeRunner {
       child.on('error', () => undefined);
       return { child, nodePid: Promise.resolve(child.pid), signal: (sig) => void child.kill(sig) };
     },
-    dispose: () => undefined,
+    dispose: async () => undefined,
   };
 }
 

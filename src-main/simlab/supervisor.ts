@@ -190,17 +190,22 @@ export class Supervisor {
     if (n) this.procFiles(n);
   }
 
-  /** Stop reconciling and kill every process any node started (by its token; by recorded pids where /proc is missing). */
+  /**
+   * Stop reconciling and kill every process any unconfined node started (by its token; by recorded
+   * pids where /proc is missing). A confined node is powered off by its runner instead: killing its
+   * processes one by one here would orphan its pid 1 to the host's init.
+   */
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     for (const n of this.nodes) {
+      if (n.runner.confined) continue;
       const pids = new Set(nodeProcesses(n.token).map((p) => p.pid));
       if (process.platform !== 'linux') {
         for (const x of Object.values(n.view.units())) for (const p of [x.mainPid, x.pid]) if (p) pids.add(p);
         for (const p of n.view.stress()) pids.add(p.pid);
         for (const g of readJson<{ gpus?: Array<{ processes: Array<{ pid: number }> }> }>(n.view.layout.state, 'gpu-state', {}).gpus ?? []) for (const p of g.processes) pids.add(p.pid);
       }
-      for (const p of [...pids].filter((x) => x !== process.pid && (n.runner.confined || n.runner.procs.mine(x, n.token)))) {
+      for (const p of [...pids].filter((x) => x !== process.pid && n.runner.procs.mine(x, n.token))) {
         try {
           process.kill(p, 'SIGKILL');
         } catch {

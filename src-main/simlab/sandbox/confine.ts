@@ -41,7 +41,8 @@ export interface LabRunners {
   reason?: string;
   /** Just the why (a refused shell prints it). */
   why?: string;
-  dispose(): void;
+  /** Power every node off; resolves once their processes are gone. */
+  dispose(): Promise<void>;
 }
 
 /** One runner per node, confined where possible. */
@@ -66,7 +67,7 @@ function unconfined(lab: LabLayout, nodes: NodePlan[], parts: LabParts, why: str
     confined: false,
     why,
     reason: `${why}. Interactive shells on simulated nodes are off; faults and runbook commands still run, unconfined, as this user`,
-    dispose: () => undefined,
+    dispose: async () => undefined,
   };
 }
 
@@ -77,8 +78,8 @@ async function startConfined(lab: LabLayout, nodes: NodePlan[], parts: LabParts,
   const nodeSrc = (l: NodeLayout): NodeSources => ({ home: l.home, tmp: l.tmp, run: join(l.root, 'run'), var: join(l.root, 'var'), loadavg: join(l.root, 'proc', 'loadavg'), meminfo: join(l.root, 'proc', 'meminfo'), state: l.state });
   let stage: Stage | null = null;
   const boxes: NodeSandbox[] = [];
-  const dispose = () => {
-    for (const b of boxes) b.dispose();
+  const dispose = async () => {
+    await Promise.all(boxes.map((b) => b.dispose()));
     stage?.dispose();
   };
   try {
@@ -99,7 +100,7 @@ async function startConfined(lab: LabLayout, nodes: NodePlan[], parts: LabParts,
     await Promise.all(nodes.map((n, i) => probe(runners.get(n.name)!, n.env(sight), i === 0)));
     return { runners, confined: true, dispose };
   } catch (e) {
-    dispose();
+    await dispose();
     throw e;
   }
 }

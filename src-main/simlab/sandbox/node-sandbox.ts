@@ -17,6 +17,9 @@ import type { Stage } from './stage.js';
 /** How long bwrap may take to set a node up (a few dozen mounts; seconds only on a loaded machine). */
 const START_MS = 20_000;
 
+/** How long a node may take to go down (pid 1 waits for every process of the node to be reaped; longer on a loaded machine). */
+const SHUTDOWN_MS = 5000;
+
 /** Close every descriptor above stderr the launch chain used (bwrap's args/info fds, the namespace fds), then run. */
 const CLOSE_FDS = 'exec 3<&- 4<&- 5<&- 6<&- 7<&- 8<&- 9<&-; exec "$@"';
 
@@ -94,24 +97,31 @@ export class NodeSandbox {
     return !this.disposed && this.init.exitCode === null && this.init.signalCode === null;
   }
 
-  /** Power off: pid 1 dies, and the kernel kills every process of the node's PID namespace with it. */
-  dispose(): void {
+  /**
+   * Power off: pid 1 dies, and the kernel kills every process of the node's PID namespace with it
+   * (pid 1 is reaped only after all of them are). Its parent, the bwrap launcher, then exits and
+   * this process reaps it. Resolves once it has, or after SHUTDOWN_MS (then the launcher is killed).
+   */
+  async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    for (const p of [this.initPid, this.init.pid]) {
-      try {
-        if (p) process.kill(p, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
+    const exited = this.init.exitCode !== null || this.init.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => this.init.once('exit', () => r()));
+    try {
+      process.kill(this.initPid, 'SIGKILL');
+    } catch {
+      /* already gone */
     }
     for (const fd of [this.userns, this.pidns]) closeSync(fd);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise<void>((r) => (timer = setTimeout(r, SHUTDOWN_MS)))]);
+    clearTimeout(timer);
+    this.init.kill('SIGKILL');
   }
 }
 
 /** Options both the init and every command get. */
 function common(o: NodeSandboxOptions): string[] {
-  return ['--hostname', o.hostname, '--uid', '0', '--gid', '0', '--cap-drop', 'ALL', '--die-with-parent', '--new-session', '--info-fd', '4', ...bwrapMountArgs(o.mounts), '--chdir', INSIDE.home];
+  return ['--hostname', o.hostname, '--uid', '0', '--gid', '0', '--cap-drop', 'ALL', '--cap-add', 'CAP_SYS_TIME', '--die-with-parent', '--new-session', '--info-fd', '4', ...bwrapMountArgs(o.mounts), '--chdir', INSIDE.home];
 }
 
 /**
