@@ -72,8 +72,9 @@ export class NodeSandbox {
     const { child, info } = launch(o, opts, o.initArgv, o.env, ['ignore', 'ignore', 'pipe'], []);
     let err = '';
     child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
-    const timer = new Promise<null>((resolve) => setTimeout(() => resolve(null), START_MS).unref());
-    const i = await Promise.race([info, timer]);
+    let timer: NodeJS.Timeout | undefined;
+    const i = await Promise.race([info, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), START_MS)))]);
+    clearTimeout(timer);
     const pid = i?.['child-pid'];
     if (!pid) {
       child.kill('SIGKILL');
