@@ -12,6 +12,8 @@ export interface GuardOptions {
   bindHost: string;
   /** Bound beyond loopback on purpose (`--host`): IP-literal Host headers are accepted too. */
   allowRemote: boolean;
+  /** Serving HTTPS: pages come from https:// origins (and never from http://). */
+  tls?: boolean;
 }
 
 /** Names that always mean this machine. `localhost` resolves locally per RFC 6761 and cannot be rebound. */
@@ -42,8 +44,8 @@ export function checkHost(header: string | undefined, o: GuardOptions): boolean 
 }
 
 /**
- * Origin: absent (curl, scripts — the token still applies) or exactly http://<allowed host>:<port>.
- * The literal "null" (sandboxed frames, file://) is refused.
+ * Origin: absent (curl, scripts — the token still applies) or exactly http(s)://<allowed host>:<port>
+ * (https when the bridge serves TLS). The literal "null" (sandboxed frames, file://) is refused.
  */
 export function checkOrigin(header: string | undefined, o: GuardOptions): boolean {
   if (header === undefined) return true;
@@ -53,7 +55,7 @@ export function checkOrigin(header: string | undefined, o: GuardOptions): boolea
   } catch {
     return false;
   }
-  if (url.protocol !== 'http:' || url.pathname !== '/' || url.username || url.password) return false;
-  if (Number(url.port || 80) !== o.port) return false;
+  if (url.protocol !== (o.tls ? 'https:' : 'http:') || url.pathname !== '/' || url.username || url.password) return false;
+  if (Number(url.port || (o.tls ? 443 : 80)) !== o.port) return false;
   return hostAllowed(url.hostname.toLowerCase(), o);
 }

@@ -1,16 +1,19 @@
 /**
  * The loopback bridge: serves the built renderer and the console API (HTTP + WebSocket) on
- * 127.0.0.1 at a random port, for a browser, a second screen, or Playwright. Two tokens — the
+ * 127.0.0.1 at a random port, for a browser, a second screen, or Playwright. Three tokens — the
  * commander's, the read-only observer's and the trainees' (drills: hidden faults redacted per
  * connection) — each in its own URL. Every request and upgrade is
  * checked: Host (DNS rebinding), Origin (other sites), token (constant time), then the contract.
+ * Beyond loopback it speaks only TLS (HTTPS + WSS): the tokens travel in URLs and cookies.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { ConsoleBackend, EngineEvent } from '../api/index.js';
 import { cookieName, readCookie, TokenPair, type BridgeRole } from './auth.js';
 import { checkHost, checkOrigin, type GuardOptions } from './origin-guard.js';
+import { certFingerprint } from './tls.js';
 import { BridgeConnection } from './ws-connection.js';
 import { MAX_CLIENT_MESSAGE_BYTES, WS_PATH } from './protocol.js';
 import { contentSecurityPolicy, resolveStatic, securityHeaders, sendFile, sendText } from './static-files.js';
@@ -25,6 +28,8 @@ export interface BridgeOptions {
   port?: number;
   /** Explicit consent to bind beyond loopback (`gameday console --host X`). */
   allowRemote?: boolean;
+  /** Serve HTTPS/WSS with this key and certificate (PEM). Required beyond loopback. */
+  tls?: { key: string; cert: string };
 }
 
 export interface Bridge {
@@ -36,6 +41,8 @@ export interface Bridge {
   readonly observerUrl: string;
   /** Trainee URL (drills: declare, notes, shells; hidden faults never sent). */
   readonly traineeUrl: string;
+  /** SHA-256 fingerprint of the TLS certificate, when serving TLS. */
+  readonly fingerprint?: string;
   /** Connected WebSocket clients right now. */
   clients(): number;
   close(): Promise<void>;
@@ -57,18 +64,25 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
       hint: 'pass the explicit flag that allows a non-loopback address, and share the observer URL only',
     });
   }
+  if (!isLoopback(host) && !o.tls) {
+    throw Object.assign(new Error(`refusing to listen on ${host} without TLS: plain HTTP stays on loopback`), {
+      code: 'NEEDS_TLS',
+      hint: 'give the bridge a certificate (gameday console --host makes one per workspace)',
+    });
+  }
   const tokens = new TokenPair();
   const conns = new Set<BridgeConnection>();
-  const server: Server = createServer();
+  const server: Server = o.tls ? createTlsServer({ key: o.tls.key, cert: o.tls.cert }) : createServer();
+  const fingerprint = o.tls ? certFingerprint(o.tls.cert) : undefined;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const guard: GuardOptions = { port, bindHost: host, allowRemote: Boolean(o.allowRemote) };
-  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  const csp = contentSecurityPolicy(`ws://${urlHost}:${port}`);
+  const guard: GuardOptions = { port, bindHost: host, allowRemote: Boolean(o.allowRemote), tls: Boolean(o.tls) };
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const csp = contentSecurityPolicy(`${o.tls ? 'wss' : 'ws'}://${urlHost}:${port}`);
   const headers = securityHeaders(csp);
 
   /** Token from ?token= or from the per-port cookie set when index.html was first loaded. */
@@ -87,7 +101,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     const file = resolveStatic(o.rendererDir, url.pathname);
     if (!file) return sendText(res, 404, 'not found', headers);
     // Assets load without ?token=: a cookie (HttpOnly, SameSite=Strict, this port only) lets them in.
-    const extra: Record<string, string> = qToken && tokens.roleOf(qToken) ? { 'Set-Cookie': `${cookieName(port)}=${qToken}; HttpOnly; SameSite=Strict; Path=/` } : {};
+    const extra: Record<string, string> = qToken && tokens.roleOf(qToken) ? { 'Set-Cookie': `${cookieName(port)}=${qToken}; HttpOnly; SameSite=Strict; Path=/${o.tls ? '; Secure' : ''}` } : {};
     sendFile(res, file, { ...headers, ...extra }, req.method === 'HEAD');
   });
 
@@ -126,7 +140,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     }
   });
 
-  const base = `http://${urlHost}:${port}/`;
+  const base = `${o.tls ? 'https' : 'http'}://${urlHost}:${port}/`;
   o.backend.bridgeListening?.({ traineeUrl: `${base}?token=${tokens.trainee}` });
   return {
     port,
@@ -134,6 +148,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     url: `${base}?token=${tokens.commander}`,
     observerUrl: `${base}?token=${tokens.observer}`,
     traineeUrl: `${base}?token=${tokens.trainee}`,
+    fingerprint,
     clients: () => conns.size,
     async close() {
       unsubscribe();

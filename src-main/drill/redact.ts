@@ -1,7 +1,8 @@
 /**
  * What a trainee may see of a live drill. The facilitator's view is the full one; trainees get the
- * same run with every hidden fault taken out: inject/revert steps become a neutral "Facilitator
- * action" (no title, text, fault, target, message, planned length), the fault list and recovery
+ * same run with every hidden fault taken out: the runbook's title and file name give way to the
+ * drill's trainee-facing title (`drill.title`, default "Training drill"), inject/revert steps become
+ * a neutral "Facilitator action" (no title, text, fault, target, message, planned length), the fault list and recovery
  * timers are empty, command output of those steps and log lines naming a hidden fault are dropped,
  * the STOP report lists no per-node fault detail, the drill's answer and unrevealed hint texts are
  * removed, and the score stays hidden until the run has ended. Once it has ended (the debrief),
@@ -10,22 +11,42 @@
  * Pure functions over the API types, applied in the backend per client, so a hidden fault never
  * reaches a trainee's browser.
  */
+import { basename, extname } from 'node:path';
 import type { DrillView } from '../api/drill.js';
 import type { EngineEvent, RunSnapshot, RunState, StepView } from '../api/events.js';
+import { DEFAULT_DRILL_TITLE } from '../scenario/index.js';
 
 export const NEUTRAL_TITLE = 'Facilitator action';
+/** Where a runbook file name would be: trainees of a live drill get this instead. */
+export const HIDDEN_FILE = '(hidden during the drill)';
 const ENDED: RunState[] = ['completed', 'aborted', 'failed'];
 
 /** What must stay hidden in one drill: its inject/revert step ids and the words that would give it away. */
 export interface Hidden {
   /** Hidden step ids (inject and revert steps). */
   steps: Set<string>;
-  /** Fault kinds, step ids and step titles of hidden steps: a log line containing one is dropped. */
+  /**
+   * Fault kinds, step ids and step titles of hidden steps, the runbook's title and file name: a
+   * log line containing one is dropped.
+   */
   words: string[];
+  /** The drill's name as trainees see it (in place of the runbook title). */
+  title: string;
+  /** The live drill's runbook file: other runs of it are shown to trainees without title and file too. */
+  scenarioFile?: string;
 }
 
-/** Hidden steps of a snapshot-like list of steps (inject and revert). */
-export function hiddenOf(steps: Array<Pick<StepView, 'id' | 'kind' | 'title' | 'fault'>>): Hidden {
+/** The runbook a drill runs, as far as trainees must not learn it. */
+export interface HiddenRunbook {
+  /** The runbook's own title (often names the fault). */
+  title: string;
+  scenarioFile: string;
+  /** `drill.title`, when the runbook sets one. */
+  traineeTitle?: string;
+}
+
+/** Hidden steps of a snapshot-like list of steps (inject and revert), and the runbook's names. */
+export function hiddenOf(steps: Array<Pick<StepView, 'id' | 'kind' | 'title' | 'fault'>>, runbook?: HiddenRunbook): Hidden {
   const hidden = steps.filter((s) => s.kind === 'inject' || s.kind === 'revert');
   const words = new Set<string>();
   for (const s of hidden) {
@@ -33,7 +54,16 @@ export function hiddenOf(steps: Array<Pick<StepView, 'id' | 'kind' | 'title' | '
     if (s.fault) words.add(s.fault);
     if (s.title && s.title !== s.id) words.add(s.title);
   }
-  return { steps: new Set(hidden.map((s) => s.id)), words: [...words].filter((w) => w.length >= 3) };
+  if (runbook) {
+    const file = basename(runbook.scenarioFile);
+    for (const w of [runbook.title, file, basename(file, extname(file))]) words.add(w);
+  }
+  return {
+    steps: new Set(hidden.map((s) => s.id)),
+    words: [...words].filter((w) => w.length >= 3),
+    title: runbook?.traineeTitle ?? DEFAULT_DRILL_TITLE,
+    ...(runbook && { scenarioFile: runbook.scenarioFile }),
+  };
 }
 
 function names(text: string, words: string[]): boolean {
@@ -69,13 +99,20 @@ export function redactSnapshot(s: RunSnapshot, h: Hidden): RunSnapshot {
   if (s.mode !== 'drill' || isEnded(s.state)) return s;
   return {
     ...s,
-    scenarioFile: '(hidden during the drill)',
+    scenarioFile: HIDDEN_FILE,
+    title: h.title,
     steps: s.steps.map((x) => redactStep(x, h)),
     faults: [],
     timers: [],
     ...(s.stop ? { stop: { ...s.stop, nodes: [] } } : {}),
     ...(s.abortReason && names(s.abortReason, h.words) ? { abortReason: 'abort condition met' } : {}),
   };
+}
+
+/** A runs-list row for a trainee of a live drill: that drill's runbook (this run or an earlier one) shows only its trainee title. */
+export function redactRunSummary<T extends { title: string | null; scenario: string | null }>(r: T, h: Hidden): T {
+  if (!h.scenarioFile || r.scenario !== h.scenarioFile) return r;
+  return { ...r, title: h.title, scenario: null };
 }
 
 /**

@@ -230,7 +230,7 @@ export class ConsoleService implements ConsoleBackend {
     'run.checklist': async ({ stepId, index, done }) => this.wrap(() => this.activeSession().checklist(stepId, index, done)),
     'run.note': async ({ role, author, text }) => this.wrap(() => this.activeSession().note(role, author, text)),
     'run.stop': async ({ reason }, who) => this.activeSession().stop(reason ?? `STOP pressed (${who.transport})`, 'commander'),
-    'runs.list': async (_r, who) => this.audit.runs().slice(0, 100).map((r) => ({ id: r.id, title: r.title, scenario: this.drills.scenarioNameFor(r.id, r.scenario, who.role), status: r.status, startedAt: r.started_at, endedAt: r.ended_at })),
+    'runs.list': async (_r, who) => this.audit.runs().slice(0, 100).map((r) => this.drills.runFor({ id: r.id, title: r.title, scenario: r.scenario, status: r.status, startedAt: r.started_at, endedAt: r.ended_at }, who.role)),
     'runs.interrupted': async () => {
       const active = this.session?.runId;
       const by = new Map<string, CommandRes<'runs.interrupted'>[number]['faults']>();

@@ -8,7 +8,7 @@ import type { AuditStore } from '../audit/index.js';
 import { ApiFailure, type CommandName, type CommandReq, type CommandRes, type EngineEvent, type RunSnapshot } from '../api/index.js';
 import type { DrillController } from '../drill/controller.js';
 import { buildDebrief } from '../drill/debrief.js';
-import { hiddenOf, isEnded, redactDrillView, redactEvent, redactSnapshot, type Hidden } from '../drill/redact.js';
+import { hiddenOf, isEnded, redactDrillView, redactEvent, redactRunSummary, redactSnapshot, type Hidden } from '../drill/redact.js';
 import { HIDDEN_FROM_TRAINEES } from '../drill/trainee-access.js';
 import type { RunSession } from './run-session.js';
 
@@ -24,7 +24,7 @@ type Handler<K extends CommandName> = (req: CommandReq<K>, who: { role: Role }) 
 
 export class DrillAccess {
   /** What trainees must not see of the active drill (its inject/revert steps and fault kinds). */
-  private hidden: Hidden = { steps: new Set(), words: [] };
+  private hidden: Hidden = hiddenOf([]);
 
   constructor(
     private readonly session: () => RunSession | undefined,
@@ -34,7 +34,8 @@ export class DrillAccess {
 
   /** A run was started: learn what to hide (from the unredacted step views). */
   started(s: RunSession): void {
-    this.hidden = hiddenOf(s.snapshot().steps);
+    const snap = s.snapshot();
+    this.hidden = hiddenOf(snap.steps, { title: snap.title, scenarioFile: snap.scenarioFile, traineeTitle: s.scenario.drill?.title });
   }
 
   /** A drill is running (not ended): trainees get the redacted world. */
@@ -58,9 +59,19 @@ export class DrillAccess {
     if (!seesHidden(role) && this.live() && HIDDEN_FROM_TRAINEES.has(name)) throw new ApiFailure('HIDDEN_DURING_DRILL', `${name} is not available to trainees while the drill runs`, 'it opens again at the debrief');
   }
 
-  /** A live drill's runbook file name can give the answer away (drill-db-disk-full.yaml): not to trainees. */
-  scenarioNameFor(runId: string, scenario: string | null, role: Role): string | null {
-    return !seesHidden(role) && this.live() && runId === this.session()?.runId ? null : scenario;
+  /**
+   * A runs-list row as `role` may see it: while a drill runs, trainees see its runbook's runs (this
+   * one and earlier ones) by the drill's trainee title only — the runbook title and file name
+   * (drill-db-disk-full.yaml) can give the answer away.
+   */
+  runFor<T extends { title: string | null; scenario: string | null }>(r: T, role: Role): T {
+    return !seesHidden(role) && this.live() ? redactRunSummary(r, this.hidden) : r;
+  }
+
+  /** Is runId a run of the live drill's runbook? */
+  private sameRunbook(runId: string): boolean {
+    const file = this.hidden.scenarioFile;
+    return file !== undefined && this.audit().runs().some((r) => r.id === runId && r.scenario === file);
   }
 
   /** Trainees' shell commands count in the drill score (drill/commands-used.ts reads this back). */
@@ -98,7 +109,8 @@ export class DrillAccess {
       return { ok: true };
     },
     'run.debrief': async ({ runId }, who) => {
-      if (!seesHidden(who.role) && this.live() && this.session()?.runId === runId) throw new ApiFailure('HIDDEN_DURING_DRILL', 'the debrief opens when the drill has ended');
+      // Not this drill's debrief while it runs, nor an earlier run's of the same runbook (it names the fault).
+      if (!seesHidden(who.role) && this.live() && (this.session()?.runId === runId || this.sameRunbook(runId))) throw new ApiFailure('HIDDEN_DURING_DRILL', 'the debrief opens when the drill has ended');
       return buildDebrief(this.audit(), runId);
     },
   };

@@ -1,9 +1,10 @@
 /**
  * Checks of the `drill:` and `rehearsal:` blocks the schema cannot express: the answer is one of the
  * choices, choices are distinct, a drill has something hidden to find (an inject step), the
- * mitigation probe exists, hints come in schedule order, and every rehearsal outcome names a real
- * step. Each problem points at the field to edit, with a did-you-mean where one helps.
+ * mitigation probe exists, hints come in schedule order, the title and briefing do not give the
+ * answer away (checks-drill-giveaway.ts), and every rehearsal outcome names a real step. Each problem points at the field to edit, with a did-you-mean where one helps.
  */
+import { checkDrillGiveaways } from './checks-drill-giveaway.js';
 import { flattenSteps } from './model.js';
 import type { Partiality } from './partial.js';
 import type { ProblemSink } from './problems.js';
@@ -33,6 +34,7 @@ export function checkDrill(s: Scenario, sink: ProblemSink, pt: Partiality): void
     } else if (d.mitigationProbe === undefined && !pt.partial && s.probes.length === 0) {
       sink.add(['drill'], 'a drill needs a probe to confirm "mitigated" declarations', { hint: 'add a probe (the first one is the primary), or set drill.mitigationProbe' });
     }
+    if (!pt.partial) checkDrillGiveaways(s, sink);
     let prev = -1;
     d.hints.forEach((h, i) => {
       const ms = parseDuration(h.after);

@@ -18,7 +18,15 @@ export const drillHintSchema = z.strictObject({
   penalty: z.number().int('must be a whole number').min(0, 'must be 0-100').max(100, 'must be 0-100').default(DEFAULT_HINT_PENALTY),
 });
 
+/** What trainees see as the drill's name when the runbook does not set `drill.title`. */
+export const DEFAULT_DRILL_TITLE = 'Training drill';
+
 export const drillSchema = z.strictObject({
+  /**
+   * The drill's name as trainees see it (default "Training drill"). The runbook's own title and
+   * file name stay hidden from them while the drill runs: they usually name the fault.
+   */
+  title: z.string().min(1, 'must not be empty').max(120, 'must be at most 120 characters').optional(),
   /** What trainees are told before they start (never the answer). */
   briefing: text,
   diagnosis: z.strictObject({

@@ -9,15 +9,20 @@
  * - `sudo`: sessions already "are" root; it just runs the command (never the real sudo).
  * - `kill`/`pkill`/`killall`: signal only processes carrying this node's token (tools/lib/procs.mjs).
  *
- * libexec/ holds stand-in processes: `stress-ng` and the node services are the real `sleep` under
- * another name (so /proc/<pid>/comm reads "stress-ng", "postgres" ...).
+ * libexec/ holds stand-in processes: `stress-ng`, the node services and a confined node's `init` are
+ * the real `sleep` under another name (so /proc/<pid>/comm reads "stress-ng", "postgres" ...).
+ * etc/ holds what a confined node sees as /etc/passwd, /etc/group and /etc/hosts.
+ *
+ * Wrappers name the tools by the paths the nodes see (a LabSight): host paths for unconfined nodes,
+ * the fixed /opt/gameday/... paths inside sandboxes.
  */
 import { chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { argv as shArgv, shq } from '../ssh/quote.js';
 import { REFUSED, TOOL_NAMES } from './tools/cli.mjs';
-import { gpuSimBin, systemBinary } from './resources.js';
+import { systemBinary } from './resources.js';
 import type { LabLayout } from './layout.js';
+import type { LabSight } from './node-runner.js';
 import { SimLabError } from './types.js';
 
 /** Names the node services run under (comm), per role; see supervisor.ts. */
@@ -79,17 +84,33 @@ function write(file: string, text: string): void {
   chmodSync(file, 0o755);
 }
 
+/** A node's own users, groups and hosts: root and nobody, nothing of the host's accounts. */
+const ETC: Record<string, string> = {
+  passwd: 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
+  group: 'root:x:0:\nnogroup:x:65534:\n',
+  hosts: '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n',
+};
+
 function link(target: string, path: string): void {
   rmSync(path, { force: true });
   symlinkSync(target, path);
 }
 
-/** (Re)create bin/, libexec/ and prelude.sh for a lab. `node` is the Node binary, `tools` the tools folder. */
-export function writeBinDir(lab: LabLayout, node: string, tools: string): { gpuTools: boolean } {
+/**
+ * (Re)create bin/, libexec/, etc/ and prelude.sh for a lab. `seen` are the paths as the nodes see
+ * them; `hostGpuBin` is where the GPU simulators are on this machine (null: not shipped).
+ */
+export function writeBinDir(lab: LabLayout, seen: LabSight, hostGpuBin: string | null): { gpuTools: boolean } {
+  const { node, tools } = seen;
   rmSync(lab.bin, { recursive: true, force: true });
-  mkdirSync(lab.bin, { recursive: true });
-  mkdirSync(lab.libexec, { recursive: true });
+  mkdirSync(lab.bin, { recursive: true, mode: 0o755 });
+  mkdirSync(lab.libexec, { recursive: true, mode: 0o755 });
+  mkdirSync(lab.etc, { recursive: true, mode: 0o755 });
+  for (const [f, text] of Object.entries(ETC)) writeFileSync(join(lab.etc, f), text);
   writeFileSync(lab.prelude, PRELUDE);
+  // Readable by a node running as nobody (console as root) whatever the umask is.
+  for (const d of [lab.sim, lab.bin, lab.libexec, lab.etc]) chmodSync(d, 0o755);
+  for (const f of [lab.prelude, ...Object.keys(ETC).map((e) => join(lab.etc, e))]) chmodSync(f, 0o644);
   const cli = join(tools, 'cli.mjs');
   const wrap = (tool: string) => `#!/bin/sh\nexec ${shArgv(node, cli, tool)} "$@"\n`;
   for (const t of [...TOOL_NAMES, ...REFUSED]) write(join(lab.bin, t), wrap(t));
@@ -97,11 +118,11 @@ export function writeBinDir(lab: LabLayout, node: string, tools: string): { gpuT
   write(join(lab.bin, 'sh'), SH_SHIM);
   write(join(lab.bin, 'sudo'), SUDO_SHIM);
   // stress-ng: record what it stands for, then become a sleeping "stress-ng" until its --timeout or a kill.
-  write(join(lab.bin, 'stress-ng'), `#!/bin/sh\ngd_sim_s=$(${shArgv(node, cli, 'stress-ng-record')} "$$" "$@") || exit $?\nexec ${shq(join(lab.libexec, 'stress-ng'))} "$gd_sim_s"\n`);
+  write(join(lab.bin, 'stress-ng'), `#!/bin/sh\ngd_sim_s=$(${shArgv(node, cli, 'stress-ng-record')} "$$" "$@") || exit $?\nexec ${shq(join(seen.libexec, 'stress-ng'))} "$gd_sim_s"\n`);
   const sleep = systemBinary('sleep');
   if (!sleep) throw new SimLabError('NO_TOOLS', 'no sleep binary in /usr/bin or /bin');
-  for (const name of ['stress-ng', ...Object.values(SERVICE_COMM)]) link(sleep, join(lab.libexec, name));
-  const gpu = gpuSimBin();
-  if (gpu) for (const t of GPU_TOOLS) if (existsSync(join(gpu, t))) write(join(lab.bin, t), `#!/bin/sh\nexec ${shArgv(node, join(gpu, t))} "$@"\n`);
-  return { gpuTools: gpu !== null };
+  for (const name of ['stress-ng', 'init', ...Object.values(SERVICE_COMM)]) link(sleep, join(lab.libexec, name));
+  const gpu = seen.gpuBin;
+  if (gpu && hostGpuBin) for (const t of GPU_TOOLS) if (existsSync(join(hostGpuBin, t))) write(join(lab.bin, t), `#!/bin/sh\nexec ${shArgv(node, join(gpu, t))} "$@"\n`);
+  return { gpuTools: gpu !== null && hostGpuBin !== null };
 }

@@ -3,12 +3,13 @@
  * write (so a fault injected over SSH is seen on the very next request), plus the network path
  * math: what the node's firewall and qdiscs do to a connection or a request.
  */
-import { readJson, pidAlive, pidState } from './tools/lib/env.mjs';
+import { readJson } from './tools/lib/env.mjs';
 import { verdict, type IptablesState, type SimPacket } from './tools/lib/packet.mjs';
 import { shaping, type TcState } from './tools/lib/tc.mjs';
 import { dataDisk, type DiskUsage } from './tools/lib/disk.mjs';
-import { unitActive, type SimUnit } from './tools/lib/systemd.mjs';
+import type { SimUnit } from './tools/lib/systemd.mjs';
 import type { NodeLayout } from './layout.js';
+import { hostProcs, type NodeProcs } from './node-procs.js';
 import type { SimRole } from './types.js';
 
 /** Linux's initial SYN retransmission timeout (RFC 6298 §2: 1 s), doubled per retry. */
@@ -49,6 +50,8 @@ export class NodeView {
   constructor(
     readonly id: NodeIdentity,
     readonly layout: NodeLayout,
+    /** The node's pids as the lab sees them (its own PID namespace when confined). */
+    readonly procs: NodeProcs = hostProcs,
   ) {}
 
   iptables(): IptablesState | null {
@@ -61,15 +64,18 @@ export class NodeView {
 
   /** stress-ng stand-ins that still run. */
   stress(): StressProc[] {
-    return readJson<{ procs: StressProc[] }>(this.layout.state, 'stress', { procs: [] }).procs.filter((p) => pidAlive(p.pid));
+    return readJson<{ procs: StressProc[] }>(this.layout.state, 'stress', { procs: [] }).procs.filter((p) => this.procs.alive(p.pid));
   }
 
   units(): Record<string, SimUnit> {
     return readJson<{ units: Record<string, SimUnit> }>(this.layout.state, 'systemd', { units: {} }).units;
   }
 
+  /** Like systemctl is-active; a transient unit is active while its process lives. */
   unitActive(name: string): boolean {
-    return unitActive(this.units()[name]);
+    const u = this.units()[name];
+    if (!u) return false;
+    return u.transient ? this.procs.alive(u.pid ?? 0) : Boolean(u.active);
   }
 
   disk(): DiskUsage {
@@ -90,10 +96,10 @@ export class NodeView {
     return Math.min(1, pct / 100);
   }
 
-  /** Service process state by pid: 'running' | 'paused' (SIGSTOP) | 'dead'. */
-  static processState(pid: number | undefined): 'running' | 'paused' | 'dead' {
-    if (!pid || !pidAlive(pid)) return 'dead';
-    return pidState(pid) === 'T' ? 'paused' : 'running';
+  /** Service process state by the node's pid: 'running' | 'paused' (SIGSTOP) | 'dead'. */
+  processState(pid: number | undefined): 'running' | 'paused' | 'dead' {
+    if (!pid || !this.procs.alive(pid)) return 'dead';
+    return this.procs.state(pid) === 'T' ? 'paused' : 'running';
   }
 }
 

@@ -1,15 +1,18 @@
 /**
  * One simulated node's SSH server (ssh2) behind the node's firewall gate. Every exec runs for real
- * in /bin/sh (as the lab's own user), after the node's prelude, with the node's environment and its
- * sandboxed paths (layout.ts). Interactive shells get a pty through util-linux `script` where present.
+ * in /bin/sh through the node's runner (its bubblewrap sandbox when confined), after the node's
+ * prelude, with the node's environment and paths (layout.ts). Interactive shells get a pty through
+ * util-linux `script`, and only on a confined node: an unconfined one would be a shell on the
+ * console's own machine, so it gets a plain refusal instead.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import ssh2 from 'ssh2';
 import type { Connection, ServerChannel } from 'ssh2';
 import { listenGated, type Gate } from './gate.js';
-import { sessionEnv, type LabLayout, type NodeLayout, type SessionInfo } from './layout.js';
+import { sessionEnv, type SessionInfo } from './layout.js';
 import { nodeShell } from './local-node.js';
+import type { NodeCommand, NodeRunner } from './node-runner.js';
 import { connectPath, type NodeView } from './node-view.js';
 import { systemBinary } from './resources.js';
 
@@ -18,18 +21,21 @@ const { Server, utils } = ssh2;
 /** OpenSSH's MaxSessions default: channels beyond it are refused, so the pool meets a realistic server. */
 const MAX_SESSIONS = 10;
 
+/** What an interactive shell on an unconfined node prints before it closes. */
+export const SHELL_REFUSED = 'Interactive shells on simulated nodes need the node sandbox (bubblewrap), which is not available here';
+
 export interface SshNodeOptions {
-  lab: LabLayout;
-  layout: NodeLayout;
+  /** Where the node's commands run. */
+  runner: NodeRunner;
   view: NodeView;
   session: Omit<SessionInfo, 'client' | 'sshPort'>;
   host: string;
   port: number;
   hostKey: string;
   clientKeyPub: string;
-  nodeBinary: string;
-  tools: string;
   rand: () => number;
+  /** Why the node is unconfined (shown with a refused shell). */
+  unconfinedReason?: string;
   /** May this node forward (ProxyJump) to dest? Only other simulated nodes. */
   mayForward: (host: string, port: number) => boolean;
   /** Called before each exec (refresh the node's simulated /proc files). */
@@ -47,6 +53,7 @@ export async function startSshNode(o: SshNodeOptions): Promise<SshNode> {
   const allowed = utils.parseKey(o.clientKeyPub) as PublicKey | Error;
   if (allowed instanceof Error) throw allowed;
   const children = new Set<ChildProcess>();
+  const sight = o.runner.sight;
   const conns = new Set<Connection>();
   let gate: Gate | undefined;
   const server = new Server({ hostKeys: [o.hostKey], ident: 'OpenSSH_9.2p1 gameday-sim' }, (conn, info) => {
@@ -60,17 +67,17 @@ export async function startSshNode(o: SshNodeOptions): Promise<SshNode> {
     });
     conn.on('ready', () => {
       let open = 0;
-      const env = () => sessionEnv(o.lab, o.layout, { ...o.session, sshPort: gate?.port ?? o.port, client: { ip: info.ip, port: info.port } }, o.nodeBinary, o.tools);
+      const env = () => sessionEnv(sight, { ...o.session, sshPort: gate?.port ?? o.port, client: { ip: info.ip, port: info.port } });
       conn.on('session', (accept, reject) => {
         if (open >= MAX_SESSIONS) return reject();
         open++;
         const session = accept();
         session.on('close', () => open--);
         let pty: { cols: number; rows: number; term: string } | undefined;
-        let current: ChildProcess | undefined;
+        let current: NodeCommand | undefined;
         session.on('signal', (acc, _rej, sig) => {
           acc?.();
-          current?.kill(`SIG${sig.name}` as NodeJS.Signals);
+          current?.signal(`SIG${sig.name}` as NodeJS.Signals);
         });
         session.on('pty', (acc, _rej, p) => {
           pty = { cols: p.cols, rows: p.rows, term: p.term };
@@ -80,16 +87,20 @@ export async function startSshNode(o: SshNodeOptions): Promise<SshNode> {
         session.on('window-change', (acc) => acc?.());
         session.on('exec', (acc, _rej, req) => {
           o.beforeExec?.();
-          current = run(acc(), nodeShell(o.lab, o.layout, env(), req.command));
+          current = run(acc(), nodeShell(o.runner, env(), req.command));
         });
         session.on('shell', (acc) => {
+          const ch = acc();
+          if (!o.runner.confined) {
+            ch.stderr.write(`${SHELL_REFUSED}${o.unconfinedReason ? ` (${o.unconfinedReason})` : ''}.\r\nFaults and runbook commands still run on this node.\r\n`);
+            ch.exit(1);
+            ch.end();
+            return;
+          }
           const e = { ...env(), TERM: pty?.term ?? 'xterm', COLUMNS: String(pty?.cols ?? 80), LINES: String(pty?.rows ?? 24), PS1: `root@${o.session.name}:$PWD# ` };
           const script = systemBinary('script');
-          const shim = `${o.lab.bin}/sh`;
-          const child = script && process.platform === 'linux'
-            ? spawn(script, ['-q', '-f', '-e', '-c', `${shim} -i`, '/dev/null'], { env: e, cwd: o.layout.home })
-            : spawn(shim, ['-i'], { env: e, cwd: o.layout.home });
-          current = run(acc(), child);
+          const shim = `${sight.bin}/sh`;
+          current = run(ch, o.runner.run(script ? [script, '-q', '-f', '-e', '-c', `${shim} -i`, '/dev/null'] : [shim, '-i'], { env: e }));
         });
       });
       conn.on('tcpip', (accept, reject, req) => {
@@ -103,7 +114,8 @@ export async function startSshNode(o: SshNodeOptions): Promise<SshNode> {
       });
     });
   });
-  const run = (ch: ServerChannel, child: ChildProcess): ChildProcess => {
+  const run = (ch: ServerChannel, cmd: NodeCommand): NodeCommand => {
+    const { child } = cmd;
     children.add(child);
     child.stdout?.pipe(ch, { end: false });
     child.stderr?.pipe(ch.stderr, { end: false });
@@ -124,7 +136,7 @@ export async function startSshNode(o: SshNodeOptions): Promise<SshNode> {
         /* client already gone */
       }
     });
-    return child;
+    return cmd;
   };
   gate = await listenGated(
     o.host,

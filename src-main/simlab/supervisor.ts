@@ -4,17 +4,16 @@
  * unit is active (Restart=always), keeps the GPU nodes' training jobs running, keeps the simulated
  * /proc/loadavg and /proc/meminfo current, and at close kills every process the node started.
  */
-import { execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SERVICE_COMM } from './bin-dir.js';
 import type { HealthModel, ServiceState } from './health.js';
 import { readGpus } from './gpu-metrics.js';
-import type { LabLayout } from './layout.js';
 import { between } from './plan.js';
-import { NodeView } from './node-view.js';
-import { pidAlive, readJson, updateJson } from './tools/lib/env.mjs';
-import { FOREVER_SEC, nodeProcesses, ours } from './tools/lib/procs.mjs';
+import type { NodeRunner } from './node-runner.js';
+import type { NodeView } from './node-view.js';
+import { readJson, updateJson } from './tools/lib/env.mjs';
+import { FOREVER_SEC, nodeProcesses } from './tools/lib/procs.mjs';
 import type { SimUnit } from './tools/lib/systemd.mjs';
 
 /** How often node state is reconciled: well under the runbooks' 500 ms probe interval granularity ×2. */
@@ -29,6 +28,8 @@ const REQUEUE_MS: [number, number] = [5000, 10_000];
 const MEM_TOTAL_KB = 16 * 1024 * 1024;
 /** Load average time constants (the kernel's 1, 5 and 15 minutes). */
 const LOAD_TAU_S = [60, 300, 900];
+/** /proc/loadavg's last-pid field climbs slowly and wraps here (a small machine's pid range). */
+const LAST_PID_WRAP = 30_000;
 /** GPUs per simulated node (test/lab/sim/lib/model.mjs defaultGpus). */
 const GPUS_PER_NODE = 2;
 
@@ -40,23 +41,25 @@ export interface SupervisedNode {
   token: string;
   env: Record<string, string>;
   rand: () => number;
+  /** Where the node's processes run (its sandbox when confined): the services start there too. */
+  runner: NodeRunner;
 }
 
 interface Track {
   restartAt?: number;
+  /** A service start whose pid is not known yet: no second start meanwhile. */
+  starting?: boolean;
   requeueAt: Map<number, number>;
   load: number[];
   loadAt: number;
+  lastPid: number;
 }
 
 export class Supervisor {
   private timer?: NodeJS.Timeout;
   private readonly track = new Map<string, Track>();
 
-  constructor(
-    private readonly lab: LabLayout,
-    private readonly nodes: SupervisedNode[],
-  ) {}
+  constructor(private readonly nodes: SupervisedNode[]) {}
 
   private unitName(n: SupervisedNode): string | null {
     const r = n.view.id.role;
@@ -66,7 +69,7 @@ export class Supervisor {
   /** Units, services and GPU jobs up; then the reconcile tick. */
   start(): void {
     for (const n of this.nodes) {
-      this.track.set(n.view.id.name, { requeueAt: new Map(), load: LOAD_TAU_S.map(() => between(n.rand, 0.05, 0.3)), loadAt: Date.now() });
+      this.track.set(n.view.id.name, { requeueAt: new Map(), load: LOAD_TAU_S.map(() => between(n.rand, 0.05, 0.3)), loadAt: Date.now(), lastPid: 0 });
       const unit = this.unitName(n);
       if (unit) updateJson(n.view.layout.state, 'systemd', { units: {} as Record<string, SimUnit> }, (s) => void (s.units[unit] = { active: true, description: `Simulated ${SERVICE_COMM[n.view.id.role]}` }));
       this.spawnService(n);
@@ -78,15 +81,21 @@ export class Supervisor {
 
   private spawnService(n: SupervisedNode): void {
     const unit = this.unitName(n);
-    if (!unit) return;
+    const t = this.track.get(n.view.id.name)!;
+    if (!unit || t.starting) return;
     const comm = SERVICE_COMM[n.view.id.role];
     // Its own process group: a fault's `kill -- -PGID` aimed elsewhere can never include it by accident.
-    const child = spawn(join(this.lab.libexec, comm), [String(FOREVER_SEC)], { env: n.env, stdio: 'ignore', detached: true });
-    child.on('error', () => undefined);
-    child.unref();
-    updateJson(n.view.layout.state, 'systemd', { units: {} as Record<string, SimUnit> }, (s) => {
-      const u = s.units[unit];
-      if (u) u.mainPid = child.pid;
+    const cmd = n.runner.run([join(n.runner.sight.libexec, comm), String(FOREVER_SEC)], { env: n.env, stdio: ['ignore', 'ignore', 'ignore'], detached: true });
+    cmd.child.unref();
+    t.starting = true;
+    // MainPID is the node's pid (its own PID namespace when confined), known once the process runs.
+    void cmd.nodePid.then((pid) => {
+      t.starting = false;
+      if (!pid) return; // did not start: the next tick tries again
+      updateJson(n.view.layout.state, 'systemd', { units: {} as Record<string, SimUnit> }, (s) => {
+        const u = s.units[unit];
+        if (u) u.mainPid = pid;
+      });
     });
   }
 
@@ -96,8 +105,7 @@ export class Supervisor {
     if (!unit) return 'none';
     const u = n.view.units()[unit];
     if (!u?.active) return 'stopped';
-    const st = NodeView.processState(u.mainPid);
-    return st;
+    return n.view.processState(u.mainPid);
   }
 
   private tick(): void {
@@ -118,12 +126,14 @@ export class Supervisor {
     const t = this.track.get(n.view.id.name)!;
     if (!unit) return;
     const u = n.view.units()[unit];
-    const alive = pidAlive(u?.mainPid ?? 0);
+    const procs = n.runner.procs;
+    const alive = procs.alive(u?.mainPid ?? 0);
     if (!u?.active) {
-      if (alive && this.mine(n, u!.mainPid!)) process.kill(u!.mainPid!, 'SIGKILL');
+      if (alive && procs.mine(u!.mainPid!, n.token)) procs.kill(u!.mainPid!, 'SIGKILL');
       t.restartAt = undefined;
       return;
     }
+    if (t.starting) return;
     if (!alive) {
       const quick = u.startRequestedAt !== undefined && now - u.startRequestedAt < RESTART_MS[0];
       t.restartAt ??= now + (quick ? START_MS : between(n.rand, ...RESTART_MS));
@@ -133,7 +143,7 @@ export class Supervisor {
       }
       return;
     }
-    if (n.view.id.role === 'gpu' && NodeView.processState(u.mainPid) === 'running') this.gpuJobs(n, t, now);
+    if (n.view.id.role === 'gpu' && n.view.processState(u.mainPid) === 'running') this.gpuJobs(n, t, now);
   }
 
   private gpuJobs(n: SupervisedNode, t: Track, now: number): void {
@@ -147,7 +157,8 @@ export class Supervisor {
       if (!t.requeueAt.has(i)) t.requeueAt.set(i, gpus.length === 0 ? now : now + between(n.rand, ...REQUEUE_MS));
       if (now >= t.requeueAt.get(i)!) {
         t.requeueAt.set(i, Number.POSITIVE_INFINITY); // until the spawn shows up in the state
-        execFile(join(this.lab.bin, 'gpu-sim-ctl'), ['spawn', '--gpu', String(i), '--name', 'python3'], { env: n.env }, () => t.requeueAt.delete(i));
+        const ctl = n.runner.run([join(n.runner.sight.bin, 'gpu-sim-ctl'), 'spawn', '--gpu', String(i), '--name', 'python3'], { env: n.env, stdio: ['ignore', 'ignore', 'ignore'] });
+        ctl.child.on('close', () => t.requeueAt.delete(i));
       }
     }
   }
@@ -166,7 +177,9 @@ export class Supervisor {
     const base = t.load.length ? between(n.rand, 0.02, 0.08) : 0;
     t.load = t.load.map((l, i) => l * Math.exp(-dt / LOAD_TAU_S[i]!) + (runnable + base) * (1 - Math.exp(-dt / LOAD_TAU_S[i]!)));
     const proc = join(n.view.layout.root, 'proc');
-    writeFileSync(join(proc, 'loadavg'), `${t.load.map((l) => l.toFixed(2)).join(' ')} ${1 + Math.ceil(runnable)}/183 ${process.pid}\n`);
+    // The last field is the most recently created pid: a node-sized number, never one of the host's.
+    t.lastPid = (t.lastPid % LAST_PID_WRAP) + 1 + Math.floor(n.rand() * 3);
+    writeFileSync(join(proc, 'loadavg'), `${t.load.map((l) => l.toFixed(2)).join(' ')} ${1 + Math.ceil(runnable)}/183 ${200 + t.lastPid}\n`);
     const avail = Math.round(MEM_TOTAL_KB * 0.85 * (1 - n.view.memPressure()));
     writeFileSync(join(proc, 'meminfo'), `MemTotal:       ${MEM_TOTAL_KB} kB\nMemFree:        ${Math.round(avail * 0.6)} kB\nMemAvailable:   ${avail} kB\n`);
   }
@@ -177,22 +190,22 @@ export class Supervisor {
     if (n) this.procFiles(n);
   }
 
-  /** Is pid this node's? By its token where /proc exists; elsewhere only "alive" can be checked. */
-  private mine(n: SupervisedNode, pid: number): boolean {
-    return process.platform === 'linux' ? ours(pid, n.token) : pidAlive(pid);
-  }
-
-  /** Stop reconciling and kill every process any node started (by its token; by recorded pids where /proc is missing). */
+  /**
+   * Stop reconciling and kill every process any unconfined node started (by its token; by recorded
+   * pids where /proc is missing). A confined node is powered off by its runner instead: killing its
+   * processes one by one here would orphan its pid 1 to the host's init.
+   */
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     for (const n of this.nodes) {
+      if (n.runner.confined) continue;
       const pids = new Set(nodeProcesses(n.token).map((p) => p.pid));
       if (process.platform !== 'linux') {
         for (const x of Object.values(n.view.units())) for (const p of [x.mainPid, x.pid]) if (p) pids.add(p);
         for (const p of n.view.stress()) pids.add(p.pid);
         for (const g of readJson<{ gpus?: Array<{ processes: Array<{ pid: number }> }> }>(n.view.layout.state, 'gpu-state', {}).gpus ?? []) for (const p of g.processes) pids.add(p.pid);
       }
-      for (const p of [...pids].filter((x) => x !== process.pid && this.mine(n, x))) {
+      for (const p of [...pids].filter((x) => x !== process.pid && n.runner.procs.mine(x, n.token))) {
         try {
           process.kill(p, 'SIGKILL');
         } catch {

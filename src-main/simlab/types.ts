@@ -38,6 +38,8 @@ export interface SimNodeInfo {
   rootDir: string;
   /** The node's simulated-tool state files (iptables.json, tc.json, ...). */
   stateDir: string;
+  /** Do its commands run in its own sandbox (bubblewrap), or unconfined (the fallback)? */
+  confined: boolean;
 }
 
 export interface SimLabOptions {
@@ -50,6 +52,11 @@ export interface SimLabOptions {
 }
 
 export interface SimLab {
+  /**
+   * Are the nodes confined (bubblewrap: own namespaces and file view, never root on the host)? When
+   * not, `warnings` says why, interactive shells are refused and commands run unconfined.
+   */
+  confined: boolean;
   inventoryPath: string;
   knownHostsPath: string;
   keyPath: string;

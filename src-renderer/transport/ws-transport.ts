@@ -94,9 +94,12 @@ export function createWsTransport(url: string): WsTransport {
   };
 }
 
-/** ws://host/ws?token=… for the page we were loaded from; null when the URL has no token. */
-export function bridgeSocketUrl(loc: Pick<Location, 'host' | 'search'>): string | null {
+/**
+ * ws://host/ws?token=… for the page we were loaded from (wss:// when the page came over HTTPS: a
+ * console on a non-loopback address serves only TLS); null when the URL has no token.
+ */
+export function bridgeSocketUrl(loc: Pick<Location, 'host' | 'search' | 'protocol'>): string | null {
   const token = new URLSearchParams(loc.search).get('token');
   if (!token) return null;
-  return `ws://${loc.host}/ws?token=${encodeURIComponent(token)}`;
+  return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/ws?token=${encodeURIComponent(token)}`;
 }

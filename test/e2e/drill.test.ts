@@ -18,6 +18,9 @@ import { DrillPage } from './pages/drill-page.js';
 const FILE = 'drill-api-mystery-loss.yaml';
 const COMMANDER = { role: 'commander', transport: 'bridge' } as const;
 const ANSWER_CHOICE = 'Packet loss on one API node';
+/** The runbook's own title and names: the facilitator's; trainees see only the drill's title. */
+const RUNBOOK_TITLE = 'Drill: one API node is slow';
+const TRAINEE_TITLE = 'Training drill';
 const WAIT = { timeout: 90_000 };
 
 let con: SimConsole;
@@ -129,6 +132,7 @@ describe.sequential('a training drill, start to debrief, on the simulated lab', 
     expect(await t.stop.isDisabled()).toBe(true);
     expect(await t.stop.getAttribute('title')).toMatch(/facilitator holds STOP/);
     await expect.poll(() => trn.page.getByTestId('trainee-briefing').textContent(), WAIT).toContain('on call for the API tier');
+    expect(await trn.page.getByTestId('trainee-title').textContent()).toBe(TRAINEE_TITLE);
     for (const id of ['faults', 'timers', 'step-list', 'facilitator-panel', 'drill-answer']) expect(await trn.page.getByTestId(id).count(), id).toBe(0);
     expect(await trn.page.getByTestId('nav-home').count()).toBe(0);
   });
@@ -220,7 +224,8 @@ describe.sequential('a training drill, start to debrief, on the simulated lab', 
     // It did see the live drill (briefing, hints, its shell), so the recorder was working.
     expect(seen).toContain('on call for the API tier');
     expect(seen).toContain('nstat');
-    for (const w of hidden!.words) expect(seen.includes(w), `trainee DOM contained "${w}"`).toBe(false);
+    for (const w of [...hidden!.words, RUNBOOK_TITLE, FILE, FILE.replace(/\.yaml$/, '')]) expect(seen.includes(w), `trainee DOM contained "${w}"`).toBe(false);
+    expect(seen).toContain(TRAINEE_TITLE);
     expect(seen).not.toContain('data-testid="faults"');
     expect(seen).not.toContain('data-testid="timers"');
   });

@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'no
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pidsWithEnvPrefix } from '../../src-main/simlab/tools/lib/procs.mjs';
+import { labProcesses } from '../../src-main/simlab/index.js';
 import { launchBrowser, type TestBrowser } from './helpers/browser.js';
 import { shot } from './helpers/screens.js';
 
@@ -120,7 +120,7 @@ describe.sequential('npm start on a fresh machine', () => {
     const end = await exited;
     expect(end.code === 0 || end.signal === 'SIGINT', `${JSON.stringify(end)}\n${out}`).toBe(true);
     await expect.poll(() => groupMembers(pid), { timeout: 15_000 }).toEqual([]);
-    expect(pidsWithEnvPrefix('GAMEDAY_SIM_ROOT', join(home, '.local', 'share', 'gameday', 'simlab', 'nodes'))).toEqual([]);
+    expect(labProcesses(join(home, '.local', 'share', 'gameday', 'simlab'))).toEqual([]);
     expect(await portOpen('127.0.0.1', port)).toBe(false);
     for (const n of nodes) expect(await portOpen(n.host, n.port), `${n.host}:${n.port}`).toBe(false);
     expect(strip(out)).toMatch(/SIGINT: stopping/);

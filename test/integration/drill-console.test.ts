@@ -22,6 +22,8 @@ import { startSimLab, type SimLab } from '../../src-main/simlab/index.js';
 import { openClient, type TestClient } from '../helpers/bridge-client.js';
 
 const RUNBOOK = 'drill-db-disk-full.yaml';
+/** Its title: the facilitator's; trainees see "Training drill" while it runs. */
+const TITLE = 'Drill: checkout is failing';
 const FACILITATOR = { role: 'commander' as const, transport: 'bridge' as const };
 
 let workspace: string;
@@ -74,6 +76,11 @@ afterAll(async () => {
 
 describe('drill on the simulated lab', () => {
   it('start → clock → hint → detected → revert → mitigated (confirmed) → score, audit, report; the trainee never saw the fault', async () => {
+    // An earlier run of the same runbook (a dry run, stopped): its title and debrief would give the drill away too.
+    const { runId: earlier } = await call('run.start', { file: RUNBOOK, commander: 'Fran', dryRun: true });
+    await until('the dry run to hold', snap, (s) => s?.state === 'running' || s?.state === 'paused');
+    await call('run.stop', { reason: 'setup' });
+    await until('the dry run to end', snap, (s) => s?.state === 'aborted' || s?.state === 'completed');
     const { runId } = await call('run.start', { file: RUNBOOK, commander: 'Fran', mode: 'drill' });
     await advanceWhenRunning('brief');
     // The drill clock starts with the hidden fault active.
@@ -89,13 +96,21 @@ describe('drill on the simulated lab', () => {
     expect(await trainee.call('scenario.open', { file: RUNBOOK })).toMatchObject({ ok: false, error: { code: 'HIDDEN_DURING_DRILL' } });
     expect(await trainee.call('audit.events', {})).toMatchObject({ ok: false, error: { code: 'HIDDEN_DURING_DRILL' } });
     expect(await trainee.call('run.stop', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    // The runbook's title and file name name the fault: trainees get the drill's own title instead,
+    // in the snapshot and in the runs list (for this run and the earlier one of the same runbook).
     const runs = (await trainee.call('runs.list', {})) as { ok: true; value: CommandRes<'runs.list'> };
-    expect(runs.value.find((r) => r.id === runId)).toMatchObject({ scenario: null });
+    expect(runs.value.find((r) => r.id === runId)).toMatchObject({ title: 'Training drill', scenario: null });
+    expect(runs.value.find((r) => r.id === earlier)).toMatchObject({ title: 'Training drill', scenario: null });
+    expect(await trainee.call('run.debrief', { runId: earlier })).toMatchObject({ ok: false, error: { code: 'HIDDEN_DURING_DRILL' } });
     const tSnap = (await trainee.call('run.snapshot', {})) as { ok: true; value: RunSnapshot };
     expect(tSnap.value.faults).toEqual([]);
-    expect(JSON.stringify(tSnap.value)).not.toContain('disk-fill');
+    expect(tSnap.value.title).toBe('Training drill');
+    for (const secret of ['disk-fill', TITLE, RUNBOOK, 'drill-db-disk-full']) expect(JSON.stringify({ s: tSnap.value, r: runs.value })).not.toContain(secret);
     const fSnap = (await snap())!;
     expect(fSnap.faults.map((f) => f.kind)).toEqual(['disk-fill']);
+    expect(fSnap.title).toBe(TITLE);
+    const fRuns = await call('runs.list', {});
+    expect(fRuns.find((r) => r.id === earlier)).toMatchObject({ title: TITLE });
 
     // The facilitator reveals the first hint early; the trainee gets its text, not the next one's.
     await call('drill.hint', { index: 0 });
@@ -144,12 +159,13 @@ describe('drill on the simulated lab', () => {
     // Nothing the trainee's socket received while the drill ran named the hidden fault.
     const endIdx = trainee.events.findIndex((e) => e.type === 'run.state' && e.state === 'completed');
     expect(endIdx).toBeGreaterThan(0);
-    const during: EngineEvent[] = trainee.events.slice(0, endIdx);
+    // (From the drill's first event: the earlier dry run was a plain game day, shown as such.)
+    const startIdx = trainee.events.findIndex((e) => 'runId' in e && e.runId === runId);
+    const during: EngineEvent[] = trainee.events.slice(startIdx, endIdx);
     expect(during.some((e) => e.type === 'drill.update')).toBe(true);
     expect(during.some((e) => e.type === 'step.update' && e.step.id === 'act-1' && e.step.title === 'Facilitator action')).toBe(true);
     expect(during.filter((e) => e.type === 'fault.update' || e.type === 'timer.update')).toEqual([]);
-    expect(JSON.stringify(during)).not.toContain('disk-fill');
-    expect(JSON.stringify(during)).not.toContain('"answer"');
+    for (const secret of ['disk-fill', '"answer"', TITLE, 'drill-db-disk-full']) expect(JSON.stringify(during)).not.toContain(secret);
 
     // After the end, the trainee gets the debrief with everything.
     const deb = (await trainee.call('run.debrief', { runId })) as { ok: true; value: CommandRes<'run.debrief'> };

@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addressBase } from '../../src-main/simlab/plan.js';
-import { pidsWithEnvPrefix } from '../../src-main/simlab/tools/lib/procs.mjs';
+import { labProcesses } from '../../src-main/simlab/index.js';
 import { BIN } from './helpers/engine-cli.js';
 import { limiter, runAndCheck, shippedRunbooks, summarize, type RunbookOutcome } from './helpers/runbooks.js';
 
@@ -122,7 +122,7 @@ describe('every shipped runbook on the simulated lab', () => {
         expect(await lab.exited).toBe(0);
       }
       // Nothing the simulated nodes started outlives the lab.
-      expect(pidsWithEnvPrefix('GAMEDAY_SIM_ROOT', `${join(dir, 'lab')}/nodes/`)).toEqual([]);
+      expect(labProcesses(join(dir, 'lab'))).toEqual([]);
       outcomes.push(outcome);
       const want = EXPECT[rb.name];
       if (want) for (const [slo, verdict] of Object.entries(want)) expect(outcome.slos[slo]?.split(' ')[0], `${rb.name}: ${slo} = ${outcome.slos[slo]}`).toBe(verdict);

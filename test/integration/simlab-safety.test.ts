@@ -10,14 +10,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FaultManager, type FaultTarget } from '../../src-main/engine/fault-manager.js';
 import { getFault, resolveParams } from '../../src-main/faults/index.js';
 import type { FaultContext } from '../../src-main/faults/types.js';
 import { loadInventory, toConnectSpec } from '../../src-main/inventory/index.js';
-import { startSimLab } from '../../src-main/simlab/index.js';
+import { labProcesses, startSimLab } from '../../src-main/simlab/index.js';
 import { localLab } from '../../src-main/simlab/local-node.js';
 import type { SimLab } from '../../src-main/simlab/types.js';
 import { Shell, SshPool } from '../../src-main/ssh/index.js';
@@ -127,11 +127,7 @@ ip link set lo down; sysctl -w net.ipv4.ip_forward=1; hostname evil; date -s @0 
   }, 60_000);
 
   it('closing the lab leaves no simulated process behind', async () => {
-    const tokens = new Set<string>();
-    for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-      const env = sh(`tr '\\000' '\\n' < /proc/${p}/environ 2>/dev/null | grep '^GAMEDAY_SIM_ROOT=${dir}' || true`).trim();
-      if (env) tokens.add(p);
-    }
+    const tokens = new Set(labProcesses(dir).map(String));
     expect(tokens.size).toBeGreaterThan(0);
     await pool.dispose();
     await lab.close();

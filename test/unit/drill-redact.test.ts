@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditStore } from '../../src-main/audit/index.js';
 import type { EngineEvent, RunSnapshot } from '../../src-main/api/index.js';
 import { DrillController } from '../../src-main/drill/controller.js';
-import { hiddenOf, NEUTRAL_TITLE, redactDrillView, redactEvent, redactSnapshot } from '../../src-main/drill/redact.js';
+import { hiddenOf, NEUTRAL_TITLE, redactDrillView, redactEvent, redactRunSummary, redactSnapshot } from '../../src-main/drill/redact.js';
 import { RunSession } from '../../src-main/engine/run-session.js';
 import '../../src-main/faults/index.js';
 import { loadInventory } from '../../src-main/inventory/index.js';
@@ -119,6 +119,26 @@ describe('redaction for trainees', () => {
   it('a game day (not a drill) is not redacted', () => {
     const snap = { ...liveSnapshot(), mode: 'gameday' as const };
     expect(redactSnapshot(snap, hiddenOf(snap.steps))).toBe(snap);
+  });
+
+  it("the runbook's title and file name give way to the drill's trainee title (default \"Training drill\")", () => {
+    const snap = liveSnapshot();
+    const runbook = { title: scenario.title, scenarioFile: FILE };
+    expect(snap.title).toBe('Drill: checkout is failing');
+    const h = hiddenOf(snap.steps, runbook);
+    const rs = redactSnapshot(snap, h);
+    expect(rs.title).toBe('Training drill');
+    expect(JSON.stringify(rs)).not.toContain('checkout is failing');
+    expect(JSON.stringify(rs)).not.toContain('drill-db-disk-full');
+    // A drill that names itself for trainees.
+    expect(redactSnapshot(snap, hiddenOf(snap.steps, { ...runbook, traineeTitle: 'Shop on fire' })).title).toBe('Shop on fire');
+    // Log lines and command output naming the runbook go; others stay.
+    expect(redactEvent({ type: 'log', level: 'info', message: 'run of Drill: checkout is failing started', at: 1 }, h, false)).toBeNull();
+    expect(redactEvent({ type: 'exec.output', runId: 'r', node: 'n', stream: 'info', data: 'loaded drill-db-disk-full.yaml' }, h, false)).toBeNull();
+    expect(redactEvent({ type: 'log', level: 'info', message: 'probe: timeout on node01', at: 1 }, h, false)).not.toBeNull();
+    // Runs lists: this runbook's runs by the trainee title, other runbooks' as they are.
+    expect(redactRunSummary({ id: 'a', title: snap.title, scenario: FILE }, h)).toEqual({ id: 'a', title: 'Training drill', scenario: null });
+    expect(redactRunSummary({ id: 'b', title: 'CPU starvation', scenario: '/x/cpu-starvation.yaml' }, h)).toEqual({ id: 'b', title: 'CPU starvation', scenario: '/x/cpu-starvation.yaml' });
   });
 
   it('log lines are dropped on whole words only', () => {

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startBridge, isLoopback } from '../../bridge/index.js';
+import { certHosts, isLoopback, startBridge, TlsError, workspaceTls, type BridgeTls } from '../../bridge/index.js';
 import { createConsoleService, type ConsoleServiceOptions } from '../../engine/console-service.js';
 import { reportService, type PdfPrinter } from '../../report/index.js';
 import { findInventory } from '../context.js';
@@ -86,13 +86,24 @@ export async function consoleCommand(opts: ConsoleCmdOpts): Promise<number> {
     for (const w of sim.warnings ?? []) process.stdout.write(`${c.yellow('warning')} ${w}\n`);
     process.stdout.write(`${c.yellow('SIMULATED')} lab: ${sim.nodes.length} simulated nodes (real SSH, simulated tools); inventory ${sim.inventoryPath}\n`);
   }
+  // Beyond loopback only over TLS, with the workspace's own certificate (made once, then reused).
+  let tls: BridgeTls | undefined;
+  if (remote) {
+    try {
+      tls = workspaceTls(join(workspaceDir(opts.workspace), 'tls'), certHosts(host));
+    } catch (e) {
+      await sim?.close();
+      if (e instanceof TlsError) throw new CliError(e.message, EXIT.FAILED, e.hint);
+      throw e;
+    }
+  }
   const service = createConsoleService(consoleServiceOptions(sim ? { ...opts, inventory: sim.inventoryPath, simulated: true } : opts));
   const rendererDir = join(packageRoot(), 'out', 'renderer');
   const built = existsSync(join(rendererDir, 'index.html'));
   let bridge;
   try {
     // --host with a non-loopback address is the explicit consent the bridge requires.
-    bridge = await startBridge({ backend: service, rendererDir: built ? rendererDir : undefined, host, port, allowRemote: remote });
+    bridge = await startBridge({ backend: service, rendererDir: built ? rendererDir : undefined, host, port, allowRemote: remote, tls });
   } catch (e) {
     await service.dispose();
     const err = e as Error & { code?: string };
@@ -103,7 +114,8 @@ export async function consoleCommand(opts: ConsoleCmdOpts): Promise<number> {
   if (!built) out.write(`${c.yellow('warning')} the UI is not built (out/renderer): run \`npx electron-vite build\`; serving the API only\n`);
   if (remote) out.write(`${c.yellow('warning')} listening on ${host}: anyone who can reach it and has a URL below can use it. Share only the observer URL.\n`);
   const lines = [`${c.bold('Commander')} (full control):  ${bridge.url}`, `${c.bold('Observer')}  (read-only):     ${bridge.observerUrl}`, `${c.bold('Trainee')}   (drills, faults hidden): ${bridge.traineeUrl}`];
-  out.write(`Game-day console\n  ${(opts.observer ? [lines[1]!, lines[0]!, lines[2]!] : lines).join('\n  ')}\n  Ctrl+C to quit (an active run is STOPped first).\n`);
+  if (bridge.fingerprint) lines.push(`${c.bold('TLS')}       self-signed; check the browser shows SHA-256 fingerprint\n            ${bridge.fingerprint}`);
+  out.write(`Game-day console\n  ${(opts.observer ? [lines[1]!, lines[0]!, ...lines.slice(2)] : lines).join('\n  ')}\n  Ctrl+C to quit (an active run is STOPped first).\n`);
   if (opts.open) openBrowser(opts.observer ? bridge.observerUrl : bridge.url);
 
   return new Promise<number>((done) => {

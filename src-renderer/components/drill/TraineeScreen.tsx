@@ -36,7 +36,8 @@ export function TraineeScreen() {
   return (
     <div className="screen screen-live screen-trainee" data-screen="live" data-run-state={state} data-trainee="live">
       <div className="screen-bar">
-        <h1>{title}</h1>
+        {/* The drill's trainee title: the backend never sends trainees the runbook's own title. */}
+        <h1 data-testid="trainee-title">{title}</h1>
         <span className="pill role-trainee">trainee</span>
         <span className="muted small" data-testid="trainee-stop-note">
           The facilitator holds STOP.

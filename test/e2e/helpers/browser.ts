@@ -20,9 +20,10 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(o: { colorScheme?: 'dark' | 'light' } = {}): Promise<TestBrowser> {
+/** `args`: extra Chromium flags (e.g. trusting one self-signed certificate by its key). */
+export async function launchBrowser(o: { colorScheme?: 'dark' | 'light'; args?: string[] } = {}): Promise<TestBrowser> {
   const dir = mkdtempSync(join(tmpdir(), 'gd-e2e-profile-'));
-  const ctx = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: VIEWPORT, colorScheme: o.colorScheme ?? 'dark' });
+  const ctx = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...(o.args ?? [])], viewport: VIEWPORT, colorScheme: o.colorScheme ?? 'dark' });
   const page = ctx.pages()[0] ?? (await ctx.newPage());
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));

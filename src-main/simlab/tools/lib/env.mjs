@@ -5,7 +5,7 @@
 // run at once (a revert from the watchdog while STOP reverts too), so every read-modify-write holds
 // a lock directory (mkdir is atomic) and replaces the file by rename: a reader (the lab's HTTP
 // model reads these on every request) sees the old or the new state, never half of one.
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Wait at most this long for a state lock: like `iptables -w 5`, far above any single call (~50 ms). */
@@ -33,10 +33,25 @@ export function sleepMs(ms) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** Read `<name>.json`; `fallback` when missing or unreadable. Lock-free (files are replaced by rename). */
+/** State files are small; anything bigger was not written by a simulated tool. */
+const STATE_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Read `<name>.json`; `fallback` when missing or unreadable. Lock-free (files are replaced by rename).
+ * The lab reads these files outside the node, and a node can put anything in its own state folder:
+ * a symlink is not followed, and a FIFO, device or huge file is not read (it could hang or flood the
+ * console), only a plain file of plausible size.
+ */
 export function readJson(stateDir, name, fallback) {
   try {
-    return JSON.parse(readFileSync(join(stateDir, `${name}.json`), 'utf8'));
+    const fd = openSync(join(stateDir, `${name}.json`), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile() || st.size > STATE_MAX_BYTES) throw new Error('not a state file');
+      return JSON.parse(readFileSync(fd, 'utf8'));
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return typeof fallback === 'function' ? fallback() : structuredClone(fallback);
   }
