@@ -15,10 +15,14 @@ export function labBaseDir(): string {
 /** Inventory files of the netns labs that are up, found without loading the lab code. */
 export function listLabInventories(): string[] {
   const base = labBaseDir();
-  if (!existsSync(base)) return [];
-  return readdirSync(base)
-    .map((d) => join(base, d, 'inventory.yaml'))
-    .filter((f) => existsSync(f) && existsSync(join(f, '..', 'lab.json')));
+  let dirs: string[];
+  try {
+    dirs = readdirSync(base);
+  } catch {
+    // Missing, or root's lab folder that this (non-root) user may not read: no lab of ours there.
+    return [];
+  }
+  return dirs.map((d) => join(base, d, 'inventory.yaml')).filter((f) => existsSync(f) && existsSync(join(f, '..', 'lab.json')));
 }
 
 /** What a running simulated lab says about itself (one file per process, in `<workspace>/labs/`). */
