@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { loadInventory, selectNodes, toConnectSpec, inventorySshOptions, InventoryError } from '../inventory/index.js';
+import { loadInventory, selectNodes, toConnectSpec, inventorySshOptions, InventoryError, SelectorError } from '../inventory/index.js';
 import type { Inventory, InventoryNode } from '../inventory/index.js';
 import { SshPool, type ConnectSpec, type PoolOptions } from '../ssh/index.js';
 import { loadSshConfig } from '../ssh/ssh-config.js';
@@ -80,9 +80,11 @@ export function load(opts: GlobalOpts): Loaded {
       try {
         nodes = selectNodes(inv, selector);
       } catch (e) {
-        throw new CliError((e as Error).message, EXIT.INVALID_INPUT);
+        if (!(e instanceof SelectorError)) throw e;
+        const message = e.hint ? e.message.slice(0, -(e.hint.length + 3)) : e.message;
+        throw new CliError(`selector "${selector}": ${message}`, EXIT.INVALID_INPUT, e.hint ?? 'list the nodes and groups with `gameday inventory show`');
       }
-      if (nodes.length === 0) throw new CliError(`selector "${selector}" matches no node in ${file}`, EXIT.INVALID_INPUT);
+      if (nodes.length === 0) throw new CliError(`selector "${selector}" matches no node in ${file}`, EXIT.INVALID_INPUT, 'list the nodes and groups with `gameday inventory show`');
       return nodes.map((node) => ({ node, spec: toConnectSpec(inv, node, sshConfig ? { sshConfig } : undefined) }));
     },
     poolOptions() {

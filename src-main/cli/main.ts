@@ -13,7 +13,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('gameday')
     .description('Game-day console: run chaos-engineering game days on lab and staging nodes over SSH, safely.')
     .version(VERSION, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError('  hint: run the command with --help for its usage')
     .enablePositionalOptions()
     .exitOverride();
   globals(program);

@@ -144,10 +144,10 @@ export function runIdValue(what: string, v: string): string {
   return v;
 }
 
-/** A bind address: an IP literal or a host name. */
+/** A bind address: an IP literal of this machine, or localhost (a name would be a DNS look-up at bind time). */
 export function hostValue(what: string, v: string): string {
-  oneLine(what, v, 253, 'e.g. 127.0.0.1, ::1 or 0.0.0.0');
-  if (isIP(v) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/.test(v)) bad(what, v, 'is not an IP address or host name', 'e.g. 127.0.0.1, ::1 or 0.0.0.0');
+  oneLine(what, v, 64, 'e.g. 127.0.0.1, ::1 or 0.0.0.0');
+  if (v !== 'localhost' && isIP(v) === 0) bad(what, v, 'is not an IP address', 'bind to an address of this machine, e.g. 127.0.0.1, ::1 or 0.0.0.0 (all of them)');
   return v;
 }
 

@@ -117,14 +117,9 @@ export async function consoleCommand(opts: ConsoleCmdOpts): Promise<number> {
     if (err.code === 'EADDRINUSE') throw new CliError(`port ${port} is in use`, EXIT.INVALID_INPUT, 'omit --port for a random free one');
     throw e;
   }
+  // Ctrl-C handlers go in before the URLs are printed: whoever reads them may press it at once.
   const out = process.stdout;
-  if (!built) out.write(`${c.yellow('warning')} the UI is not built (out/renderer): run \`npx electron-vite build\`; serving the API only\n`);
-  if (remote) out.write(`${c.yellow('warning')} listening on ${host}: anyone who can reach it and has a URL below can use it. Share only the observer URL.\n`);
-  const lines = [`${c.bold('Commander')} (full control):  ${bridge.url}`, `${c.bold('Observer')}  (read-only):     ${bridge.observerUrl}`, `${c.bold('Trainee')}   (drills, faults hidden): ${bridge.traineeUrl}`];
-  out.write(`Game-day console\n  ${(opts.observer ? [lines[1]!, lines[0]!, lines[2]!] : lines).join('\n  ')}\n  Ctrl+C to quit (an active run is STOPped first).\n`);
-  if (opts.open) openBrowser(opts.observer ? bridge.observerUrl : bridge.url);
-
-  return new Promise<number>((done) => {
+  const stopped = new Promise<number>((done) => {
     let closing = false;
     const shutdown = (signal: string): void => {
       if (closing) return;
@@ -145,4 +140,11 @@ export async function consoleCommand(opts: ConsoleCmdOpts): Promise<number> {
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
   });
+  if (!built) out.write(`${c.yellow('warning')} the UI is not built (out/renderer): run \`npx electron-vite build\`; serving the API only\n`);
+  if (remote) out.write(`${c.yellow('warning')} listening on ${host}: anyone who can reach it and has a URL below can use it. Share only the observer URL.\n`);
+  const lines = [`${c.bold('Commander')} (full control):  ${bridge.url}`, `${c.bold('Observer')}  (read-only):     ${bridge.observerUrl}`, `${c.bold('Trainee')}   (drills, faults hidden): ${bridge.traineeUrl}`];
+  out.write(`Game-day console\n  ${(opts.observer ? [lines[1]!, lines[0]!, lines[2]!] : lines).join('\n  ')}\n  Ctrl+C to quit (an active run is STOPped first).\n`);
+  if (opts.open) openBrowser(opts.observer ? bridge.observerUrl : bridge.url);
+
+  return stopped;
 }

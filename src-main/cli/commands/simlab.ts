@@ -33,6 +33,12 @@ export async function simlabCommand(opts: SimlabOpts): Promise<number> {
     throw e;
   }
   const unrecord = recordSimLab(ws, { inventory: lab.inventoryPath, dir, by: 'lab sim' });
+  // Ctrl-C handlers go in before anything is printed: whoever reads it may press it at once.
+  const stopped = new Promise<void>((resolve) => {
+    const done = () => resolve();
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
   if (opts.json) {
     const { inventoryPath, knownHostsPath, keyPath, nodes, warnings } = lab;
     process.stdout.write(`${JSON.stringify({ simulated: true, inventoryPath, knownHostsPath, keyPath, nodes, warnings }, null, 2)}\n`);
@@ -45,11 +51,7 @@ export async function simlabCommand(opts: SimlabOpts): Promise<number> {
     process.stdout.write(`             gameday --sim run scenarios/replica-partition.yaml\n`);
     process.stdout.write(`  stop it:   Ctrl-C\n`);
   }
-  await new Promise<void>((resolve) => {
-    const done = () => resolve();
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
+  await stopped;
   await lab.close();
   unrecord();
   if (!opts.json) process.stdout.write(`${c.green('✓')} simulated lab stopped\n`);
