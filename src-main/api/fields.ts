@@ -65,6 +65,9 @@ export const FIELD_RULES: Record<string, FieldRule> = {
   '*.diagnosis': prose,
   '*.preflightOverride': prose,
   '*.node': { kind: 'node', check: str(pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'is not a node name', 'a node name from the inventory (letters, digits, ".", "_", "-")')) },
+  // Runbook YAML from the editor: many lines, up to the schema's 1 MiB; YAML itself forbids control characters.
+  'scenario.validate.text': { kind: 'document', check: prose.check },
+  'scenario.save.text': { kind: 'document', check: prose.check },
   'run.note.role': { kind: 'role', check: str(pattern(/^[a-z][a-z-]{0,39}$/, 'is not a role', 'e.g. scribe, commander, observer')) },
   'audit.events.kind': { kind: 'glob', check: str(pattern(/^[A-Za-z0-9._*?-]{1,100}$/, 'is not an event kind or glob', 'e.g. fault.* or step.done')) },
   // Keystrokes for a terminal: control characters are its whole point; the schema bounds the size.
