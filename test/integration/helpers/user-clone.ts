@@ -4,7 +4,7 @@
  * user with a clean environment — the way a person types them in a terminal.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, symlinkSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 
@@ -119,4 +119,30 @@ export function waitForOutput(p: ReturnType<typeof startAs>, text: RegExp, timeo
       else resolve();
     }
   });
+}
+
+/** Live processes of a process group, with their uid (from /proc: `ps -g` selects sessions). */
+export function groupMembers(pgid: number): Array<{ pid: number; uid: number }> {
+  const out: Array<{ pid: number; uid: number }> = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[2]) === pgid && f[0] !== 'Z') out.push({ pid: Number(d), uid: statSync(`/proc/${d}`).uid });
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+/** Wait until no process of the group is left. */
+export async function groupGone(pgid: number, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (groupMembers(pgid).length === 0) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
 }
