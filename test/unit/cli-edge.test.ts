@@ -4,8 +4,8 @@
  * fault names, "no such file" for a runbook that is not there, and `report` writing into the
  * workspace's reports folder (never the current one) while printing every path it wrote.
  */
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reportCommand } from '../../src-main/cli/commands/report.js';
@@ -151,6 +151,7 @@ describe('gameday report', () => {
 
   it('-o DIR still writes there', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gd-report-o-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
       expect(await reportCommand(f.runId, { workspace: f.dir, output: dir, format: 'md' })).toBe(0);

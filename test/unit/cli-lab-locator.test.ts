@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findInventory } from '../../src-main/cli/context.js';
@@ -31,6 +31,7 @@ beforeEach(() => {
 afterEach(() => {
   for (const d of disposers.splice(0)) d();
   process.env = { ...saved };
+  rmSync(tmp, { recursive: true, force: true });
 });
 
 function simLab(name: string): string {

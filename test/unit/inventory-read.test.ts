@@ -3,13 +3,14 @@
  * content; Ansible hosts, users, ports, groups and [group:vars] as Ansible reads them; aliases
  * resolved through ~/.ssh/config; problems located on the Ansible file's own lines.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InventoryError, inventoryFormat, loadInventory, selectNodes, toConnectSpec } from '../../src-main/inventory/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gd-inv-read-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string, text: string) => {
   const p = join(dir, name);
   writeFileSync(p, text);
@@ -88,8 +89,8 @@ describe('Ansible inventories as ansible -i reads them', () => {
     });
 
     it('an alias gets its HostName, User and Port from the ssh_config in $HOME', () => {
-      const h = mkdtempSync(join(tmpdir(), 'gd-home-'));
-      mkdirSync(join(h, '.ssh'));
+      const h = join(dir, 'home');
+      mkdirSync(join(h, '.ssh'), { recursive: true });
       writeFileSync(join(h, '.ssh', 'config'), 'Host web2\n  HostName 10.9.8.7\n  Port 2200\n');
       process.env.HOME = h;
       const inv = loadInventory(file('alias.ini', '[web]\nweb2 ansible_user=deploy\n'));
