@@ -4,6 +4,7 @@
  * schema, and every failure comes back as data `{code, message, hint}` — never a stack trace.
  */
 import { z } from 'zod';
+import { checkFields } from '../api/fields.js';
 import { ApiFailure, commands, traineeMay, type ApiError, type ApiResult, type CommandName, type CommandReq, type ConsoleBackend } from '../api/index.js';
 
 /** Who is calling: the role decides which commands are allowed; the transport is recorded. */
@@ -49,6 +50,16 @@ export function toApiError(e: unknown): ApiError {
   return apiError('INTERNAL', String(e));
 }
 
+/** A schema failure as what/why/hint: the first issue names its field; the rest are counted. */
+function schemaError(name: CommandName, error: z.ZodError): ApiError {
+  const first = error.issues[0];
+  const field = first?.path.length ? first.path.map(String).join('.') : '';
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
+  const why = first?.code === 'unrecognized_keys' ? `has unknown field${first.keys.length > 1 ? 's' : ''} ${first.keys.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}` : first?.message ?? 'is not valid';
+  const hint = first?.code === 'unrecognized_keys' ? 'the client and the console are different versions? send only the fields of this command' : `see the ${name} request in src-main/api/commands.ts`;
+  return apiError('INVALID_REQUEST', `${name}: ${field ? `${field} ` : ''}${why}${more}`, hint);
+}
+
 async function callTyped<K extends CommandName>(backend: ConsoleBackend, name: K, req: unknown, caller: Caller): Promise<ApiResult<K>> {
   // The request was validated against commands[name].req just before: the cast states that fact.
   const value = await backend.handle(name, req as CommandReq<K>, caller);
@@ -68,10 +79,11 @@ export async function dispatch(backend: ConsoleBackend, name: unknown, req: unkn
       ? { ok: false, error: apiError('FORBIDDEN', `trainees cannot call ${name}`, 'this is a trainee screen: declare, take notes and use the shells; the facilitator drives the run') }
       : { ok: false, error: apiError('FORBIDDEN', `observers cannot call ${name}`, 'this is a read-only observer screen; the commander drives the run') };
   }
+  // Field rules first (api/fields.ts): hostile text never reaches the schema's messages or the backend.
+  const bad = checkFields(name, req);
+  if (bad) return { ok: false, error: apiError('INVALID_REQUEST', `${name}: ${bad.field} ${bad.why}`, bad.hint) };
   const parsed = commands[name].req.safeParse(req ?? {});
-  if (!parsed.success) {
-    return { ok: false, error: apiError('INVALID_REQUEST', `${name}: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`) };
-  }
+  if (!parsed.success) return { ok: false, error: schemaError(name, parsed.error) };
   try {
     return await callTyped(backend, name, parsed.data, caller);
   } catch (e) {

@@ -1,3 +1,4 @@
+import { EXIT } from '../util/exit-codes.js';
 import { main } from './main.js';
 
 // `gameday … | head` closes the pipe early: that is not an error worth a stack trace.
@@ -15,6 +16,6 @@ main(process.argv.slice(2)).then(
   },
   (e) => {
     process.stderr.write(`internal error: ${(e as Error)?.stack ?? String(e)}\n`);
-    process.exitCode = 70;
+    process.exitCode = EXIT.INTERNAL;
   },
 );

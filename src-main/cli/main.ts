@@ -3,6 +3,7 @@ import { SshError } from '../ssh/index.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { c } from './output.js';
 import type { GlobalOpts } from './context.js';
+import { applyOptionKinds } from './option-kinds.js';
 
 declare const __GAMEDAY_VERSION__: string | undefined;
 const VERSION = typeof __GAMEDAY_VERSION__ === 'string' ? __GAMEDAY_VERSION__ : '0.0.0-dev';
@@ -12,7 +13,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('gameday')
     .description('Game-day console: run chaos-engineering game days on lab and staging nodes over SSH, safely.')
     .version(VERSION, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError('  hint: run the command with --help for its usage')
     .enablePositionalOptions()
     .exitOverride();
   globals(program);
@@ -61,7 +62,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action((file: string, o: Record<string, unknown>) => run(async () => (await import('./commands/run.js')).runCommand(file, { ...g(), ...o }))());
   sub(program, 'report [runId]', 'write the post-mortem of a run (the latest by default) from the audit: Markdown, HTML, PDF, JSON')
     .option('-f, --format <formats>', 'md,html,json (default), pdf, or all')
-    .option('-o, --output <dir>', 'folder for the files', '.')
+    .option('-o, --output <dir>', 'folder for the files (default: the workspace\'s reports folder, where the console exports too)')
     .option('--exact', 'read every raw sample instead of the 10 s rollups (exact p95 on big runs, slower)')
     .option('--workspace <dir>', 'workspace')
     .action((runId: string | undefined, o: Record<string, string>) => run(async () => (await import('./commands/report.js')).reportCommand(runId, { ...o, json: g().json }))());
@@ -69,10 +70,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--port <n>', 'port (default: random)')
     .option('--host <addr>', 'bind address; anything but loopback exposes the console to the network (explicit consent)')
     .option('--observer', 'open the read-only observer view')
-    .option('--sim', 'run on the embedded SIMULATED lab (no root, no nodes; everything shown as SIMULATED)')
     .option('--open', 'open the URL in the default browser')
     .option('--workspace <dir>', 'workspace')
-    .action((o: Record<string, string | boolean>) => run(async () => (await import('./commands/console.js')).consoleCommand({ ...o, inventory: g().inventory }))());
+    .action((o: Record<string, string | boolean>) => run(async () => (await import('./commands/console.js')).consoleCommand({ ...o, inventory: g().inventory, sim: g().sim }))());
   sub(program, 'faults', 'the fault catalog: risk, what each needs, which cannot be reverted').action(() =>
     run(async () => (await import('./commands/faults.js')).faultsCommand({ json: g().json }))(),
   );
@@ -132,12 +132,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action((o: { dir?: string; seed?: string }) => run(async () => (await import('./commands/simlab.js')).simlabCommand({ ...o, json: g().json }))());
   sub(lab, 'status', 'list labs that are up').action(() => run(async () => (await import('./commands/lab.js')).labStatusCommand({ json: g().json }))());
 
-  return program;
+  // Every option's and argument's value is checked while argv is parsed (option-kinds.ts).
+  return applyOptionKinds(program);
 }
 
 function globals(cmd: Command): Command {
   return cmd
-    .option('-i, --inventory <file>', 'inventory YAML (default: $GAMEDAY_INVENTORY, ./inventory.yaml, or the lab that is up)')
+    .option('-i, --inventory <file>', 'a gameday inventory, or an Ansible inventory (INI or YAML) as `ansible -i` takes (default: $GAMEDAY_INVENTORY, ./inventory.yaml, or the lab that is up)')
+    .option('--sim', 'use the SIMULATED lab running for this workspace (`npm start`, `gameday lab sim`); `console --sim` starts one when none runs')
     .option('--ssh-config <file>', 'also read Host settings from this ssh_config file')
     .option('--trust-new', 'trust-on-first-use: accept and record host keys not yet in known_hosts (changed keys are still refused)')
     .option('--json', 'machine-readable output');
@@ -149,13 +151,17 @@ function pickGlobals(o: Record<string, unknown>): GlobalOpts {
   if (typeof o.sshConfig === 'string') out.sshConfig = o.sshConfig;
   if (o.trustNew === true) out.trustNew = true;
   if (o.json === true) out.json = true;
+  if (o.sim === true) out.sim = true;
   return out;
 }
 
-/** Entry point: parse argv, run, print expected failures plainly, return the exit code. */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Entry point: parse argv, run, print expected failures plainly, return the exit code. `build` is
+ * the program factory (tests wrap buildProgram to stop before an action runs).
+ */
+export async function main(argv: string[], build: typeof buildProgram = buildProgram): Promise<number> {
   let code: number = EXIT.OK;
-  const program = buildProgram((c2) => (code = c2));
+  const program = build((c2) => (code = c2));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

@@ -1,3 +1,4 @@
+import { globMatch } from '../ssh/ssh-config.js';
 import type { FaultModule } from '../faults/types.js';
 
 /** What the targets of one fault look like to the policy (a subset of an inventory node). */
@@ -33,9 +34,12 @@ export interface PolicyDecision {
   needsApproval: string[];
 }
 
+/**
+ * `*` and `?` wildcards without building a RegExp: a long pattern from a runbook or `--protect`
+ * cannot hit the regex engine's size limit or backtrack (globMatch is a linear two-pointer walk).
+ */
 function glob(pattern: string, s: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return re.test(s);
+  return globMatch(s, pattern);
 }
 
 /** Is a node protected by one of the policy's entries? */

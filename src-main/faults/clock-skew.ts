@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sh, Shell } from '../ssh/quote.js';
-import { EXIT } from './exit-codes.js';
+import { SCRIPT_EXIT as EXIT } from './script-exit.js';
 import { checked } from './ids.js';
 import { script } from './shell-lib.js';
 import type { FaultContext, FaultModule } from './types.js';

@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { Shell, sh } from '../ssh/quote.js';
-import { EXIT } from './exit-codes.js';
+import { SCRIPT_EXIT as EXIT } from './script-exit.js';
 import { anyToolSchema, deviceSchema, gpuScript, vendorGuard, type ScriptPurpose } from './gpu-common.js';
 import { observeScript } from './gpu-observe.js';
 import type { FaultContext, FaultModule } from './types.js';

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { Shell, sh, shq } from '../ssh/quote.js';
-import { EXIT } from './exit-codes.js';
+import { SCRIPT_EXIT as EXIT } from './script-exit.js';
 import { GD_PY } from './gpu-node-json.js';
 import { assertCtx } from './ids.js';
 import { lines, script } from './shell-lib.js';

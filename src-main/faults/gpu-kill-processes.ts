@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { Shell, sh } from '../ssh/quote.js';
-import { EXIT } from './exit-codes.js';
+import { SCRIPT_EXIT as EXIT } from './script-exit.js';
 import { ONE_SHOT_REVERT, anyToolSchema, deviceSchema, gpuScript, vendorGuard } from './gpu-common.js';
 import { observeScript } from './gpu-observe.js';
 import type { FaultContext, FaultModule } from './types.js';

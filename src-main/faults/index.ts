@@ -44,7 +44,7 @@ registerFault(clockSkew);
 for (const m of gpuFaults) registerFault(m);
 
 export * from './types.js';
-export { EXIT } from './exit-codes.js';
+export { SCRIPT_EXIT } from './script-exit.js';
 export { FaultParamsError, UnknownFault, getFault, isOneShot, listFaults, registerFault, resolveParams, tryResolveParams } from './registry.js';
 export { buildInject, buildRenew, buildRevert, checkGuard, GuardRefused } from './lease.js';
 export { parseStatus, parseStatusLines, parseTraces, type TraceLine } from './status.js';

@@ -9,7 +9,7 @@
  *   F.lease  F.revert.sh  F.revert.log  F.watchdog.pid  F.timer.sh   + lease-watchdog.sh (shared)
  */
 import { sh, Shell } from '../ssh/quote.js';
-import { EXIT } from './exit-codes.js';
+import { SCRIPT_EXIT as EXIT } from './script-exit.js';
 import { assertCtx, BadFaultContext, isFaultId, isRunId, unitName } from './ids.js';
 import { LEASE_WATCHDOG_SH } from './embedded-scripts.js';
 import { isOneShot } from './registry.js';

@@ -10,7 +10,7 @@ const FUNCS = {
   /** Short pause: fractional sleep is not POSIX, so fall back to a whole second. */
   gd_nap: `gd_nap() { sleep 0.1 2>/dev/null || sleep 1; }`,
 
-  /** Node-side refusal (exit 3) and "not possible here" (exit 4), see exit-codes.ts. */
+  /** Node-side refusal (exit 3) and "not possible here" (exit 4), see script-exit.ts. */
   gd_refuse: `gd_refuse() { echo "GAMEDAY refused=$1"; printf 'refused: %s\\n' "$2" >&2; exit 3; }
 gd_unsupported() { echo "GAMEDAY unsupported=$1"; printf '%s\\n' "$2" >&2; exit 4; }`,
 

@@ -140,9 +140,10 @@ export function looksLikeIni(text: string, file: string): boolean {
   return !lines.some((l) => /^[^\s:]+:(\s|$)/.test(l));
 }
 
-/** Parse Ansible inventory text (INI or YAML). Throws AnsibleImportError. */
-export function importAnsibleText(text: string, file: string): AnsibleImport {
-  const model = looksLikeIni(text, file) ? parseAnsibleIni(text, file) : parseAnsibleYaml(text, file);
+/** Parse Ansible inventory text (INI or YAML: `syntax`, else guessed). Throws AnsibleImportError. */
+export function importAnsibleText(text: string, file: string, syntax?: 'ini' | 'yaml'): AnsibleImport {
+  const ini = syntax ? syntax === 'ini' : looksLikeIni(text, file);
+  const model = ini ? parseAnsibleIni(text, file) : parseAnsibleYaml(text, file);
   return convertAnsible(model, file);
 }
 

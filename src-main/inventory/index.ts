@@ -1,5 +1,6 @@
 /** Public entry of the inventory module: load, select, resolve to ConnectSpecs, import, write. */
-export { loadInventory, parseInventory } from './load.js';
+export { parseInventory } from './load.js';
+export { loadInventory, readInventoryText, inventoryFormat, type InventoryFormat } from './read.js';
 export { InventoryError, formatProblem, type InventoryProblem } from './errors.js';
 export { selectNodes, parseSelector, SelectorError, type SelectorErrorCode } from './selectors.js';
 export { toConnectSpec, inventorySshOptions, type ConnectSpecOptions, type InventorySshOptions } from './resolve.js';

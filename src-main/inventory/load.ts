@@ -2,7 +2,6 @@
  * Load an inventory: YAML (positions kept) → schema → normalised Inventory → cross-field checks.
  * Every problem is collected with file:line:col and thrown together as one InventoryError.
  */
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
@@ -126,13 +125,4 @@ export function parseInventory(text: string, file: string): Inventory {
   const crossField = checkInventory(inv, parsed.data!, loc, file);
   if (crossField.length > 0) fail(crossField);
   return inv;
-}
-
-/** Read and parse an inventory file. Throws InventoryError (also for an unreadable file). */
-export function loadInventory(file: string): Inventory {
-  let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (e) {
-    throw new InventoryError(file, [{ file, line: 0, col: 0, path: '', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
-  }
-  return parseInventory(text, file);
 }

@@ -134,4 +134,6 @@ export interface Inventory {
   nodes: InventoryNode[];
   /** Group name → selector terms. */
   groups: Record<string, string[]>;
+  /** Set when the file was not a gameday inventory (read.ts): what it was and what was left out of it. */
+  source?: { format: 'ansible-ini' | 'ansible-yaml'; warnings: string[] };
 }

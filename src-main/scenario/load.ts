@@ -127,7 +127,8 @@ export function readScenarioText(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? String(e);
-    throw new ScenarioError(file, [{ file, line: 1, col: 1, path: '', message: `cannot read the file: ${code}`, severity: 'error', ...(code === 'ENOENT' && { hint: 'check the path' }) }]);
+    const message = code === 'ENOENT' ? `no such file: ${file}` : code === 'EISDIR' ? 'is a folder, not a runbook file' : `cannot read the file: ${code}`;
+    throw new ScenarioError(file, [{ file, line: 1, col: 1, path: '', message, severity: 'error', hint: code === 'ENOENT' ? `check the path (relative paths start at ${process.cwd()})` : 'give the path of a runbook (.yaml) file' }]);
   }
 }
 

@@ -45,8 +45,10 @@ export const DURATION_PATTERN = /^\s*(?:\d+(?:\.\d+)?\s*|(?:\d+(?:\.\d+)?\s*(?:m
 export const MAX_DURATION_MS = 86_400_000;
 
 export const DURATION_HINT = 'write e.g. 500ms, 30s, 2m, 1h30m, or a plain number of seconds';
-const DURATION_MESSAGE = withHint('is not a duration', DURATION_HINT);
-const DURATION_TOO_LONG = withHint('is longer than 24h', 'one game-day step, probe or fault lasts at most a day');
+/** Messages shared with the CLI's option checks (cli/option-values.ts), so both say the same thing. */
+export const DURATION_MESSAGE = withHint('is not a duration', DURATION_HINT);
+export const DURATION_TOO_LONG_HINT = 'one game-day step, probe or fault lasts at most a day';
+export const DURATION_TOO_LONG_MESSAGE = withHint('is longer than 24h', DURATION_TOO_LONG_HINT);
 
 /** A duration as written in the runbook (string with units, or a number of seconds). */
 export const duration = z
@@ -62,7 +64,7 @@ export const duration = z
       ctx.addIssue({ code: 'custom', message: DURATION_MESSAGE });
       return;
     }
-    if (ms > MAX_DURATION_MS) ctx.addIssue({ code: 'custom', message: DURATION_TOO_LONG });
+    if (ms > MAX_DURATION_MS) ctx.addIssue({ code: 'custom', message: DURATION_TOO_LONG_MESSAGE });
   });
 export type Duration = z.infer<typeof duration>;
 

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildInject, buildRenew, buildRevert, cleanupAll, EXIT, getFault, parseStatus, parseTraces, resolveParams, scanTraces,
+  buildInject, buildRenew, buildRevert, cleanupAll, SCRIPT_EXIT as EXIT, getFault, parseStatus, parseTraces, resolveParams, scanTraces,
 } from '../../src-main/faults/index.js';
 import type { FaultContext } from '../../src-main/faults/types.js';
 import { sh } from '../../src-main/ssh/quote.js';

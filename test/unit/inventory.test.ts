@@ -105,7 +105,7 @@ describe('loadInventory: problems with exact positions', () => {
   it('duplicate YAML keys, empty files, unreadable files and alias bombs are problems, not crashes', () => {
     expect(brief(problems(() => parseInventory('version: 1\nversion: 1\nnodes: []\n', 'd.yaml')))[0]).toMatch(/^2:1 {2}YAML: Map keys must be unique/);
     expect(problems(() => parseInventory('', 'e.yaml'))[0]!.message).toBe('the inventory is empty');
-    expect(problems(() => loadInventory(fx('no-such-file.yaml')))[0]!.message).toBe('cannot read: ENOENT');
+    expect(problems(() => loadInventory(fx('no-such-file.yaml')))[0]!.message).toBe(`no such file: ${fx('no-such-file.yaml')}`);
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n');
     expect(problems(() => parseInventory(bomb, 'bomb.yaml'))[0]!.message).toMatch(/^YAML: /);
     expect(brief(problems(() => parseInventory('- just\n- a list\n', 'l.yaml')))).toEqual(['1:1  Invalid input: expected object, received array']);

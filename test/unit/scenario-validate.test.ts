@@ -56,7 +56,7 @@ describe('gameday validate', () => {
     expect((await run([dir])).code).toBe(3);
     const missing = await run([join(dir, 'nope.yaml')], { json: true });
     expect(missing.code).toBe(3);
-    expect(JSON.parse(missing.out)[0]).toMatchObject({ line: 1, col: 1, message: 'cannot read the file: ENOENT' });
+    expect(JSON.parse(missing.out)[0]).toMatchObject({ line: 1, col: 1, message: `no such file: ${join(dir, 'nope.yaml')}` });
   });
 
   it('--inventory checks targets against the inventory', async () => {

@@ -14,6 +14,7 @@ import { createConsoleService, type ConsoleServiceOptions } from '../../engine/c
 import { reportService, type PdfPrinter } from '../../report/index.js';
 import { findInventory } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
+import { recordSimLab, runningSimLabs } from '../lab-locator.js';
 import { c } from '../output.js';
 import { auditFile, newRunId, workspaceDir } from '../workspace.js';
 
@@ -52,7 +53,7 @@ export function consoleServiceOptions(o: { workspace?: string; inventory?: strin
   const ws = workspaceDir(o.workspace);
   let inventory: string | undefined;
   try {
-    inventory = findInventory({ inventory: o.inventory });
+    inventory = findInventory({ inventory: o.inventory, workspace: o.workspace });
   } catch (e) {
     if (o.inventory) throw e;
   }
@@ -80,11 +81,26 @@ export async function consoleCommand(opts: ConsoleCmdOpts): Promise<number> {
   const port = parsePort(opts.port);
   const remote = !isLoopback(host);
   let sim: Awaited<ReturnType<typeof import('../../simlab/index.js').startSimLab>> | undefined;
+  let simInventory: string | undefined;
+  let unrecord: (() => void) | undefined;
   if (opts.sim) {
-    const { startSimLab } = await import('../../simlab/index.js');
-    sim = await startSimLab({ dir: join(workspaceDir(opts.workspace), 'simlab') });
-    for (const w of sim.warnings ?? []) process.stdout.write(`${c.yellow('warning')} ${w}\n`);
-    process.stdout.write(`${c.yellow('SIMULATED')} lab: ${sim.nodes.length} simulated nodes (real SSH, simulated tools); inventory ${sim.inventoryPath}\n`);
+    if (opts.inventory) throw new CliError('--sim and --inventory both name an inventory', EXIT.INVALID_INPUT, 'keep one of them');
+    const ws = workspaceDir(opts.workspace);
+    const running = runningSimLabs(ws);
+    if (running.length > 0) {
+      // A second lab in the same folder would reboot (kill) the first one's nodes: share it instead.
+      simInventory = running[0]!.inventory;
+      process.stdout.write(`${c.yellow('SIMULATED')} lab already running (pid ${running[0]!.pid}, ${running[0]!.by}); using its inventory ${simInventory}\n`);
+    } else {
+      const { startSimLab } = await import('../../simlab/index.js');
+      const dir = join(ws, 'simlab');
+      sim = await startSimLab({ dir });
+      simInventory = sim.inventoryPath;
+      unrecord = recordSimLab(ws, { inventory: sim.inventoryPath, dir, by: 'console --sim' });
+      for (const w of sim.warnings ?? []) process.stdout.write(`${c.yellow('warning')} ${w}\n`);
+      process.stdout.write(`${c.yellow('SIMULATED')} lab: ${sim.nodes.length} simulated nodes (real SSH, simulated tools); inventory ${sim.inventoryPath}\n`);
+      process.stdout.write(`  other terminals: \`gameday …\` uses this lab while it runs (or say --sim)\n`);
+    }
   }
   // Beyond loopback only over TLS, with the workspace's own certificate (made once, then reused).
   let tls: BridgeTls | undefined;
@@ -93,11 +109,12 @@ export async function consoleCommand(opts: ConsoleCmdOpts): Promise<number> {
       tls = workspaceTls(join(workspaceDir(opts.workspace), 'tls'), certHosts(host));
     } catch (e) {
       await sim?.close();
+      unrecord?.();
       if (e instanceof TlsError) throw new CliError(e.message, EXIT.FAILED, e.hint);
       throw e;
     }
   }
-  const service = createConsoleService(consoleServiceOptions(sim ? { ...opts, inventory: sim.inventoryPath, simulated: true } : opts));
+  const service = createConsoleService(consoleServiceOptions(simInventory ? { ...opts, inventory: simInventory, simulated: true } : opts));
   const rendererDir = join(packageRoot(), 'out', 'renderer');
   const built = existsSync(join(rendererDir, 'index.html'));
   let bridge;
@@ -106,19 +123,15 @@ export async function consoleCommand(opts: ConsoleCmdOpts): Promise<number> {
     bridge = await startBridge({ backend: service, rendererDir: built ? rendererDir : undefined, host, port, allowRemote: remote, tls });
   } catch (e) {
     await service.dispose();
+    await sim?.close();
+    unrecord?.();
     const err = e as Error & { code?: string };
     if (err.code === 'EADDRINUSE') throw new CliError(`port ${port} is in use`, EXIT.INVALID_INPUT, 'omit --port for a random free one');
     throw e;
   }
+  // Ctrl-C handlers go in before the URLs are printed: whoever reads them may press it at once.
   const out = process.stdout;
-  if (!built) out.write(`${c.yellow('warning')} the UI is not built (out/renderer): run \`npx electron-vite build\`; serving the API only\n`);
-  if (remote) out.write(`${c.yellow('warning')} listening on ${host}: anyone who can reach it and has a URL below can use it. Share only the observer URL.\n`);
-  const lines = [`${c.bold('Commander')} (full control):  ${bridge.url}`, `${c.bold('Observer')}  (read-only):     ${bridge.observerUrl}`, `${c.bold('Trainee')}   (drills, faults hidden): ${bridge.traineeUrl}`];
-  if (bridge.fingerprint) lines.push(`${c.bold('TLS')}       self-signed; check the browser shows SHA-256 fingerprint\n            ${bridge.fingerprint}`);
-  out.write(`Game-day console\n  ${(opts.observer ? [lines[1]!, lines[0]!, ...lines.slice(2)] : lines).join('\n  ')}\n  Ctrl+C to quit (an active run is STOPped first).\n`);
-  if (opts.open) openBrowser(opts.observer ? bridge.observerUrl : bridge.url);
-
-  return new Promise<number>((done) => {
+  const stopped = new Promise<number>((done) => {
     let closing = false;
     const shutdown = (signal: string): void => {
       if (closing) return;
@@ -128,6 +141,7 @@ export async function consoleCommand(opts: ConsoleCmdOpts): Promise<number> {
         await bridge.close();
         await service.dispose();
         await sim?.close();
+        unrecord?.();
         process.off('SIGINT', onInt);
         process.off('SIGTERM', onTerm);
         done(EXIT.OK);
@@ -138,4 +152,12 @@ export async function consoleCommand(opts: ConsoleCmdOpts): Promise<number> {
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
   });
+  if (!built) out.write(`${c.yellow('warning')} the UI is not built (out/renderer): run \`npx electron-vite build\`; serving the API only\n`);
+  if (remote) out.write(`${c.yellow('warning')} listening on ${host}: anyone who can reach it and has a URL below can use it. Share only the observer URL.\n`);
+  const lines = [`${c.bold('Commander')} (full control):  ${bridge.url}`, `${c.bold('Observer')}  (read-only):     ${bridge.observerUrl}`, `${c.bold('Trainee')}   (drills, faults hidden): ${bridge.traineeUrl}`];
+  if (bridge.fingerprint) lines.push(`${c.bold('TLS')}       self-signed; check the browser shows SHA-256 fingerprint\n            ${bridge.fingerprint}`);
+  out.write(`Game-day console\n  ${(opts.observer ? [lines[1]!, lines[0]!, ...lines.slice(2)] : lines).join('\n  ')}\n  Ctrl+C to quit (an active run is STOPped first).\n`);
+  if (opts.open) openBrowser(opts.observer ? bridge.observerUrl : bridge.url);
+
+  return stopped;
 }

@@ -1,11 +1,12 @@
 import '../../faults/index.js';
-import { getFault, tryResolveParams } from '../../faults/registry.js';
+import { tryResolveParams } from '../../faults/registry.js';
 import type { Intensity } from '../../faults/types.js';
 import { FaultRefused } from '../../engine/fault-manager.js';
 import { DEFAULT_POLICY } from '../../engine/blast-radius.js';
 import { parseDuration } from '../../util/duration.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
+import { lookupFault } from '../fault-lookup.js';
 import { FaultSession, printStopReport, toTargets, type SessionOpts } from '../fault-session.js';
 
 export interface InjectOpts extends SessionOpts {
@@ -51,12 +52,7 @@ export function parseParams(pairs: string[] = [], json?: string): Record<string,
  * `gameday stop` from another terminal stop it at once.
  */
 export async function injectCommand(kind: string, selector: string, o: InjectOpts): Promise<number> {
-  let mod;
-  try {
-    mod = getFault(kind);
-  } catch (e) {
-    throw new CliError((e as Error).message, EXIT.INVALID_INPUT, 'list the faults with `gameday faults`');
-  }
+  const mod = lookupFault(kind);
   const intensity = o.intensity as Intensity | undefined;
   if (intensity && !['low', 'medium', 'high'].includes(intensity)) throw new CliError(`--intensity must be low, medium or high, got "${intensity}"`);
   const params = parseParams(o.param, o.paramsJson);

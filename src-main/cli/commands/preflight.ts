@@ -1,5 +1,5 @@
 import '../../faults/index.js';
-import { getFault } from '../../faults/registry.js';
+import { lookupFault } from '../fault-lookup.js';
 import { runPreflight, type PreflightReport } from '../../preflight/preflight.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { newPool, load, type GlobalOpts } from '../context.js';
@@ -10,13 +10,7 @@ import { c, table } from '../output.js';
 export async function preflightCommand(selector: string, o: GlobalOpts & { fault?: string[] }): Promise<number> {
   const kinds = (o.fault ?? []).flatMap((f) => f.split(',')).filter(Boolean);
   if (kinds.length === 0) throw new CliError('name the faults to check: --fault network-loss,cpu-stress (see `gameday faults`)');
-  const mods = kinds.map((k) => {
-    try {
-      return getFault(k);
-    } catch (e) {
-      throw new CliError((e as Error).message);
-    }
-  });
+  const mods = kinds.map(lookupFault);
   const l = load(o);
   const targets = toTargets(l.select(selector));
   const pool = newPool(l);

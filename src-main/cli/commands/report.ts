@@ -25,7 +25,8 @@ function parseFormats(spec: string | undefined): Format[] {
 
 /**
  * `gameday report [runId] --format md|html|pdf|json|all -o DIR`: the post-mortem of a run (the latest
- * when no id is given), built from the audit alone, written as DIR/<runId>.<ext>; prints the paths.
+ * when no id is given), built from the audit alone, written as DIR/<runId>.<ext> (DIR: the
+ * workspace's reports folder by default); prints every path it wrote.
  */
 export async function reportCommand(runId: string | undefined, o: { workspace?: string; format?: string; output?: string; json?: boolean; exact?: boolean }): Promise<number> {
   const formats = parseFormats(o.format);
@@ -39,7 +40,8 @@ export async function reportCommand(runId: string | undefined, o: { workspace?: 
       throw e;
     }
     const model = buildReportModel(audit, id, { exact: Boolean(o.exact) });
-    const dir = resolve(o.output ?? '.');
+    // Never the current folder by surprise: the workspace's reports folder (the console's too) unless -o says otherwise.
+    const dir = o.output ? resolve(o.output) : join(workspaceDir(o.workspace), 'reports');
     mkdirSync(dir, { recursive: true });
     const files: Partial<Record<Format, string>> = {};
     const write = (f: Format, content: string | Uint8Array) => {

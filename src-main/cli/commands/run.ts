@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { AuditStore, auditExecHooks } from '../../audit/index.js';
 import type { EngineEvent, StepView } from '../../api/index.js';
@@ -33,6 +33,8 @@ export interface RunCmdOpts extends GlobalOpts {
 
 /** Load and validate a runbook; invalid → every problem printed, exit 3, nothing sent. */
 export function loadRunbook(file: string, json?: boolean): Scenario {
+  // A path that is not there is not an invalid runbook: say just that (the edge check says the same).
+  if (!existsSync(file)) throw new CliError(`no such file: ${file}`, EXIT.INVALID_INPUT, `check the path (relative paths start at ${process.cwd()})`);
   try {
     const { scenario, problems } = loadScenario(file);
     if (!json) for (const p of problems) process.stderr.write(`${c.yellow('warning')} ${formatProblem(p)}\n`);

@@ -7,7 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InventoryError, loadInventory, probeHosts, type Inventory } from '../../inventory/index.js';
 import { checkScenario, readScenarioText, ScenarioError, type ScenarioProblem } from '../../scenario/index.js';
-import { EXIT } from '../exit-codes.js';
+import { CliError, EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
 
 export interface ValidateOptions {
@@ -60,10 +60,7 @@ export async function validateCommand(files: string[], opts: ValidateOptions): P
     }
   }
   const list = expand(files);
-  if (list.length === 0) {
-    process.stderr.write('no runbook files given\n');
-    return EXIT.INVALID_INPUT;
-  }
+  if (list.length === 0) throw new CliError(`no runbook in ${files.join(', ')}`, EXIT.INVALID_INPUT, 'give runbook files (.yaml) or a folder that holds some, e.g. gameday validate scenarios/');
   // {host} in probe templates: does each node's SSH address resolve here? (asynchronous, so looked up once, first)
   const hosts = inventory ? await probeHosts(inventory) : undefined;
   const problems = list.flatMap((f) => check(f, inventory, hosts));

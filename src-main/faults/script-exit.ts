@@ -1,8 +1,9 @@
 /**
- * Exit codes of node-side fault scripts. Distinct values let the engine tell "the node refused" or
+ * Exit codes of node-side fault scripts, not of `gameday` itself (its one table is util/exit-codes.ts,
+ * the README's). Distinct values let the engine tell "the node refused" or
  * "this node cannot do that" apart from a real failure without parsing prose.
  */
-export const EXIT = {
+export const SCRIPT_EXIT = {
   OK: 0,
   /** Generic failure of a command inside the script. */
   FAILED: 1,
@@ -16,4 +17,4 @@ export const EXIT = {
   VERIFY_FAILED: 11,
 } as const;
 
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+export type ScriptExitCode = (typeof SCRIPT_EXIT)[keyof typeof SCRIPT_EXIT];

@@ -1,0 +1,16 @@
+/** A fault module by the id the user typed, with a did-you-mean like selectors give. */
+import '../faults/index.js';
+import { getFault, listFaults } from '../faults/registry.js';
+import type { FaultModule } from '../faults/types.js';
+import { didYouMean } from '../inventory/suggest.js';
+import { CliError, EXIT } from './exit-codes.js';
+
+/** The module for `id`, or exit 3 with the closest names (or where to see them all). */
+export function lookupFault(id: string): FaultModule<unknown> {
+  try {
+    return getFault(id);
+  } catch {
+    const near = didYouMean(id, listFaults().map((m) => m.id));
+    throw new CliError(`unknown fault "${id}"`, EXIT.INVALID_INPUT, near ? `${near} (all faults: \`gameday faults\`)` : 'list the faults with `gameday faults`');
+  }
+}
