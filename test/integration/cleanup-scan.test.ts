@@ -46,7 +46,8 @@ function gameday(args: string[], workspace: string): Promise<{ code: number | nu
 
 /** The node's processes as its own `ps` shows them: "pid args" lines. */
 const ps = () => node.sh('ps -eo pid=,args=');
-const watchdogsOf = async (runId: string) => (await ps()).split('\n').filter((l) => l.includes('lease-watchdog.sh') && l.includes(`/gameday/${runId}/`));
+/** Running watchdogs of a run: `sh <base>/<run>/lease-watchdog.sh …` (not a shell whose -c text names one). */
+const watchdogsOf = async (runId: string) => (await ps()).split('\n').filter((l) => new RegExp(`^\\s*\\d+ \\S*sh /\\S+/gameday/${runId}/lease-watchdog\\.sh `).test(l));
 /** Every packet-filter and nftables line of ours in the node. */
 const filters = async () =>
   (await node.sh('iptables -w 5 -S; ip6tables -w 5 -S; iptables-legacy -S 2>/dev/null; nft list tables'))
@@ -76,20 +77,20 @@ iptables -w 5 -A INPUT -m comment --comment "gameday:adhoc-20261203-090000-x1:ne
     const dry = await gameday(['cleanup', node.name, '--scan', '--dry-run'], ws);
     console.log(`[scan --dry-run] ${dry.out.trim()}`);
     expect(dry.code, dry.out).toBe(0);
-    expect(dry.out).toMatch(/found kind=iptables-hook tool=iptables hook=INPUT tag=gameday:adhoc-20261203-090000-x1:network-lo-abcdef1 chain=GD-network-lo-abcdef1/);
-    expect(dry.out).toMatch(/found kind=iptables-chain tool=iptables chain=GD-network-lo-abcdef1/);
+    expect(dry.out).toMatch(/found kind=iptables-hook .*hook=INPUT tag=gameday:adhoc-20261203-090000-x1:network-lo-abcdef1 chain=GD-network-lo-abcdef1/);
+    expect(dry.out).toMatch(/found kind=iptables-chain .*chain=GD-network-lo-abcdef1/);
     expect(dry.out).not.toMatch(/kind=watchdog/);
     expect(await filters()).toHaveLength(3);
 
     const real = await gameday(['cleanup', node.name, '--scan'], ws);
     console.log(`[scan] ${real.out.trim()}`);
+    // From inside the node first: no hook, no chain.
+    expect(await filters()).toEqual([]);
     expect(real.out).not.toMatch(/kind=watchdog/);
     expect(real.out).toMatch(/removed kind=iptables-hook/);
     expect(real.out).toMatch(/removed kind=iptables-chain/);
     expect(real.out).toMatch(/verified clean \(2 trace\(s\) removed, none left\)/);
     expect(real.code, real.out).toBe(0);
-    // From inside the node: no hook, no chain.
-    expect(await filters()).toEqual([]);
   });
 
   it('leaves another console\'s live run alone (watchdog alive), refuses --force-live without an approver, removes it with one (audited)', async () => {
@@ -155,12 +156,12 @@ mkdir -p /run/gameday/adhoc-dead-1
 printf '#!/bin/sh\\necho cannot undo >&2\\nexit 1\\n' > /run/gameday/adhoc-dead-1/f-bad1.revert.sh`);
     const r = await gameday(['cleanup', node.name, '--scan'], ws);
     console.log(`[scan, failing steps] ${r.out.trim()}`);
+    expect(await node.sh('iptables -w 5 -S GD-stuck1 >/dev/null 2>&1 && echo present')).toBe('present\n');
+    expect(r.out).toMatch(/FAILED kind=iptables-chain .*chain=GD-stuck1/);
     expect(r.code, r.out).toBe(1);
-    expect(r.out).toMatch(/FAILED kind=iptables-chain tool=iptables chain=GD-stuck1/);
     expect(r.out).toMatch(/still there kind=iptables-chain tool=iptables chain=GD-stuck1/);
     expect(r.out).toMatch(/FAILED kind=pending-revert run=adhoc-dead-1 fault=f-bad1/);
     expect(r.out).toMatch(/not clean: \d+ problem\(s\)/);
-    expect(await node.sh('iptables -w 5 -S GD-stuck1 >/dev/null 2>&1 && echo present')).toBe('present\n');
 
     // The operator fixes it by hand; the next sweep is clean.
     await node.sh('iptables -w 5 -D INPUT -p tcp --dport 9 -j GD-stuck1; rm -rf /run/gameday/adhoc-dead-1');
@@ -206,17 +207,8 @@ sleep 1; rm -f $d/f-stray1.watchdog.pid`);
 
     const dry = await gameday(['cleanup', node.name, '--scan', '--dry-run'], ws);
     console.log(`[scan --dry-run, every kind] ${dry.out.trim()}`);
-    expect(dry.code, dry.out).toBe(0);
-    expect(dry.out).not.toMatch(/live, run/);
-    for (const kind of ['pending-revert', 'lease', 'run-dir', 'process', 'iptables-hook', 'iptables-chain', 'nft-table', 'tc-root', 'fill-file']) expect(dry.out, kind).toMatch(new RegExp(`found kind=${kind}\\b`));
-    for (const tool of ['iptables', 'ip6tables', 'iptables-legacy']) expect(dry.out, tool).toMatch(new RegExp(`found kind=iptables-hook tool=${tool} `));
-    expect(dry.out).toMatch(/found kind=watchdog pid=\d+ tag=stray/);
-
     const real = await gameday(['cleanup', node.name, '--scan'], ws);
     console.log(`[scan, every kind] ${real.out.trim()}`);
-    expect(real.out).not.toMatch(/FAILED|still there/);
-    expect(real.out).toMatch(/verified clean \(\d+ trace\(s\) removed, none left\)/);
-    expect(real.code, real.out).toBe(0);
 
     // From inside the node, with its own tools.
     expect(await filters()).toEqual([]);
@@ -224,6 +216,15 @@ sleep 1; rm -f $d/f-stray1.watchdog.pid`);
     const procs = await ps();
     expect(procs).not.toMatch(/lease-watchdog|stress-ng/);
     expect(await node.sh('ls -A /run/gameday /var/lib/gameday-lab/data')).not.toMatch(/\S+\.lease|gameday-fill|itall|itstray/);
+
+    expect(dry.code, dry.out).toBe(0);
+    expect(dry.out).not.toMatch(/live, run/);
+    for (const kind of ['pending-revert', 'lease', 'run-dir', 'process', 'iptables-hook', 'iptables-chain', 'nft-table', 'tc-root', 'fill-file']) expect(dry.out, kind).toMatch(new RegExp(`found kind=${kind}\\b`));
+    for (const tool of ['iptables', 'ip6tables', 'iptables-legacy']) expect(dry.out, tool).toMatch(new RegExp(`found kind=iptables-hook tool=${tool} `));
+    expect(dry.out).toMatch(/found kind=watchdog pid=\d+ tag=stray/);
+    expect(real.out).not.toMatch(/FAILED|still there/);
+    expect(real.out).toMatch(/verified clean \(\d+ trace\(s\) removed, none left\)/);
+    expect(real.code, real.out).toBe(0);
     const after = await gameday(['cleanup', node.name, '--scan', '--dry-run'], ws);
     expect(after.out).toMatch(new RegExp(`${node.name}\\s+no traces`));
   });
