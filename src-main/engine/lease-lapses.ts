@@ -27,6 +27,7 @@ export interface Lapse {
 /** Step kinds whose outcome depends on what the system did during the fault. */
 const OBSERVING = new Set<Step['kind']>(['wait', 'assert', 'command', 'integrity', 'revert', 'inject']);
 
+/** The lapses of one run, and the pure rules for what they make inconclusive. */
 export class LapseBook {
   readonly lapses: Lapse[] = [];
 

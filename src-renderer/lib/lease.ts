@@ -12,6 +12,7 @@ export interface LeaseCell {
   title?: string;
 }
 
+/** What the fault row's lease cell shows at `now` (engine clock), and whether it is amber. */
 export function leaseCell(f: Pick<FaultView, 'state' | 'leaseExpiresAt' | 'leaseWarning'>, now: number): LeaseCell {
   const live = f.state === 'active' || f.state === 'injecting' || f.state === 'reverting';
   if (!live) return { text: '—', warn: false };

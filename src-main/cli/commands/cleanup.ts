@@ -33,6 +33,11 @@ function checkForce(o: CleanupOpts): string | undefined {
       'add --approver NAME (recorded in the audit); or wait one lease TTL after the console that owned the run died',
     );
   }
+  // Two people: the approver is not whoever runs the command.
+  const self = process.env.USER?.trim().toLowerCase();
+  if (o.forceLive && approver && self && approver.toLowerCase() === self) {
+    throw new CliError(`--approver must be a second person, not ${process.env.USER} who runs this cleanup`, EXIT.INVALID_INPUT, 'ask someone else to approve removing a live run');
+  }
   return approver;
 }
 

@@ -21,6 +21,7 @@ import { labPath, SUDO_USER } from '../../lab/lab-files.js';
 import { nsPrefix } from '../../lab/lab-plan.js';
 import type { LabInfo } from '../../lab/lab-types.js';
 
+/** A running isolated node. */
 export interface IsoNode {
   name: string;
   ns: string;
@@ -65,6 +66,7 @@ function childOf(pid: number): number | undefined {
   return undefined;
 }
 
+/** Bring up an isolated node on `lab`'s bridge; `close()` kills everything in it and removes it. */
 export async function startIsoNode(lab: LabInfo, name = 'iso'): Promise<IsoNode> {
   const tag = randomBytes(2).toString('hex');
   const ns = `${nsPrefix(lab.id)}iso${tag}`;
