@@ -110,6 +110,8 @@ function checkAudit(ws: string, t: { cutAt: number; openSeenAt: number; restored
     expect(data.expiredAt - t.cutAt).toBeGreaterThanOrEqual(TTL_S * 1000 - INTERVAL_MS - 1500);
     expect(data.expiredAt - t.cutAt).toBeLessThanOrEqual(TTL_S * 1000 + 3000);
     expect(data.seenAt).toBeGreaterThanOrEqual(t.restoredAt - 1000);
+    // The run's log dir on the node (the lab shares the host's /run): removed when the file ends.
+    dirs.push(`/run/gameday/${runId}`);
     return { runId, faultId: data.fault, expiredAt: data.expiredAt };
   } finally {
     audit.close();
