@@ -45,7 +45,7 @@ export const commands = {
   'run.stop': { readOnly: false, req: z.object({ reason: z.string().max(200).optional() }).strict(), res: stopReportSchema },
   'runs.list': { readOnly: true, req: none, res: z.array(runSummarySchema) },
   'runs.interrupted': { readOnly: true, req: none, res: z.array(z.object({ runId: z.string(), faults: z.array(z.object({ id: z.string(), node: z.string(), kind: z.string(), state: z.string(), leaseExpiresAt: z.string().nullable() })) })) },
-  'runs.reconcile': { readOnly: false, req: z.object({ runId: z.string() }).strict(), res: z.object({ reverted: z.number(), residue: z.number(), unreachable: z.number() }) },
+  'runs.reconcile': { readOnly: false, req: z.object({ runId: z.string() }).strict(), res: z.object({ reverted: z.number(), residue: z.number(), unreachable: z.number(), /** Left alone: their leases are still being renewed (a live console holds them). */ live: z.number().optional() }) },
   'report.preview': { readOnly: true, req: z.object({ runId: z.string() }).strict(), res: z.object({ markdown: z.string(), html: z.string() }) },
   'report.export': { readOnly: false, req: z.object({ runId: z.string(), format: z.enum(['md', 'html', 'pdf', 'json']) }).strict(), res: z.object({ path: z.string() }) },
   'audit.events': { readOnly: true, req: z.object({ runId: z.string().optional(), kind: z.string().max(100).optional(), sinceSeq: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(), res: z.array(auditEventSchema) },

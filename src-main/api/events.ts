@@ -35,6 +35,8 @@ export const stepViewSchema = z.object({
   fault: z.string().optional(),
   target: z.string().optional(),
   oneShot: z.boolean().optional(),
+  /** Why its outcome proves nothing: it depended on a fault the node's lease had already reverted. */
+  inconclusive: z.string().optional(),
 });
 
 export const phaseViewSchema = z.object({
@@ -57,6 +59,8 @@ export const faultViewSchema = z.object({
   leaseExpiresAt: z.number(),
   /** When the engine will revert it by itself (inject step `duration`). */
   autoRevertAt: z.number().optional(),
+  /** Set while lease renewals fail: since when, and when the node will revert it by itself (epoch ms). */
+  leaseWarning: z.object({ failedSince: z.number(), expiresAt: z.number() }).optional(),
   detail: z.string().optional(),
 });
 

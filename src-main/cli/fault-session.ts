@@ -69,7 +69,8 @@ export function printStopReport(r: StopReport): void {
   for (const n of r.nodes) {
     const mark = n.status === 'reverted' || n.status === 'nothing' ? c.green('reverted ✓') : n.status === 'residue' ? c.red('residue ✗') : c.yellow(`unreachable (lease expires at ${n.leaseExpiresAt})`);
     process.stdout.write(`  ${n.node.padEnd(12)} ${mark}  ${n.faults.map((f) => `${f.kind}:${f.state}`).join(', ')}\n`);
-    for (const f of n.faults) if (f.detail && f.state !== 'reverted') process.stdout.write(`    ${c.dim(f.detail)}\n`);
+    // A fault the node's lease reverted says so: "reverted" alone would read as our revert, on time.
+    for (const f of n.faults) if (f.detail && (f.state !== 'reverted' || f.detail.startsWith("reverted by the node's lease"))) process.stdout.write(`    ${c.dim(f.detail)}\n`);
   }
   process.stdout.write(r.clean ? `${c.green('✓ every node verified clean')}\n` : `${c.red('✗ not every node is verified clean')}\n`);
 }

@@ -241,7 +241,8 @@ export class ConsoleService implements ConsoleBackend {
       const inv = this.requireInventory();
       const nodes = new Map(inv.nodes.map((n) => [n.name, { spec: toConnectSpec(inv, n), host: n.host, gpu: n.gpu }]));
       const res = await reconcileFaults(this.audit, this.pool, this.audit.openFaults(runId), nodes);
-      return { reverted: res.filter((r) => r.outcome === 'reverted').length, residue: res.filter((r) => r.outcome === 'residue').length, unreachable: res.filter((r) => r.outcome !== 'reverted' && r.outcome !== 'residue').length };
+      const n = (...o: string[]) => res.filter((r) => o.includes(r.outcome)).length;
+      return { reverted: n('reverted'), residue: n('residue'), unreachable: n('unreachable', 'skipped'), live: n('live') };
     },
     'report.preview': async ({ runId }) => {
       if (!this.o.reports) throw new ApiFailure('NO_REPORTS', 'reports are not available in this build');

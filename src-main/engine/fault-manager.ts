@@ -2,14 +2,16 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { AuditStore } from '../audit/index.js';
 import type { FaultView } from '../api/index.js';
-import { buildInject, buildRenew, buildRevert, parseStatus } from '../faults/lease.js';
+import { buildInject, buildRevert, parseStatus } from '../faults/lease.js';
 import '../faults/index.js';
 import { getFault, isOneShot, resolveParams } from '../faults/registry.js';
 import { setManagementEndpoints } from '../faults/mgmt-guard.js';
-import { parseStatusLines } from '../faults/status.js';
 import type { FaultContext, FaultModule, Intensity } from '../faults/types.js';
 import { type SshError, type ConnectSpec, type SshPool } from '../ssh/index.js';
 import { checkBlastRadius, DEFAULT_POLICY, type BlastPolicy, type PolicyNode } from './blast-radius.js';
+import { expiryTime, firedAt, leaseRevertedDetail } from './lease-facts.js';
+import type { LeaseNotice } from './lease-notice.js';
+import { LeaseRenewal } from './lease-renewal.js';
 
 /** A node a fault is aimed at: what the policy and the fault need, and how to reach it. */
 export interface FaultTarget extends PolicyNode {
@@ -32,6 +34,14 @@ export interface ActiveFault {
   injectedAt?: number;
   /** Epoch ms after which the node-side watchdog reverts by itself unless renewed. */
   leaseExpiresAt: number;
+  /** Epoch ms of the last renewal the node confirmed (the inject's own lease creation at first). */
+  lastRenewedAt?: number;
+  /** Set while renewals fail: since when, and when the node reverts it by itself (cleared by a renewal). */
+  leaseWarning?: { failedSince: number; expiresAt: number };
+  /** A renewal answered `renewed=no`: the node's lease is gone (its watchdog fired, or the node rebooted). */
+  leaseGoneSeenAt?: number;
+  /** When the node's lease reverted it (epoch ms, from the watchdog's log or estimated): the end of its active window. */
+  leaseExpiredAt?: number;
   detail?: string;
   /** Settles when the inject exec has returned (or was killed): STOP waits for it before reverting. */
   settled?: Promise<void>;
@@ -69,6 +79,8 @@ export class FaultRefused extends Error {
 export interface FaultManagerEvents {
   fault: [ActiveFault];
   renewFailed: [node: string, error: SshError];
+  /** Lease renewals failing / working again, a lease that ran out, a fault the node's lease reverted. */
+  lease: [LeaseNotice];
 }
 
 /** The inject exec itself may take this long (installing the watchdog, inject, verify). */
@@ -81,7 +93,7 @@ const INJECT_TIMEOUT_MS = 60_000;
  */
 export class FaultManager extends EventEmitter<FaultManagerEvents> {
   readonly faults = new Map<string, ActiveFault>();
-  private renewTimer?: NodeJS.Timeout;
+  private readonly renewal: LeaseRenewal<ActiveFault>;
   private seq = 0;
 
   constructor(
@@ -92,6 +104,23 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
     private readonly policy: BlastPolicy = DEFAULT_POLICY,
   ) {
     super();
+    this.renewal = new LeaseRenewal<ActiveFault>({
+      runId,
+      leaseTtlSec,
+      faults: () => this.faults.values(),
+      exec: (spec, cmd, opts) => this.pool.exec(spec, cmd, opts),
+      changed: (f) => this.emit('fault', f),
+      notice: (n) => this.notice(n),
+      renewFailed: (node, e) => this.emit('renewFailed', node, e),
+      lapsed: (f) => void this.revertOne(f),
+    });
+  }
+
+  /** Tell the room (event) and the audit about a lease, at once. */
+  private notice(n: LeaseNotice): void {
+    if (n.kind === 'failing') this.audit?.append({ runId: this.runId, kind: 'fault.lease-renew-failed', node: n.node, data: { fault: n.faultId, node: n.node, reason: n.reason, failedSince: n.failedSince, expiresAt: n.expiresAt } });
+    if (n.kind === 'restored') this.audit?.append({ runId: this.runId, kind: 'fault.lease-renewed', node: n.node, data: { fault: n.faultId, node: n.node, failedForMs: n.failedForMs } });
+    this.emit('lease', n);
   }
 
   /** Faults that may be in effect (anything not confirmed reverted). */
@@ -147,7 +176,8 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
       const st = parseStatus(r.stdout);
       // STOP may already have reverted this fault while the inject exec was returning: never undo that.
       if (f.state !== 'injecting') return { node: target.name, faultId: f.id, ok: false, state: f.state, message: 'stopped while injecting' };
-      f.leaseExpiresAt = Date.now() + this.leaseTtlSec * 1000;
+      f.lastRenewedAt = Date.now();
+      f.leaseExpiresAt = f.lastRenewedAt + this.leaseTtlSec * 1000;
       if (r.code === 0 && st.inject === 'ok' && (st.verify === 'ok' || isOneShot(mod, params))) {
         f.injectedAt = Date.now();
         this.set(f, 'active');
@@ -193,10 +223,39 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
     try {
       const r = await this.pool.exec(f.target.spec, buildRevert(f.module, f.params, f.ctx), { sudo: f.module.requires.root, timeoutMs: 30_000 });
       const st = parseStatus(r.stdout);
-      this.set(f, st.clean === 'yes' || (isOneShot(f.module, f.params) && r.code === 0) ? 'reverted' : 'residue', st.clean === 'yes' ? undefined : r.stderr.trim().slice(0, 500));
+      const clean = st.clean === 'yes' || (isOneShot(f.module, f.params) && r.code === 0);
+      const why = st.clean === 'yes' ? undefined : r.stderr.trim().slice(0, 500);
+      const lapse = this.lapse(f, st.fired);
+      if (lapse) this.recordLapse(f, lapse, clean, st.fired_by);
+      if (lapse) this.set(f, clean ? 'reverted' : 'residue', `${leaseRevertedDetail(lapse.at)}${st.fired_by === 'max' ? ', at its hard maximum' : ''}${clean ? '' : `; not clean: ${why ?? '?'}`}`);
+      else this.set(f, clean ? 'reverted' : 'residue', why);
     } catch (e) {
+      // The lease is known gone (a renewal said so) but the node cannot be read now: the active
+      // window still ended then; STOP or cleanup verifies the node later.
+      const lapse = this.lapse(f, undefined);
+      if (lapse) this.recordLapse(f, lapse, false);
       this.set(f, 'unreachable', (e as SshError).message);
     }
+  }
+
+  /**
+   * Did the node's lease end this fault? Yes when its watchdog logged that it fired (its log time,
+   * if plausible), or when a renewal found the lease gone (estimated: last renewal + TTL).
+   */
+  private lapse(f: ActiveFault, fired: string | undefined): { at: number; source: 'watchdog-log' | 'estimate' } | undefined {
+    if (f.leaseExpiredAt !== undefined) return { at: f.leaseExpiredAt, source: 'watchdog-log' };
+    if (isOneShot(f.module, f.params) || (fired === undefined && f.leaseGoneSeenAt === undefined)) return undefined;
+    return expiryTime({ fired: firedAt(fired), lastRenewedAt: f.lastRenewedAt ?? f.injectedAt ?? Date.now(), ttlMs: this.leaseTtlSec * 1000, seenAt: f.leaseGoneSeenAt ?? Date.now() });
+  }
+
+  /** Once per fault: the audit event the recovery math ends the active window with, and the notice. */
+  private recordLapse(f: ActiveFault, lapse: { at: number; source: 'watchdog-log' | 'estimate' }, clean: boolean, firedBy?: string): void {
+    if (f.leaseExpiredAt !== undefined) return;
+    f.leaseExpiredAt = lapse.at;
+    f.leaseWarning = undefined;
+    const seenAt = f.leaseGoneSeenAt ?? Date.now();
+    this.audit?.append({ runId: this.runId, kind: 'fault.lease-expired', node: f.target.name, data: { fault: f.id, node: f.target.name, expiredAt: lapse.at, seenAt, source: lapse.source, firedBy: firedBy ?? null } });
+    this.emit('lease', { kind: 'expired', faultId: f.id, faultKind: f.kind, node: f.target.name, expiredAt: lapse.at, seenAt, source: lapse.source, heldMs: f.injectedAt !== undefined ? lapse.at - f.injectedAt : undefined, clean });
   }
 
   async revert(faultId: string): Promise<ActiveFault> {
@@ -206,46 +265,18 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
     return f;
   }
 
-  /** Renew every lease on each node with one exec per node, every TTL/3. */
+  /** Renew every lease on each node with one exec per node, every TTL/3 (see lease-renewal.ts). */
   startRenewal(): void {
-    if (this.renewTimer) return;
-    this.renewTimer = setInterval(() => void this.renewAll(), (this.leaseTtlSec * 1000) / 3);
-    this.renewTimer.unref();
+    this.renewal.start();
   }
 
-  /** Nodes whose last renewal has not returned yet: never stack renewals on a dead link. */
-  private readonly renewing = new Set<string>();
-
-  async renewAll(): Promise<void> {
-    const byNode = new Map<string, ActiveFault[]>();
-    for (const f of this.faults.values()) {
-      if (f.state !== 'active' && f.state !== 'injecting' && f.state !== 'unreachable') continue;
-      const list = byNode.get(f.target.name) ?? [];
-      list.push(f);
-      byNode.set(f.target.name, list);
-    }
-    await Promise.all(
-      [...byNode.values()].map(async (fs) => {
-        const spec = fs[0]!.target.spec;
-        if (this.renewing.has(spec.name)) return;
-        this.renewing.add(spec.name);
-        try {
-          const r = await this.pool.exec(spec, buildRenew(this.runId, fs.map((f) => f.id)), { sudo: fs[0]!.module.requires.root || fs.some((f) => f.module.requires.root), timeoutMs: (this.leaseTtlSec * 1000) / 3 });
-          // One line per lease: only those renewed get a new expiry (a missing one already fired).
-          const renewed = new Set(parseStatusLines(r.stdout).filter((l) => l.renewed === 'yes' && l.lease).map((l) => l.lease));
-          for (const f of fs) if (renewed.has(f.id)) f.leaseExpiresAt = Date.now() + this.leaseTtlSec * 1000;
-        } catch (e) {
-          this.emit('renewFailed', spec.name, e as SshError);
-        } finally {
-          this.renewing.delete(spec.name);
-        }
-      }),
-    );
+  renewAll(): Promise<void> {
+    return this.renewal.renewAll();
   }
 
+  /** Stop renewing for good: the node-side watchdogs take over (STOP, dispose). */
   stopRenewal(): void {
-    if (this.renewTimer) clearInterval(this.renewTimer);
-    this.renewTimer = undefined;
+    this.renewal.stop();
   }
 
   private readonly autoReverts = new Set<NodeJS.Timeout>();
@@ -275,7 +306,7 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
 
   /** A fault as the UI contract shows it. */
   static view(f: ActiveFault): FaultView {
-    return { id: f.id, stepId: f.stepId, kind: f.kind, node: f.target.name, state: f.state, oneShot: isOneShot(f.module, f.params), injectedAt: f.injectedAt, leaseExpiresAt: f.leaseExpiresAt, detail: f.detail };
+    return { id: f.id, stepId: f.stepId, kind: f.kind, node: f.target.name, state: f.state, oneShot: isOneShot(f.module, f.params), injectedAt: f.injectedAt, leaseExpiresAt: f.leaseExpiresAt, leaseWarning: f.leaseWarning ? { ...f.leaseWarning } : undefined, detail: f.detail };
   }
 
   dispose(): void {

@@ -16,6 +16,7 @@ import { awaitSteadyState } from './steady-state.js';
 import { mapProbe } from './scenario-map.js';
 import { evaluateRunSlos } from './slo-eval.js';
 import { runStep, type StepHost } from './step-runners.js';
+import { RunLapses } from './lease-lapses.js';
 import { StopController, type StopReport } from './stop-controller.js';
 import { probeNodes, resolveTargets, type ResolvedTarget } from './targets.js';
 import { EXIT } from '../util/exit-codes.js';
@@ -53,6 +54,8 @@ export interface RunOutcome {
   slos: SloResult[];
   stop?: StopReport;
   abortReason?: string;
+  /** Why the results prove less than planned (a fault the node's lease reverted early); the exit is then 1. */
+  inconclusive: string[];
 }
 
 /** Probe samples go to the UI in batches, at most this often (a chart needs no more). */
@@ -89,6 +92,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   private sloResults?: SloResult[];
   /** Steady state before the first inject (steady-state.ts): failed = nothing was injected, exit 4. */
   private steady: 'unchecked' | 'ok' | 'failed' = 'unchecked';
+  private readonly lapses: RunLapses;
   private flushTimer?: NodeJS.Timeout;
 
   constructor(private readonly o: RunOptions) {
@@ -108,6 +112,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     this.stopper = new StopController(this.faults, o.audit);
     this.telemetry = new RunTelemetry(o.scenario, o.runId, (e) => this.emitEvent(e));
     this.faults.on('fault', (f) => (this.emitEvent({ type: 'fault.update', runId: this.runId, fault: FaultManager.view(f) }), this.telemetry.faultChanged(FaultManager.view(f))));
+    this.lapses = new RunLapses({ faults: this.faults, emit: (e) => this.emitEvent(e), leaseExpired: (id, at) => this.telemetry.leaseExpired(id, at), update: (s, p) => this.update(s, p), audit: (k, d) => this.audit(k, d) });
   }
 
   get signal(): AbortSignal {
@@ -191,12 +196,8 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   }
 
   // ---- commands from the UI / CLI -------------------------------------------------------------
-  pause(): void {
-    this.setState('paused');
-  }
-  resume(): void {
-    this.setState('running');
-  }
+  pause(): void { this.setState('paused'); }
+  resume(): void { this.setState('running'); }
   advance(stepId: string): void {
     this.waits.advance(stepId);
     this.audit('step.advanced', { stepId });
@@ -379,6 +380,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     if (!this.dryRun) {
       this.sloResults = evaluateRunSlos(this.o.audit, this.runId, this.scenario, this.telemetry.windows(), this.startedAt ?? this.endedAt, this.endedAt).results;
     } else this.sloResults = [];
+    this.sloResults = this.lapses.settle(this.scenario, this.steps, this.endedAt, this.sloResults);
     this.drill?.finish();
     if (failure) {
       this.emitEvent({ type: 'log', level: 'error', message: failure, at: nowMs() });
@@ -386,14 +388,14 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     } else this.setState(wasStopped ? 'aborted' : 'completed');
     const out = this.outcome();
     this.emitEvent({ type: 'run.result', runId: this.runId, slos: out.slos, exitCode: out.exitCode });
-    this.o.audit.endRun(this.runId, this.state, { exitCode: out.exitCode, clean: report.clean, slos: out.slos, failure, abortReason: this.abortReason });
+    this.o.audit.endRun(this.runId, this.state, { exitCode: out.exitCode, clean: report.clean, slos: out.slos, failure, abortReason: this.abortReason, inconclusive: this.lapses.reasons });
   }
 
   private outcome(): RunOutcome {
     const slos = this.sloResults ?? [];
     const clean = this.stopReport?.clean ?? true;
     // Steady state not reached: nothing was injected, like a failed preflight (exit 4).
-    const exitCode = this.steady === 'failed' ? EXIT.PREFLIGHT_FAILED : this.state === 'aborted' ? EXIT.STOPPED : this.state === 'failed' || !clean ? EXIT.FAILED : slos.some((s) => s.verdict === 'fail') ? EXIT.FAILED : EXIT.OK;
-    return { runId: this.runId, state: this.state, exitCode, slos, stop: this.stopReport, abortReason: this.abortReason };
+    const exitCode = this.steady === 'failed' ? EXIT.PREFLIGHT_FAILED : this.state === 'aborted' ? EXIT.STOPPED : this.state === 'failed' || !clean || this.lapses.reasons.length ? EXIT.FAILED : slos.some((s) => s.verdict === 'fail') ? EXIT.FAILED : EXIT.OK;
+    return { runId: this.runId, state: this.state, exitCode, slos, stop: this.stopReport, abortReason: this.abortReason, inconclusive: this.lapses.reasons };
   }
 }

@@ -91,7 +91,8 @@ echo "GAMEDAY fault="${f}" inject=ok verify=fail"; exit ${EXIT.VERIFY_FAILED}`;
     sh`printf '%s' ${LEASE_WATCHDOG_SH} > "$gd_w.$$" && mv -f "$gd_w.$$" "$gd_w" || gd_fail watchdog_install`,
     sh`printf '%s\\n' ${revertFile(mod, params, ctx)} > "$gd_r" || gd_fail revert_file`,
     sh`printf '%s\\n' '[ -f "$1" ] && sh "$1" >> "$2" 2>&1; rm -f "$1" "$3" "$0"' > "$gd_t" || gd_fail timer_file`,
-    Shell.raw(': > "$gd_l" || gd_fail lease'),
+    // The lease holds its TTL: a whole-node cleanup tells a live run (renewed within it) from a dead one.
+    sh`printf '%s\\n' ${ttl} > "$gd_l" || gd_fail lease`,
     Shell.raw('rm -f "$gd_wp"'),
     sh`setsid sh "$gd_w" "$gd_l" ${ttl} "$gd_r" ${max} </dev/null >/dev/null 2>&1 &`,
     // Up to 5 s (50 x 0.1 s) for the watchdog to write its pid: nothing is injected without it.
@@ -108,8 +109,39 @@ fi`,
   );
 }
 
-/** Revert, disarm the lease and timer, then verify-clean: prints `GAMEDAY revert=ok|fail clean=yes|no`. */
-export function buildRevert<P>(mod: FaultModule<P>, params: P, ctx: FaultContext): Shell {
+/**
+ * What the node's lease did, read before a revert disarms it: `lease=present|gone`, and when the
+ * watchdog fired, `fired=<its log time, ISO 8601 with offset>` and `fired_by=ttl|max`. A fault whose
+ * watchdog fired was reverted by the node, not by us: its active window ended then.
+ */
+const LEASE_FACTS = `if [ -e "$gd_l" ]; then gd_ls=present; else gd_ls=gone; fi
+gd_fl=$(grep ' watchdog: ' "$gd_log" 2>/dev/null | tail -n 1)
+gd_fired=$(printf '%s\n' "$gd_fl" | sed -n 's/^\\([0-9][0-9T:+-]*\\) watchdog: .*/\\1/p')
+case $gd_fl in *'hard maximum'*) gd_fby=max ;; *) gd_fby=ttl ;; esac`;
+
+/**
+ * Guard for a revert sent by someone other than the fault's own console (cleanup after a crash):
+ * when the lease was renewed within its TTL the run is alive, perhaps in another console, and
+ * nothing is touched. Prints `live=yes renewed=<s ago> ttl=<s>` and exits 0.
+ */
+function liveGuard(ctx: FaultContext): Shell {
+  return sh`if [ -f "$gd_l" ]; then
+  gd_m=$(stat -c %Y "$gd_l" 2>/dev/null || date -r "$gd_l" +%s 2>/dev/null); gd_tl=; { read -r gd_tl < "$gd_l"; } 2>/dev/null
+  case $gd_tl in ''|*[!0-9]*) gd_tl=${ctx.leaseTtlSec} ;; esac
+  case $gd_m in ''|*[!0-9]*) ;; *) gd_age=$(($(date +%s) - gd_m)); if [ "$gd_age" -lt "$gd_tl" ]; then echo "GAMEDAY fault="${ctx.faultId}" live=yes renewed=$gd_age ttl=$gd_tl"; exit 0; fi ;; esac
+fi`;
+}
+
+export interface RevertOptions {
+  /** Leave the fault alone when its lease is still being renewed (see liveGuard). */
+  unlessLive?: boolean;
+}
+
+/**
+ * Revert, disarm the lease and timer, then verify-clean: prints `GAMEDAY revert=ok|fail clean=yes|no`
+ * after a line of lease facts (`lease=present|gone [fired=<time> fired_by=ttl|max]`).
+ */
+export function buildRevert<P>(mod: FaultModule<P>, params: P, ctx: FaultContext, o: RevertOptions = {}): Shell {
   assertCtx(ctx);
   const f = ctx.faultId;
   const oneShot = isOneShot(mod, params);
@@ -117,6 +149,9 @@ export function buildRevert<P>(mod: FaultModule<P>, params: P, ctx: FaultContext
     ['gd_rundir'],
     sh`gd_rundir ${ctx.runId} 0`,
     paths(ctx),
+    o.unlessLive ? liveGuard(ctx) : Shell.raw(':'),
+    Shell.raw(LEASE_FACTS),
+    sh`echo "GAMEDAY fault="${f}" lease=$gd_ls\${gd_fired:+ fired=$gd_fired fired_by=$gd_fby}"`,
     sh`sh -c ${mod.revert(params, ctx).text}; gd_rc=$?`,
     disarm(ctx),
     Shell.raw('if [ $gd_rc -eq 0 ]; then gd_rv=ok; else gd_rv=fail; fi'),

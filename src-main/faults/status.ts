@@ -25,16 +25,20 @@ export function parseStatus(stdout: string): Record<string, string> {
   return Object.assign({}, ...parseStatusLines(stdout)) as Record<string, string>;
 }
 
-/** One line of `scanTraces`/`cleanupAll` output: `TRACE kind=... ` or `CLEANED kind=... ok=yes|no`. */
+/**
+ * One line of `scanTraces`/`cleanupAll` output: `TRACE kind=...` (found), `CLEANED kind=... ok=yes|no`
+ * (removed), `LIVE run=... renewed=N ttl=T` (a live run, left alone), `LEFT kind=...` (still there
+ * after a clean). The closing `SWEEP done=yes` is not a trace: see sweepCompleted().
+ */
 export interface TraceLine {
-  verb: 'TRACE' | 'CLEANED';
+  verb: 'TRACE' | 'CLEANED' | 'LIVE' | 'LEFT';
   fields: Record<string, string>;
 }
 
 export function parseTraces(stdout: string): TraceLine[] {
   const out: TraceLine[] = [];
   for (const line of stdout.split(/\r?\n/)) {
-    const m = /^(TRACE|CLEANED)\s+(.*)$/.exec(line.trim());
+    const m = /^(TRACE|CLEANED|LIVE|LEFT)\s+(.*)$/.exec(line.trim());
     if (!m) continue;
     const fields: Record<string, string> = {};
     for (const word of (m[2] ?? '').split(/\s+/)) {
@@ -44,4 +48,9 @@ export function parseTraces(stdout: string): TraceLine[] {
     out.push({ verb: m[1] as TraceLine['verb'], fields });
   }
   return out;
+}
+
+/** True when a sweep's output ends with its `SWEEP done=yes` line: it was not killed half-way. */
+export function sweepCompleted(stdout: string): boolean {
+  return /^SWEEP done=yes\s*$/m.test(stdout);
 }

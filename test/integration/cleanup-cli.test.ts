@@ -66,7 +66,14 @@ describe('gameday cleanup (from the audit)', () => {
     await con.kill9();
     for (const n of ['node07', 'node08']) expect(await tcpFromHost(ip(n), 8080), n).toBe('refused');
 
-    const r = await gameday(['cleanup', 'node07,node08'], ws);
+    // Seconds after the kill the leases are as fresh as a live console's: left alone, exit 1.
+    const held = await gameday(['cleanup', 'node07,node08'], ws);
+    expect(held.code, held.out).toBe(1);
+    expect(held.out.match(/left alone .*: live, run /g)).toHaveLength(2);
+    for (const n of ['node07', 'node08']) expect(await tcpFromHost(ip(n), 8080), n).toBe('refused');
+
+    // The operator knows that console is dead: forced, with a second person's approval.
+    const r = await gameday(['cleanup', 'node07,node08', '--force-live', '--approver', 'second-person'], ws);
     console.log(`[cleanup] ${r.out.trim()}`);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/2 fault\(s\) recorded as possibly still in effect/);
@@ -109,7 +116,9 @@ describe('gameday cleanup --scan (no audit record)', () => {
     const stress = con.outcomes[1]!.faultId;
     expect(faultGroup(runId, stress).length).toBeGreaterThan(0);
 
-    const dry = await gameday(['cleanup', 'node08', '--scan', '--dry-run', '--run', runId], ws);
+    // Leases renewed seconds ago look live: the known-dead console's run is forced (approved).
+    const force = ['--force-live', '--approver', 'second-person'];
+    const dry = await gameday(['cleanup', 'node08', '--scan', '--dry-run', '--run', runId, ...force], ws);
     console.log(`[cleanup --scan --dry-run] ${dry.out.trim()}`);
     expect(dry.code, dry.out).toBe(0);
     expect(dry.out).toMatch(/^0 fault\(s\) recorded/m);
@@ -118,10 +127,11 @@ describe('gameday cleanup --scan (no audit record)', () => {
     expect(await tcpFromHost(ip('node08'), 8080)).toBe('refused');
     expect(watchdogs(runId)).toHaveLength(3);
 
-    const real = await gameday(['cleanup', 'node08', '--scan', '--run', runId], ws);
+    const real = await gameday(['cleanup', 'node08', '--scan', '--run', runId, ...force], ws);
     console.log(`[cleanup --scan] ${real.out.trim()}`);
     expect(real.code, real.out).toBe(0);
-    expect(real.out).not.toMatch(/FAILED/);
+    expect(real.out).not.toMatch(/FAILED|still there/);
+    expect(real.out).toMatch(/verified clean/);
     expect(await tcpFromHost(ip('node08'), 8080)).toBe('ok');
     expect(await waitFor(() => faultGroup(runId, stress).length === 0, 5000)).not.toBeNull();
     expect(await inNs(lab, 'node08', 'tc', ['qdisc', 'show', 'dev', 'eth0', 'root'])).not.toMatch(/htb/);

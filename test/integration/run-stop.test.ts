@@ -110,7 +110,13 @@ describe('crash and cleanup', () => {
     expect(left).toMatchObject({ chains: 1, leases: 1, watchdogs: 1 });
     expect(left!.rules).toBeGreaterThanOrEqual(1);
 
-    const c = await cli(lab, ws, ['cleanup']);
+    // Seconds after the kill its lease is as fresh as a live console's: left alone, and said so.
+    const held = await cli(lab, ws, ['cleanup']);
+    expect(held.code, `${held.out}\n${held.err}`).toBe(1);
+    expect(held.out).toMatch(new RegExp(`left alone node05\\s+dependency-block \\(run ${active.runId}, fault ${active.faultId}, was active\\): live, run ${active.runId}, renewed \\d+ s ago`));
+    expect((await nodeTraces(lab, ['node05'], active.runId))[0]).toMatchObject({ chains: 1, leases: 1, watchdogs: 1 });
+    // The operator knows that console is dead: forced, with a second person's approval.
+    const c = await cli(lab, ws, ['cleanup', '--force-live', '--approver', 'Dee']);
     expect(c.code, `${c.out}\n${c.err}`).toBe(0);
     expect(c.out).toMatch(new RegExp(`reverted ✓ node05\\s+dependency-block \\(run ${active.runId}, fault ${active.faultId}, was active\\)`));
     const a = openAudit(ws);

@@ -76,7 +76,7 @@ describe('STOP while injects are in flight', () => {
     } finally {
       // Whatever a failure left: sweep the run from each node, one node at a time (the lab's nodes
       // share /run, so concurrent sweeps would race on the run directory).
-      if (dirty) for (const n of NODES) await fleet.pool.exec(labTarget(lab, n).spec, cleanupAll(fleet.runId), { timeoutMs: 60_000 });
+      if (dirty) for (const n of NODES) await fleet.pool.exec(labTarget(lab, n).spec, cleanupAll(fleet.runId, { forceLive: true }), { timeoutMs: 60_000 });
       await fleet.close();
     }
   });

@@ -25,7 +25,7 @@ describe('buildInject ordering', () => {
     const order = [
       at('gd_rundir run-20240101-a1 1'),
       at('> "$gd_r"'),
-      at(': > "$gd_l"'),
+      at('> "$gd_l" || gd_fail lease'),
       at('setsid sh "$gd_w"'),
       at('systemd-run'),
       at('gd_rc=$?\nif [ $gd_rc -ne 0 ]'), // right after the module's inject

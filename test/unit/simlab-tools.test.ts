@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildInject, cleanupAll, getFault, parseStatus, parseTraces, resolveParams, scanTraces } from '../../src-main/faults/index.js';
+import { buildInject, cleanupAll, getFault, parseStatus, parseTraces, resolveParams, scanTraces, sweepCompleted } from '../../src-main/faults/index.js';
 import { FACTS_SCRIPT, parseFacts } from '../../src-main/preflight/facts.js';
 import { KERNEL_PROBES, kernelProbeScript } from '../../src-main/preflight/kernel-probes.js';
 import { sandboxPaths } from '../../src-main/simlab/layout.js';
@@ -264,12 +264,22 @@ describe('disk, stress and cleanup', () => {
       const mod = getFault(kind);
       expect(parseStatus((await n.run(buildInject(mod, resolveParams(mod, { params }), ctx(f)))).stdout).verify).toBe('ok');
     }
-    const kinds = (s: string) => [...new Set(parseTraces(s).map((t) => t.fields.kind))].sort();
+    const kinds = (s: string) => [...new Set(parseTraces(s).filter((t) => t.verb !== 'LIVE').map((t) => t.fields.kind))].sort();
+    // The leases were renewed moments ago (TTL 300 s): to a sweep this is a live run, another
+    // console's, and nothing of it is touched without forceLive.
+    const live = parseTraces((await n.run(cleanupAll('simlab-crash'))).stdout);
+    expect(live.map((t) => `${t.verb} ${t.fields.run} ${t.fields.fault}`).sort()).toEqual(['LIVE simlab-crash f-a', 'LIVE simlab-crash f-b']);
+    expect((await n.run('iptables -S')).stdout).toMatch(/-N GD-f-a/);
+    // The console that made them "crashed": forced, as `cleanup --force-live --approver` does.
+    const force = { forceLive: true };
     // systemd-unit: the lease's backup timer (systemd-run) is simulated too.
-    expect(kinds((await n.run(scanTraces('simlab-crash'))).stdout)).toEqual(['iptables-chain', 'iptables-hook', 'lease', 'pending-revert', 'process', 'run-dir', 'systemd-unit', 'watchdog']);
-    const cleaned = parseTraces((await n.run(cleanupAll('simlab-crash'))).stdout);
+    expect(kinds((await n.run(scanTraces('simlab-crash', force))).stdout)).toEqual(['iptables-chain', 'iptables-hook', 'lease', 'pending-revert', 'process', 'run-dir', 'systemd-unit', 'watchdog']);
+    const out = (await n.run(cleanupAll('simlab-crash', force))).stdout;
+    const cleaned = parseTraces(out).filter((t) => t.verb === 'CLEANED');
     expect(cleaned.map((t) => t.fields.kind)).toEqual(expect.arrayContaining(['watchdog', 'pending-revert', 'run-dir']));
     expect(cleaned.filter((t) => t.fields.ok === 'no')).toEqual([]);
+    expect(parseTraces(out).filter((t) => t.verb === 'LEFT')).toEqual([]);
+    expect(sweepCompleted(out)).toBe(true);
     expect(parseTraces((await n.run(scanTraces('simlab-crash'))).stdout)).toEqual([]);
     expect((await n.run('iptables -S')).stdout).toBe('-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n');
   });

@@ -2,34 +2,67 @@ import '../../faults/index.js';
 import { AuditStore, auditExecHooks } from '../../audit/index.js';
 import { cleanupAll, scanTraces } from '../../faults/cleanup.js';
 import { reconcileFaults } from '../../engine/reconcile.js';
-import { parseTraces } from '../../faults/status.js';
 import { SshPool } from '../../ssh/index.js';
 import { load, type GlobalOpts } from '../context.js';
-import { EXIT } from '../exit-codes.js';
+import { CliError, EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
 import { auditFile, workspaceDir } from '../workspace.js';
+import { judgeSweep } from './cleanup-sweep.js';
 
 export interface CleanupOpts extends GlobalOpts {
   workspace?: string;
   run?: string;
   scan?: boolean;
   dryRun?: boolean;
+  forceLive?: boolean;
+  approver?: string;
+}
+
+/** An approver is a person's name as the audit records it: printable, one line, bounded. */
+const APPROVER = /^[^\p{C}]{1,100}$/u;
+
+function checkForce(o: CleanupOpts): string | undefined {
+  const approver = o.approver?.trim();
+  if (o.approver !== undefined && (!approver || !APPROVER.test(approver))) {
+    throw new CliError('--approver must be a name of 1-100 printable characters', EXIT.INVALID_INPUT, 'e.g. --approver "Dee Lee"');
+  }
+  if (o.forceLive && !approver) {
+    throw new CliError(
+      '--force-live removes runs whose leases are still being renewed (another console may be running them): it needs a second person',
+      EXIT.INVALID_INPUT,
+      'add --approver NAME (recorded in the audit); or wait one lease TTL after the console that owned the run died',
+    );
+  }
+  // Two people: the approver is not whoever runs the command.
+  const self = process.env.USER?.trim().toLowerCase();
+  if (o.forceLive && approver && self && approver.toLowerCase() === self) {
+    throw new CliError(`--approver must be a second person, not ${process.env.USER} who runs this cleanup`, EXIT.INVALID_INPUT, 'ask someone else to approve removing a live run');
+  }
+  return approver;
 }
 
 /**
  * `gameday cleanup [SELECTOR]`: reconcile faults the audit says may still be in effect (a console
  * that died mid-run), by running their recorded revert; with --scan, also sweep the nodes for every
  * trace this tool leaves (chains, qdiscs, leases, watchdogs, stress processes, units, fill files),
- * whether or not the audit knows of it. --dry-run lists without changing anything.
+ * whether or not the audit knows of it, then scan again to verify. --dry-run lists without
+ * changing anything. A run whose lease was renewed within its TTL is live (another console's) and
+ * is left alone and reported, unless --force-live with --approver (audited).
+ * Exit 1 when anything is left: a failed step, a trace still there, a live run left alone.
  */
 export async function cleanupCommand(selector: string | undefined, o: CleanupOpts): Promise<number> {
+  const approver = checkForce(o);
+  const forceLive = Boolean(o.forceLive);
   const l = load(o);
   const targets = l.select(selector ?? 'all');
   const byName = new Map(targets.map((t) => [t.node.name, t]));
   const audit = AuditStore.open(auditFile(workspaceDir(o.workspace)));
+  const actor = process.env.USER ?? 'cleanup';
   const pool = new SshPool({ ...l.poolOptions(), ...auditExecHooks(audit, { runId: o.run, actor: 'cleanup' }) });
   let residue = 0;
   try {
+    // The approval is committed before anything is sent (intent before action).
+    if (forceLive && !o.dryRun) audit.append({ runId: o.run, kind: 'cleanup.force-live', actor: approver, data: { approver, requestedBy: actor, selector: selector ?? 'all', nodes: [...byName.keys()], run: o.run ?? null, scan: Boolean(o.scan) } });
     const open = audit.openFaults(o.run).filter((f) => byName.has(f.node));
     const skipped = audit.openFaults(o.run).filter((f) => !byName.has(f.node));
     process.stdout.write(`${open.length} fault(s) recorded as possibly still in effect on the selected nodes\n`);
@@ -37,32 +70,30 @@ export async function cleanupCommand(selector: string | undefined, o: CleanupOpt
     if (o.dryRun) for (const f of open) process.stdout.write(`  would revert ${f.node.padEnd(12)} ${f.kind} (run ${f.run_id}, fault ${f.id}, was ${f.state})\n`);
     else {
       const nodes = new Map(targets.map((t) => [t.node.name, { spec: t.spec, host: t.node.host, gpu: t.node.gpu }]));
-      for (const r of await reconcileFaults(audit, pool, open, nodes)) {
+      for (const r of await reconcileFaults(audit, pool, open, nodes, { forceLive })) {
         const f = r.fault;
         const label = `${f.node.padEnd(12)} ${f.kind} (run ${f.run_id}, fault ${f.id}, was ${f.state})`;
         if (r.outcome !== 'reverted') residue++;
-        const mark = r.outcome === 'reverted' ? c.green('reverted ✓') : r.outcome === 'residue' ? c.red('residue ✗') : c.yellow(r.outcome);
+        const mark = r.outcome === 'reverted' ? c.green('reverted ✓') : r.outcome === 'residue' ? c.red('residue ✗') : r.outcome === 'live' ? c.yellow('left alone') : c.yellow(r.outcome);
         process.stdout.write(`  ${mark} ${label}${r.detail ? `: ${r.detail}` : ''}\n`);
       }
     }
     if (o.scan) {
-      const rs = await pool.fanOut(targets.map((t) => t.spec), (o.dryRun ? scanTraces : cleanupAll)(o.run), { sudo: true, timeoutMs: 120_000 });
+      const cmd = (o.dryRun ? scanTraces : cleanupAll)(o.run, { forceLive });
+      const rs = await pool.fanOut(targets.map((t) => t.spec), cmd, { sudo: true, timeoutMs: 120_000 });
       for (const r of rs) {
-        if (!r.ok && !r.result) {
+        if (!r.result) {
           residue++;
           process.stdout.write(`${c.yellow('!')} ${r.node}: ${r.error?.message}\n`);
           continue;
         }
-        const lines = parseTraces(r.result!.stdout);
-        if (lines.length === 0) process.stdout.write(`  ${r.node.padEnd(12)} ${c.green('no traces')}\n`);
-        for (const t of lines) {
-          const f = t.fields;
-          const ok = t.verb === 'TRACE' || f.ok === 'yes';
-          if (!ok) residue++;
-          process.stdout.write(`  ${r.node.padEnd(12)} ${t.verb === 'TRACE' ? c.yellow('found') : ok ? c.green('removed') : c.red('FAILED')} ${Object.entries(f).filter(([k]) => k !== 'ok').map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
-        }
+        const j = judgeSweep(r.node, r.result, Boolean(o.dryRun), approver);
+        residue += j.problems;
+        for (const line of j.lines) process.stdout.write(`${line}\n`);
+        if (j.live.size && !o.dryRun) audit.append({ runId: o.run, kind: forceLive ? 'cleanup.live-removed' : 'cleanup.live-left', node: r.node, actor: forceLive ? approver : actor, data: { node: r.node, runs: Object.fromEntries(j.live), approver: approver ?? null } });
       }
     }
+    if (residue > 0 && !o.dryRun) process.stdout.write(`${c.red('✗')} not clean: ${residue} problem(s) above\n`);
     return residue === 0 ? EXIT.OK : EXIT.FAILED;
   } finally {
     await pool.dispose();

@@ -3,6 +3,8 @@ import { tryResolveParams } from '../../faults/registry.js';
 import type { Intensity } from '../../faults/types.js';
 import { FaultRefused } from '../../engine/fault-manager.js';
 import { DEFAULT_POLICY } from '../../engine/blast-radius.js';
+import { isoSeconds } from '../../engine/lease-facts.js';
+import { describeLeaseNotice } from '../../engine/lease-notice.js';
 import { parseDuration } from '../../util/duration.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
@@ -70,6 +72,8 @@ export async function injectCommand(kind: string, selector: string, o: InjectOpt
     policy: { maxNodesPerFault: maxNodes, protected: o.protect ?? [], allowProd: Boolean(o.allowProd), commander: o.commander ?? process.env.USER ?? 'commander' },
   });
   let status = 'failed';
+  // Lease trouble is told the moment it is known (on a terminal, below the "holding…" line).
+  s.faults.on('lease', (n) => process.stdout.write(`${process.stdout.isTTY ? '\n' : ''}${n.kind === 'restored' ? c.green('✓') : c.yellow('!')} ${describeLeaseNotice(n)}\n`));
   try {
     const targets = toTargets(s.loaded.select(selector));
     process.stdout.write(`${c.bold(kind)} on ${targets.map((t) => t.name).join(', ')} — lease ${ttlSec}s, hold ${Math.round(holdMs / 1000)}s (run ${s.runId})\n`);
@@ -85,9 +89,11 @@ export async function injectCommand(kind: string, selector: string, o: InjectOpt
       throw e;
     }
     for (const r of outcomes) process.stdout.write(`  ${r.node.padEnd(12)} ${r.ok ? c.green('active ✓') : c.red(`${r.state} ✗`)} ${r.message ?? ''}\n`);
+    // Nothing left to hold once every fault has ended (the nodes' leases reverted them).
+    const held = () => [...s.faults.faults.values()].some((f) => f.state !== 'reverted' && f.state !== 'failed' && f.state !== 'residue');
     if (outcomes.some((r) => r.ok) && !mod.oneShot) {
       const until = Date.now() + holdMs;
-      while (Date.now() < until && !s.stopper.stopped) {
+      while (Date.now() < until && !s.stopper.stopped && held()) {
         await new Promise((r) => setTimeout(r, Math.min(1000, until - Date.now())));
         if (process.stdout.isTTY) process.stdout.write(`\r  holding… ${Math.max(0, Math.ceil((until - Date.now()) / 1000))}s left (Ctrl-C to stop now) `);
       }
@@ -95,14 +101,21 @@ export async function injectCommand(kind: string, selector: string, o: InjectOpt
     }
     // Stopped before the hold ran out: Ctrl-C, SIGTERM or `gameday stop` pressed STOP.
     const interrupted = s.stopper.stopped;
-    const report = await s.stopper.stop('hold time elapsed', 'cli');
+    const leasesEnded = !held() && [...s.faults.faults.values()].some((f) => f.leaseExpiredAt !== undefined);
+    const report = await s.stopper.stop(leasesEnded ? "every fault ended (the nodes' leases reverted them)" : 'hold time elapsed', 'cli');
     printStopReport(report);
+    // A fault the node's lease reverted before the hold ran out: the hold did not happen as asked.
+    const lapsed = [...s.faults.faults.values()].filter((f) => f.leaseExpiredAt !== undefined);
+    for (const f of lapsed) {
+      const inEffect = f.injectedAt === undefined ? '' : ` was in effect ${Math.round((f.leaseExpiredAt! - f.injectedAt) / 1000)} s of the planned ${Math.round(holdMs / 1000)} s:`;
+      process.stdout.write(`${c.red('✗')} inconclusive: ${f.kind} on ${f.target.name}${inEffect} the node's lease reverted it at ≈${isoSeconds(f.leaseExpiredAt!)} (seen at reconnect)\n`);
+    }
     if (!report.clean) {
       status = 'failed';
       return EXIT.FAILED;
     }
-    status = interrupted ? 'stopped' : outcomes.every((r) => r.ok) ? 'completed' : 'failed';
-    return interrupted ? EXIT.STOPPED : outcomes.every((r) => r.ok) ? EXIT.OK : EXIT.FAILED;
+    status = interrupted ? 'stopped' : outcomes.every((r) => r.ok) && !lapsed.length ? 'completed' : 'failed';
+    return interrupted ? EXIT.STOPPED : outcomes.every((r) => r.ok) && !lapsed.length ? EXIT.OK : EXIT.FAILED;
   } finally {
     if (!s.stopper.stopped) await s.stopper.stop('command ended', 'cli');
     await s.close(status);

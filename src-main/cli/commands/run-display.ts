@@ -51,6 +51,9 @@ export class LiveDisplay {
         return undefined;
       }
       case 'fault.update':
+        // One line per state change (a lease warning updates the fault without changing its state).
+        if (this.lastStatus.get(`fault:${e.fault.id}`) === e.fault.state) return undefined;
+        this.lastStatus.set(`fault:${e.fault.id}`, e.fault.state);
         return ['active', 'reverted', 'residue', 'unreachable', 'failed'].includes(e.fault.state) ? `${c.dim(t)}     fault ${e.fault.kind} on ${e.fault.node}: ${e.fault.state === 'active' ? c.red('ACTIVE') : e.fault.state === 'reverted' ? c.green('reverted') : c.yellow(e.fault.state)}` : undefined;
       case 'timer.update': {
         const line = timerLine(e.timer);
@@ -89,7 +92,7 @@ export class LiveDisplay {
     const out = [
       c.dim('─'.repeat(60)),
       `${c.bold(s.state.toUpperCase())} ${s.title} ${s.dryRun ? c.yellow('[DRY RUN]') : ''} — step ${step?.id ?? '-'}${countdown}`,
-      `faults: ${live.length ? live.map((f) => `${f.kind}@${f.node} (lease ${Math.max(0, Math.round((f.leaseExpiresAt - Date.now()) / 1000))}s)`).join(', ') : 'none active'}`,
+      `faults: ${live.length ? live.map((f) => `${f.kind}@${f.node} (lease ${Math.max(0, Math.round((f.leaseExpiresAt - Date.now()) / 1000))}s${f.leaseWarning ? c.yellow(', renewals failing') : ''})`).join(', ') : 'none active'}`,
       `probes: ${probes || 'none'}   ${c.dim('Ctrl-C = STOP')}`,
     ];
     process.stdout.write(`${out.join('\n')}\n`);
@@ -103,7 +106,7 @@ export class LiveDisplay {
 
   printSummary(o: RunOutcome): void {
     const snap = this.session.snapshot();
-    process.stdout.write(`\n${c.bold(`Run ${o.runId}: ${o.state}`)}${o.abortReason ? ` — ${c.red(o.abortReason)}` : ''}\n`);
+    process.stdout.write(`\n${c.bold(`Run ${o.runId}: ${o.state}`)}${o.inconclusive.length ? c.yellow(' — inconclusive') : ''}${o.abortReason ? ` — ${c.red(o.abortReason)}` : ''}\n`);
     if (o.stop) {
       const bad = o.stop.nodes.filter((n) => n.status !== 'reverted' && n.status !== 'nothing');
       process.stdout.write(o.stop.clean ? `${c.green('✓')} every node verified clean (${o.stop.nodes.length} node(s), ${formatDuration(o.stop.durationMs)})\n` : `${c.red('✗')} not clean: ${bad.map((n) => `${n.node} ${n.status}${n.leaseExpiresAt ? ` (lease expires ${n.leaseExpiresAt})` : ''}`).join(', ')}\n`);
@@ -115,6 +118,8 @@ export class LiveDisplay {
     if (snap.timers.length) process.stdout.write(`${recoveryTable(snap.timers)}\n`);
     const failed = snap.steps.filter((x) => x.status === 'failed');
     for (const f of failed) process.stdout.write(`${c.red('✗')} step ${f.id}: ${f.message}\n`);
+    for (const s of snap.steps.filter((x) => x.inconclusive)) process.stdout.write(`${c.yellow('?')} step ${s.id} inconclusive: ${s.inconclusive}\n`);
+    for (const r of o.inconclusive) process.stdout.write(`${c.red('✗')} inconclusive: ${r}\n`);
     process.stdout.write(`exit ${o.exitCode}\n`);
   }
 }

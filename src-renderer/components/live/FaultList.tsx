@@ -1,11 +1,9 @@
 /** Faults of the run per node: state, lease countdown (the node reverts by itself at zero), auto-revert. */
 import { clock } from '../../lib/format.js';
 import { useEngineNow } from '../../lib/clock.js';
+import { leaseCell } from '../../lib/lease.js';
 import { useConsole } from '../../store/store.js';
 import { Panel } from '../common/Panel.js';
-
-/** Lease countdown turns amber when this close to expiry: renewals are every TTL/3, so it should never get here. */
-const LEASE_WARN_MS = 10_000;
 
 export function FaultList() {
   const faults = useConsole((s) => s.faults);
@@ -29,9 +27,9 @@ export function FaultList() {
           <tbody>
             {list.map((f) => {
               const live = f.state === 'active' || f.state === 'injecting' || f.state === 'reverting';
-              const lease = f.leaseExpiresAt - now;
+              const lease = leaseCell(f, now);
               return (
-                <tr key={f.id} data-testid={`fault-${f.node}-${f.kind}`} data-state={f.state}>
+                <tr key={f.id} data-testid={`fault-${f.node}-${f.kind}`} data-state={f.state} data-lease-warning={f.leaseWarning ? 'yes' : undefined} className={live && f.leaseWarning ? 'warn' : undefined}>
                   <td className="mono">{f.node}</td>
                   <td className="mono" title={f.detail}>
                     {f.kind}
@@ -40,7 +38,7 @@ export function FaultList() {
                   <td>
                     <span className={`pill fault-${f.state}`}>{f.state}</span>
                   </td>
-                  <td className={`tabular ${live && lease < LEASE_WARN_MS ? 'warn' : ''}`}>{live ? clock(Math.max(0, lease)) : '—'}</td>
+                  <td className={`tabular ${lease.warn ? 'warn' : ''}`} title={lease.title}>{lease.text}</td>
                   <td className="tabular">{live && f.autoRevertAt ? clock(Math.max(0, f.autoRevertAt - now)) : '—'}</td>
                 </tr>
               );

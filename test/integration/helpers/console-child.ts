@@ -23,6 +23,8 @@ export interface ChildConfig {
   maxDurationSec: number;
   /** Audit file to record the run in (e.g. a workspace's audit.sqlite); none when absent. */
   auditPath?: string;
+  /** Inventory to resolve `selector` in, instead of the lab's (e.g. an isolated node's). */
+  inventoryPath?: string;
 }
 
 /** The process idles this long at most (a safety net if a test forgets to kill it): 10 minutes. */
@@ -30,7 +32,7 @@ const MAX_LIFE_MS = 600_000;
 
 async function main(): Promise<void> {
   const cfg = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
-  const lab = readLab(cfg.labJson);
+  const lab = { ...readLab(cfg.labJson), ...(cfg.inventoryPath ? { inventoryPath: cfg.inventoryPath } : {}) };
   const audit = cfg.auditPath ? AuditStore.open(cfg.auditPath) : undefined;
   audit?.createRun({ id: cfg.runId, scenario: 'console-child', title: 'console-child', env: 'lab', commander: 'it' });
   const pool = new SshPool();
