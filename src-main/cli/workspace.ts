@@ -7,10 +7,14 @@ import { join, resolve } from 'node:path';
  * $GAMEDAY_WORKSPACE, else $XDG_DATA_HOME/gameday, else ~/.local/share/gameday.
  */
 export function workspaceDir(explicit?: string): string {
-  const dir = explicit ?? process.env.GAMEDAY_WORKSPACE ?? join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'gameday');
-  const abs = resolve(dir);
+  const abs = workspacePath(explicit);
   mkdirSync(abs, { recursive: true, mode: 0o700 });
   return abs;
+}
+
+/** The workspace's path without creating it (commands that only read, like `audit verify`). */
+export function workspacePath(explicit?: string): string {
+  return resolve(explicit ?? process.env.GAMEDAY_WORKSPACE ?? join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'gameday'));
 }
 
 export function auditFile(ws: string): string {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import type { AuditStore } from '../audit/index.js';
+import { isAuditError, type AuditStore } from '../audit/index.js';
 import type { FaultView } from '../api/index.js';
 import { buildInject, buildRenew, buildRevert, parseStatus } from '../faults/lease.js';
 import '../faults/index.js';
@@ -165,6 +165,8 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
       return { node: target.name, faultId: f.id, ok: false, state: f.state, message: `${mod.id} did not take effect on ${target.name}: ${why}` };
     } catch (e) {
       settle();
+      // The audit could not record the exec: a storage problem of this machine, never the node's.
+      if (isAuditError(e)) throw e;
       const err = e as SshError;
       // Unknown whether it applied: the lease covers it; STOP/cleanup will try the revert again.
       this.set(f, 'unreachable', err.message);
@@ -195,6 +197,7 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
       const st = parseStatus(r.stdout);
       this.set(f, st.clean === 'yes' || (isOneShot(f.module, f.params) && r.code === 0) ? 'reverted' : 'residue', st.clean === 'yes' ? undefined : r.stderr.trim().slice(0, 500));
     } catch (e) {
+      if (isAuditError(e)) throw e; // the revert was not sent, or its outcome not recorded: the fault stays live for STOP
       this.set(f, 'unreachable', (e as SshError).message);
     }
   }
@@ -208,7 +211,7 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
 
   /** Renew every lease on each node with one exec per node, every TTL/3. */
   startRenewal(): void {
-    if (this.renewTimer) return;
+    if (this.renewTimer || this.renewalsDisarmed) return;
     this.renewTimer = setInterval(() => void this.renewAll(), (this.leaseTtlSec * 1000) / 3);
     this.renewTimer.unref();
   }
@@ -217,6 +220,7 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
   private readonly renewing = new Set<string>();
 
   async renewAll(): Promise<void> {
+    if (this.renewalsDisarmed) return;
     const byNode = new Map<string, ActiveFault[]>();
     for (const f of this.faults.values()) {
       if (f.state !== 'active' && f.state !== 'injecting' && f.state !== 'unreachable') continue;
@@ -248,6 +252,20 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
     this.renewTimer = undefined;
   }
 
+  private renewalsDisarmed = false;
+
+  /**
+   * STOP's first act: no lease is renewed from now on, and none can be re-armed, so every node's
+   * own dead-man reverts its faults within one TTL whatever happens next in this process (an error,
+   * a hang, a kill). Returns the latest lease expiry among the faults still live (epoch ms).
+   */
+  disarmRenewals(): number | undefined {
+    this.renewalsDisarmed = true;
+    this.stopRenewal();
+    const live = this.live();
+    return live.length ? Math.max(...live.map((f) => f.leaseExpiresAt)) : undefined;
+  }
+
   private readonly autoReverts = new Set<NodeJS.Timeout>();
 
   /**
@@ -260,7 +278,8 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
       void (async () => {
         for (const id of ids) {
           const f = this.faults.get(id);
-          if (f && f.state !== 'reverted' && f.state !== 'failed' && !skip()) await this.revertOne(f);
+          // An audit that cannot record the revert leaves the fault live (STOP at the end reverts it).
+          if (f && f.state !== 'reverted' && f.state !== 'failed' && !skip()) await this.revertOne(f).catch((e: unknown) => void (f.detail = (e as Error).message));
         }
         done();
       })();

@@ -6,7 +6,7 @@ import { DEFAULT_POLICY } from '../../engine/blast-radius.js';
 import { parseDuration } from '../../util/duration.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
-import { FaultSession, printStopReport, toTargets, type SessionOpts } from '../fault-session.js';
+import { FaultSession, printAuditEnd, printStopReport, stopExitCode, toTargets, type SessionOpts } from '../fault-session.js';
 
 export interface InjectOpts extends SessionOpts {
   intensity?: string;
@@ -74,6 +74,7 @@ export async function injectCommand(kind: string, selector: string, o: InjectOpt
     policy: { maxNodesPerFault: maxNodes, protected: o.protect ?? [], allowProd: Boolean(o.allowProd), commander: o.commander ?? process.env.USER ?? 'commander' },
   });
   let status = 'failed';
+  let code: number = EXIT.FAILED;
   try {
     const targets = toTargets(s.loaded.select(selector));
     process.stdout.write(`${c.bold(kind)} on ${targets.map((t) => t.name).join(', ')} — lease ${ttlSec}s, hold ${Math.round(holdMs / 1000)}s (run ${s.runId})\n`);
@@ -101,14 +102,14 @@ export async function injectCommand(kind: string, selector: string, o: InjectOpt
     const interrupted = s.stopper.stopped;
     const report = await s.stopper.stop('hold time elapsed', 'cli');
     printStopReport(report);
-    if (!report.clean) {
-      status = 'failed';
-      return EXIT.FAILED;
-    }
-    status = interrupted ? 'stopped' : outcomes.every((r) => r.ok) ? 'completed' : 'failed';
-    return interrupted ? EXIT.STOPPED : outcomes.every((r) => r.ok) ? EXIT.OK : EXIT.FAILED;
+    status = !report.clean ? 'failed' : interrupted ? 'stopped' : outcomes.every((r) => r.ok) ? 'completed' : 'failed';
+    code = stopExitCode(report) ?? (!report.clean ? EXIT.FAILED : interrupted ? EXIT.STOPPED : outcomes.every((r) => r.ok) ? EXIT.OK : EXIT.FAILED);
   } finally {
     if (!s.stopper.stopped) await s.stopper.stop('command ended', 'cli');
-    await s.close(status);
+    const end = await s.close(status);
+    printAuditEnd(end);
+    // Records of this run still outside the audit: the run is not fully on record.
+    if (end.pending && (code === EXIT.OK || code === EXIT.FAILED)) code = EXIT.STOPPED;
   }
+  return code;
 }
