@@ -395,7 +395,7 @@ export class AuditStore {
   close(): void {
     if (!this.db.open) return;
     this.setStopping(true);
-    this.exec({ op: 'rollups' });
+    if (!this.w.rollups.idle) this.exec({ op: 'rollups' });
     if (this.problem && this.file !== ':memory:') this.replay();
     this.db.close();
   }

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type BetterSqlite from 'better-sqlite3';
-import { AuditFileError, AuditStore, AuditUnavailable, readKey, keyFile } from '../../src-main/audit/index.js';
+import { AuditFileError, AuditStore, AuditUnavailable, readKey, keyFile, type AuditEvent } from '../../src-main/audit/index.js';
 import { anchorFile } from '../../src-main/audit/anchor.js';
 import { eventHash } from '../../src-main/audit/chain.js';
 import { eventMac, recordMac } from '../../src-main/audit/keys.js';
@@ -35,7 +35,7 @@ function sample(file: string): void {
     a.setFaultState(id, 'active', { leaseExpiresAt: new Date().toISOString() });
     a.setFaultState(id, 'reverted');
   }
-  a.addSampleBatches('r1', [['p1', Array.from({ length: 30 }, (_, i) => ({ tMs: 1000 * i, value: i, healthy: i % 7 !== 0, detail: null }))]]);
+  a.addSampleBatches('r1', [['p1', Array.from({ length: 30 }, (_, i) => ({ tMs: 1000 * i, value: i, healthy: i % 7 !== 0 }))]]);
   a.addNote('r1', { role: 'scribe', author: 'bo', text: 'latency rising' });
   a.addApproval('r1', { step: 's1', approver: 'dee', decision: 'approved' });
   a.endRun('r1', 'completed');
@@ -57,11 +57,11 @@ function edit(file: string, fn: (db: BetterSqlite.Database) => void): void {
 function rechain(db: BetterSqlite.Database, from: number, withKey: boolean): void {
   const key = readKey(keyFile());
   const dbId = (db.prepare("SELECT v FROM audit_meta WHERE k = 'db_id'").get() as { v: string }).v;
-  const rows = db.prepare('SELECT * FROM events WHERE seq >= ? ORDER BY seq').all(from) as Array<Record<string, never>>;
+  const rows = db.prepare('SELECT * FROM events WHERE seq >= ? ORDER BY seq').all(from) as AuditEvent[];
   let prev = (db.prepare('SELECT hash FROM events WHERE seq = ?').get(from - 1) as { hash: string }).hash;
   for (const r of rows) {
     const hash = eventHash(prev, r);
-    db.prepare('UPDATE events SET prev_hash = ?, hash = ?, mac = ? WHERE seq = ?').run(prev, hash, withKey ? eventMac(key, dbId, hash) : r['mac'], r['seq']);
+    db.prepare('UPDATE events SET prev_hash = ?, hash = ?, mac = ? WHERE seq = ?').run(prev, hash, withKey ? eventMac(key, dbId, hash) : r.mac, r.seq);
     prev = hash;
   }
 }
