@@ -4,6 +4,7 @@
  * crash between the commit and the file's removal cannot replay twice). Lines whose MAC does not
  * hold are never replayed; they are named in the `audit.journal-replayed` event.
  */
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { isSqliteError } from './errors.js';
 import { claimJournal, journalFile, pendingJournals, readJournal, removeJournal } from './journal.js';
@@ -20,35 +21,54 @@ export interface ReplayHooks {
   record(data: Record<string, unknown>): void;
 }
 
-/** Replay every pending journal inside `locked` (one write transaction). Undefined: nothing pending. */
+/**
+ * Replay every pending journal inside `locked` (one write transaction). The live file is claimed
+ * (renamed) only once the lock is held: when the lock cannot be had, the journal stays where the
+ * messages said it is. Undefined: nothing pending.
+ */
 export function replayJournals(dbFile: string, dbId: string, keys: AuditKey[], locked: (fn: () => void) => void, h: ReplayHooks): ReplayReport | undefined {
+  if (!pendingJournals(dbFile).length) return undefined;
   const live = journalFile(dbFile);
-  const claimed = pendingJournals(dbFile)
-    .map((f) => (f === live ? claimJournal(dbFile) : f))
-    .filter((f): f is string => Boolean(f));
-  if (!claimed.length) return undefined;
-  const parsed = claimed.map((f) => ({ f, ...readJournal(f, dbId, keys) }));
-  const report: ReplayReport = { records: 0, files: claimed, rejected: parsed.flatMap((p) => p.rejected.map((r) => ({ file: basename(p.f), ...r }))), skipped: [] };
+  let report: ReplayReport | undefined;
+  let claimed: string[] = [];
+  let sizes = new Map<string, number>();
   locked(() => {
-    report.records = 0;
-    report.skipped = [];
+    claimed = pendingJournals(dbFile)
+      .map((f) => (f === live ? claimJournal(dbFile) : f))
+      .filter((f): f is string => Boolean(f));
+    if (!claimed.length) return;
+    const parsed = claimed.map((f) => ({ f, size: sizeOf(f), ...readJournal(f, dbId, keys) }));
+    sizes = new Map(parsed.map((p) => [p.f, p.size]));
+    const r: ReplayReport = { records: 0, files: claimed, rejected: parsed.flatMap((p) => p.rejected.map((x) => ({ file: basename(p.f), ...x }))), skipped: [] };
     for (const p of parsed) {
-      for (const r of p.records) {
-        if (h.has(r.id)) continue;
+      for (const rec of p.records) {
+        if (h.has(rec.id)) continue;
         try {
-          h.apply(r.op as unknown as AuditOp, { ts: r.at, mono: r.mono, journal: { id: r.id, pid: r.pid, why: r.why } });
-          report.records++;
+          h.apply(rec.op as unknown as AuditOp, { ts: rec.at, mono: rec.mono, journal: { id: rec.id, pid: rec.pid, why: rec.why } });
+          r.records++;
         } catch (e) {
           if (isSqliteError(e)) throw e;
-          report.skipped.push({ id: r.id, why: (e as Error).message });
+          r.skipped.push({ id: rec.id, why: (e as Error).message });
         }
-        h.done(r.id, new Date().toISOString());
+        h.done(rec.id, new Date().toISOString());
       }
     }
-    h.record({ records: report.records, files: claimed.map((f) => basename(f)), rejected: report.rejected, skipped: report.skipped });
+    h.record({ records: r.records, files: claimed.map((f) => basename(f)), rejected: r.rejected, skipped: r.skipped });
+    report = r;
   });
-  for (const f of claimed) removeJournal(f);
+  // Committed: the files can go (a crash before this leaves them; their ids are marked, so no double
+  // replay). A file that grew since it was read (a STOP of another process appending through a
+  // descriptor opened before the rename) stays: the next replay takes the new lines.
+  for (const f of claimed) if (sizeOf(f) === sizes.get(f)) removeJournal(f);
   return report;
+}
+
+function sizeOf(f: string): number {
+  try {
+    return statSync(f).size;
+  } catch {
+    return -1;
+  }
 }
 
 /** Journal files waiting beside the database and how many valid records each holds (for verify). */
