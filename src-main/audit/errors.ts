@@ -10,9 +10,11 @@ export class AuditUnavailable extends Error {
   constructor(
     readonly file: string,
     override readonly cause: unknown,
+    /** What could not be written (an operation name), when known. */
+    readonly what?: string,
     readonly hint = 'another gameday process may hold the audit for a long write; retry, or find it with `fuser` on the file',
   ) {
-    super(`the audit ${file} cannot be written: ${(cause as Error)?.message ?? String(cause)} (a storage problem on this machine, not a node's)`);
+    super(`the audit ${file} cannot be written${what ? ` (${what})` : ''}: ${(cause as Error)?.message ?? String(cause)} (a storage problem on this machine, not a node's)`);
   }
 }
 

@@ -21,9 +21,11 @@ export type { Head } from './anchor.js';
 
 /**
  * How long a write waits for another process's transaction (SQLite's busy handler), and how many
- * times it tries again: ~6 s in all, far longer than any transaction of ours holds the lock
- * (milliseconds), short enough that a stuck holder shows as an error, not a hang. The wait blocks
- * this process (better-sqlite3 is synchronous), which is why STOP uses the short one.
+ * times it tries again: ~6 s in all. A transaction of ours holds the lock for one fsync, but the
+ * busy handler polls rather than queues, so on a loaded machine with several CLIs committing at
+ * once a writer can be passed over for seconds (3 s in all was seen to fail 1 CLI of 12 on the lab).
+ * The wait blocks this process (better-sqlite3 is synchronous: timers and signal handlers wait too),
+ * which is why STOP uses the short one and then the journal.
  */
 const BUSY_MS = 2000;
 const RETRIES = 2;
@@ -78,7 +80,7 @@ export class AuditStore {
       upgraded = this.migrate();
     } catch (e) {
       this.db.close();
-      throw isSqliteError(e) ? new AuditUnavailable(file, e) : e;
+      throw isSqliteError(e) ? new AuditUnavailable(file, e, 'opening and migrating') : e;
     }
     this.stmts = Object.fromEntries(Object.entries(SQL).map(([k, sql]) => [k, this.db.prepare(sql)])) as never;
     this.dbId = (this.stmts.dbId.get() as { v: string }).v;
@@ -201,7 +203,7 @@ export class AuditStore {
       return this.locked(() => this.w.apply(op, st));
     } catch (e) {
       if (!isSqliteError(e)) throw e;
-      if (!this.stopping) throw new AuditUnavailable(this.file, e);
+      if (!this.stopping) throw new AuditUnavailable(this.file, e, op.op === 'append' ? op.e.kind : op.op);
       return this.toJournal(op, st, (e as Error).message);
     }
   }
