@@ -87,3 +87,53 @@ export function anchorDisagreement(dbId: string, key: AuditKey, hashAt: (seq: nu
   if (h === anchor.hash) return undefined;
   return h ? `event ${anchor.seq} differs from the anchor (re-chained)` : `the file ends before event ${anchor.seq}, which the anchor names (truncated)`;
 }
+
+/** The anchor follows the chain's head within this long (AnchorKeeper.move). */
+const ANCHOR_EVERY_MS = 200;
+
+/**
+ * One store's side of the anchor: checked once at open (a disagreement is kept as `problem`, and
+ * the anchor is then never moved, so it stays as evidence), then moved after commits — at once when
+ * it has not moved for ANCHOR_EVERY_MS, else within that time, and always at `flush` (close).
+ * Writing the file on every commit halved the event rate; a head at most that old is as good for
+ * telling truncation after the fact.
+ */
+export class AnchorKeeper {
+  problem?: string;
+  private due?: Head;
+  private at = -Infinity;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly key: AuditKey,
+    private readonly dbId: string,
+    private readonly dbFile: string,
+  ) {}
+
+  check(hashAt: (seq: number) => string | undefined, ownEvents: () => boolean): void {
+    this.problem = anchorDisagreement(this.dbId, this.key, hashAt, ownEvents);
+  }
+
+  /** `force`: a deliberate re-anchor (audit verify --reanchor) clears a problem and writes now. */
+  move(head: Head, force = false): void {
+    if (force) this.problem = undefined;
+    if (this.problem) return;
+    this.due = head;
+    if (force || performance.now() - this.at >= ANCHOR_EVERY_MS) return this.flush(force);
+    this.timer ??= setTimeout(() => this.flush(), ANCHOR_EVERY_MS).unref();
+  }
+
+  flush(force = false): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const head = this.due;
+    this.due = undefined;
+    if (!head || this.problem) return;
+    this.at = performance.now();
+    try {
+      advanceAnchor(this.key, this.dbId, this.dbFile, head, { force });
+    } catch (e) {
+      this.problem = `the anchor cannot be written: ${(e as Error).message}`;
+    }
+  }
+}

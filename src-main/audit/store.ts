@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { advanceAnchor, anchorDisagreement, readAnchor, type Head } from './anchor.js';
+import { AnchorKeeper, readAnchor, type Head } from './anchor.js';
 import { canonicalJson, eventHash, GENESIS, type ChainedFields } from './chain.js';
 import { coverAll } from './cover.js';
 import { AuditUnavailable, isBusy, isSqliteError } from './errors.js';
@@ -58,8 +58,7 @@ export class AuditStore {
   private problem?: AuditProblem;
   /** Journal records replayed when this store opened (or closed), if any. */
   replayed?: ReplayReport;
-  /** Why the anchor is not moved (it disagrees with the file, or cannot be written); verify says more. */
-  anchorProblem?: string;
+  private anchor!: AnchorKeeper;
 
   private constructor(
     readonly file: string,
@@ -85,9 +84,10 @@ export class AuditStore {
     this.stmts = Object.fromEntries(Object.entries(SQL).map(([k, sql]) => [k, this.db.prepare(sql)])) as never;
     this.dbId = (this.stmts.dbId.get() as { v: string }).v;
     this.w = new AuditWriter(this.db, this.stmts, this.key, this.dbId);
+    this.anchor = new AnchorKeeper(this.key, this.dbId, file);
     if (file === ':memory:') return;
-    if (upgraded) this.moveAnchor(upgraded);
-    else this.checkAnchor();
+    if (upgraded) this.anchor.move(upgraded);
+    else this.anchor.check((seq) => (this.db.prepare('SELECT hash FROM events WHERE seq = ?').get(seq) as { hash: string } | undefined)?.hash, () => Boolean(this.db.prepare('SELECT 1 FROM events WHERE key_id = ? LIMIT 1').get(this.key.id)));
     this.replay();
   }
 
@@ -160,27 +160,8 @@ export class AuditStore {
   private locked<T>(fn: () => T): T {
     this.w.txHead = undefined;
     const out = this.withLock(fn);
-    if (this.w.txHead) this.moveAnchor(this.w.txHead);
+    if (this.w.txHead && this.file !== ':memory:') this.anchor.move(this.w.txHead);
     return out;
-  }
-
-  private moveAnchor(head: Head, force = false): void {
-    if (this.anchorProblem && !force) return;
-    try {
-      advanceAnchor(this.key, this.dbId, this.file, head, { force });
-    } catch (e) {
-      this.anchorProblem = `the anchor cannot be written: ${(e as Error).message}`;
-    }
-  }
-
-  /**
-   * At open: does the anchor still name an event of this file? If not (cut short, re-chained, or the
-   * anchor deleted while our events remain), the anchor stays as it is — the evidence — and is not
-   * moved, so `audit verify` keeps saying so.
-   */
-  private checkAnchor(): void {
-    const hashAt = (seq: number) => (this.db.prepare('SELECT hash FROM events WHERE seq = ?').get(seq) as { hash: string } | undefined)?.hash;
-    this.anchorProblem = anchorDisagreement(this.dbId, this.key, hashAt, () => Boolean(this.db.prepare('SELECT 1 FROM events WHERE key_id = ? LIMIT 1').get(this.key.id)));
   }
 
   get schemaVersion(): number {
@@ -313,10 +294,14 @@ export class AuditStore {
    */
   reanchor(actor: string): Head | undefined {
     const old = readAnchor(this.dbId);
-    const ev = this.withLock(() => this.w.append({ kind: 'audit.reanchored', actor, data: { previous: old.anchor ? { seq: old.anchor.seq, hash: old.anchor.hash, at: old.anchor.at } : null, reason: this.anchorProblem ?? null } }, this.stamp()));
-    this.anchorProblem = undefined;
-    this.moveAnchor({ seq: ev.seq, hash: ev.hash }, true);
+    const ev = this.withLock(() => this.w.append({ kind: 'audit.reanchored', actor, data: { previous: old.anchor ? { seq: old.anchor.seq, hash: old.anchor.hash, at: old.anchor.at } : null, reason: this.anchor.problem ?? null } }, this.stamp()));
+    this.anchor.move({ seq: ev.seq, hash: ev.hash }, true);
     return { seq: ev.seq, hash: ev.hash };
+  }
+
+  /** Why the anchor is not moved (it disagrees with the file, or cannot be written); verify says more. */
+  get anchorProblem(): string | undefined {
+    return this.anchor.problem;
   }
 
   getFault(id: string): FaultRow | undefined {
@@ -399,6 +384,7 @@ export class AuditStore {
     this.setStopping(true);
     if (!this.w.rollups.idle) this.exec({ op: 'rollups' });
     if (this.problem && this.file !== ':memory:') this.replay();
+    this.anchor.flush();
     this.db.close();
   }
 }
