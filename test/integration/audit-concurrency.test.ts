@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { getTestLab } from '../lab/fixture.js';
 import { labBlackhole } from '../lab/netns-lab.js';
 import type { LabInfo } from '../lab/lab-types.js';
-import { CLEAN, cli, nodeTraces, openAudit, startCli, waitUntil, workspace, type CliProc, type CliResult } from './helpers/engine-cli.js';
+import { CLEAN, cli, FIXTURES, nodeTraces, openAudit, parseRunJson, startCli, waitUntil, workspace, type CliProc, type CliResult } from './helpers/engine-cli.js';
 import { sleep } from './helpers/fleet.js';
 import { inNs } from './helpers/observe.js';
 
@@ -49,6 +49,15 @@ function runsOf(ws: string): Array<{ id: string; node?: string; faults: string[]
   } finally {
     a.close();
   }
+}
+
+/** Another process that takes the audit's write lock and sits on it for `ms`. */
+function holdLock(file: string, ms: number): { locked: Promise<void>; done: Promise<void>; released: () => boolean } {
+  const child = spawn(process.execPath, ['-e', `const D=require('better-sqlite3');const d=new D(process.argv[1]);d.pragma('busy_timeout=10000');d.exec('BEGIN IMMEDIATE');console.log('locked');setTimeout(()=>{d.exec('COMMIT');d.close();console.log('released')},${ms})`, file], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const done = new Promise<void>((r) => child.on('close', () => r()));
+  return { locked: waitUntil('the lock taken', () => out.includes('locked'), 10_000, 50), done, released: () => out.includes('released') };
 }
 
 function heads(out: string): string[] {
@@ -127,12 +136,8 @@ describe('STOP cannot die or hang on the audit', () => {
     await waitUntil('the fault active', () => existsSync(join(ws, 'audit.sqlite')) && runsOf(ws)[0]?.faults[0] === 'active', 60_000, 200);
     expect((await firewall('node07')).length).toBeGreaterThan(0);
     // Another process takes the audit's write lock and sits on it.
-    const lockMs = 16_000;
-    const locker = spawn(process.execPath, ['-e', `const D=require('better-sqlite3');const d=new D(process.argv[1]);d.pragma('busy_timeout=10000');d.exec('BEGIN IMMEDIATE');console.log('locked');setTimeout(()=>{d.exec('COMMIT');d.close();console.log('released')},${lockMs})`, join(ws, 'audit.sqlite')], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
-    let lockOut = '';
-    locker.stdout.setEncoding('utf8').on('data', (d: string) => (lockOut += d));
-    const lockerDone = new Promise<void>((r) => locker.on('close', () => r()));
-    await waitUntil('the lock taken', () => lockOut.includes('locked'), 10_000, 50);
+    const locker = holdLock(join(ws, 'audit.sqlite'), 16_000);
+    await locker.locked;
     const t0 = Date.now();
     p.child.kill('SIGINT');
     // From outside: the node's firewall is clean long before the 30 s lease could have done it.
@@ -146,7 +151,7 @@ describe('STOP cannot die or hang on the audit', () => {
     }
     const r = await p.done;
     const exitedAfter = Date.now() - t0;
-    const lockStillHeld = !lockOut.includes('released');
+    const lockStillHeld = !locker.released();
     console.log(`[stop-under-lock] node clean after ${cleanAfter} ms; CLI exit ${r.code} after ${exitedAfter} ms; lock still held at exit: ${lockStillHeld}\n${r.err}`);
     expect(cleanAfter).toBeGreaterThanOrEqual(0);
     expect(r.code, r.out + r.err).toBe(2);
@@ -154,7 +159,7 @@ describe('STOP cannot die or hang on the audit', () => {
     expect(r.err).toMatch(/AUDIT PROBLEM.*audit\.sqlite\.journal\.jsonl/);
     expect(`${r.out}\n${r.err}`).not.toMatch(/SqliteError|internal error|    at /);
     expect(existsSync(join(ws, 'audit.sqlite.journal.jsonl'))).toBe(true);
-    await lockerDone;
+    await locker.done;
     // The next open (here `audit verify`) replays the journal into the chain and says so.
     const v = await verify(ws);
     expect(v.code, v.out + v.err).toBe(0);
@@ -178,6 +183,32 @@ describe('STOP cannot die or hang on the audit', () => {
       a.close();
     }
     expect(await nodeTraces(lab, ['node07'], run!.id)).toEqual([{ node: 'node07', ...CLEAN }]);
+  });
+
+  it('`gameday run` STOPped while the audit is locked: node clean, exit 2, --json names the problem, the journal is replayed later', async () => {
+    const ws = workspace();
+    const p = startCli(lab, ws, ['run', join(FIXTURES, 'engine-hold.yaml'), '--json']);
+    await waitUntil('the fault active', () => existsSync(join(ws, 'audit.sqlite')) && runsOf(ws)[0]?.faults[0] === 'active', 60_000, 200);
+    expect((await firewall('node05')).length).toBeGreaterThan(0);
+    const locker = holdLock(join(ws, 'audit.sqlite'), 16_000);
+    await locker.locked;
+    const t0 = Date.now();
+    p.child.kill('SIGINT');
+    const r = await p.done;
+    console.log(`[run-under-lock] exit ${r.code} after ${Date.now() - t0} ms; lock still held: ${!locker.released()}`);
+    expect(await firewall('node05')).toEqual([]);
+    expect(r.code, r.err).toBe(2);
+    expect(locker.released()).toBe(false);
+    const j = parseRunJson(r) as ReturnType<typeof parseRunJson> & { audit: { head?: unknown; problem?: string } };
+    expect(j.stop).toMatchObject({ clean: true, auditProblem: expect.stringMatching(/journal\.jsonl/) });
+    expect(j.audit.problem).toMatch(/could not be written .*journal\.jsonl/);
+    await locker.done;
+    const v = await verify(ws);
+    expect(v.code, v.out + v.err).toBe(0);
+    expect(v.err).toMatch(/replayed \d+ record\(s\)/);
+    const [run] = runsOf(ws);
+    expect(run!.faults).toEqual(['reverted']);
+    expect(run!.kinds).toEqual(expect.arrayContaining(['stop.requested', 'stop.completed', 'run.ended']));
   });
 
   it('a second SIGINT while STOP hangs on a dead link exits at once; the node reverts by its own lease', async () => {
