@@ -1,4 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// The audit's HMAC key and anchors live in the user's config dir (src-main/audit/keys.ts): each test
+// run gets a fresh one, inherited by the CLIs the tests start, and the user's own stays untouched.
+process.env.GAMEDAY_CONFIG_DIR ??= mkdtempSync(join(tmpdir(), 'gd-config-'));
 
 // Two projects: quick unit tests (no root, no network beyond 127.0.0.1) and integration tests
 // against the real netns lab (root; real sshd, iptables, SQLite). Integration files run one at a

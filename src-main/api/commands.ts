@@ -49,7 +49,18 @@ export const commands = {
   'report.preview': { readOnly: true, req: z.object({ runId: z.string() }).strict(), res: z.object({ markdown: z.string(), html: z.string() }) },
   'report.export': { readOnly: false, req: z.object({ runId: z.string(), format: z.enum(['md', 'html', 'pdf', 'json']) }).strict(), res: z.object({ path: z.string() }) },
   'audit.events': { readOnly: true, req: z.object({ runId: z.string().optional(), kind: z.string().max(100).optional(), sinceSeq: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(), res: z.array(auditEventSchema) },
-  'audit.verify': { readOnly: true, req: none, res: z.object({ ok: z.boolean(), checked: z.number(), firstBroken: z.object({ seq: z.number(), reason: z.string() }).optional() }) },
+  'audit.verify': {
+    readOnly: true,
+    req: none,
+    res: z.object({
+      ok: z.boolean(),
+      checked: z.number(),
+      firstBroken: z.object({ seq: z.number(), reason: z.string() }).optional(),
+      /** Each check by name (chain, hmac, rows, anchor) with what it looked at. */
+      checks: z.array(z.object({ name: z.string(), ok: z.boolean(), text: z.string() })).optional(),
+      head: z.object({ seq: z.number(), hash: z.string() }).optional(),
+    }),
+  },
   'shell.open': { readOnly: false, trainee: true, req: z.object({ node: z.string(), cols: z.number().int().min(10).max(500), rows: z.number().int().min(5).max(200) }).strict(), res: z.object({ shellId: z.string() }) },
   'shell.input': { readOnly: false, trainee: true, req: z.object({ shellId: z.string(), data: z.string().max(65536) }).strict(), res: ok },
   'shell.resize': { readOnly: false, trainee: true, req: z.object({ shellId: z.string(), cols: z.number().int().min(10).max(500), rows: z.number().int().min(5).max(200) }).strict(), res: ok },

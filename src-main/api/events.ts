@@ -130,6 +130,10 @@ export const stopReportSchema = z.object({
   durationMs: z.number(),
   nodes: z.array(stopNodeSchema),
   clean: z.boolean(),
+  /** The audit could not take STOP's records: where they are kept instead (nodes unaffected). */
+  auditProblem: z.string().optional(),
+  /** STOP hit an unexpected error: reverted what it could; the rest reverts by lease. */
+  error: z.string().optional(),
 });
 
 export const sloResultSchema = z.object({ name: z.string(), verdict: z.enum(['pass', 'fail', 'unknown']), measured: z.string(), target: z.string(), detail: z.string().optional() });

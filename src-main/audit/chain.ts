@@ -22,14 +22,18 @@ export interface ChainedFields {
   actor: string | null;
   node: string | null;
   data: string;
+  /** Digests of the rows this event's transaction wrote (cover.ts); null on events that wrote none. */
+  cover?: string | null;
 }
 
 /**
  * sha256 over the previous hash and every stored field of the row, as stored (text), so flipping any
  * byte of any field — or removing, inserting or reordering a row — breaks the chain at that row.
+ * The cover joins the hashed text only when present, so rows written before covers existed keep
+ * their hashes.
  */
 export function eventHash(prev: string, f: ChainedFields): string {
-  return createHash('sha256')
-    .update([prev, f.seq, f.run_id ?? '', f.ts, f.mono_ms, f.kind, f.actor ?? '', f.node ?? '', f.data].join('\u001f'))
-    .digest('hex');
+  const parts = [prev, f.seq, f.run_id ?? '', f.ts, f.mono_ms, f.kind, f.actor ?? '', f.node ?? '', f.data];
+  if (f.cover !== null && f.cover !== undefined) parts.push(f.cover);
+  return createHash('sha256').update(parts.join('\u001f')).digest('hex');
 }

@@ -10,7 +10,7 @@ export function auditExecHooks(audit: AuditStore, ctx: { runId?: string; actor?:
   return {
     beforeExec(spec, cmd, opts) {
       const ev = audit.append({ runId: ctx.runId, kind: 'exec.intent', actor: ctx.actor, node: spec.name, data: { user: spec.user, host: spec.host, command: redact(cmd.text), sudo: Boolean(opts.sudo), timeoutMs: opts.timeoutMs ?? null } });
-      return ev.seq;
+      return ev?.seq ?? null;
     },
     afterExec(spec, _cmd, { result, error, token }) {
       const intentSeq = typeof token === "number" ? token : null;

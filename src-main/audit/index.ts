@@ -5,3 +5,8 @@ export { auditExecHooks } from './exec-hooks.js';
 export { scanProbe, scanStats, windowSamples, toSample, RAW_LIMIT, type ProbeScan, type ScanStats } from './sample-query.js';
 export { parseDetail } from './sample-detail.js';
 export { ROLLUP_MS, HIST_REL_ERROR } from './rollup.js';
+export { AuditUnavailable, AuditFileError, AuditKeyError, isAuditError } from './errors.js';
+export { parseHead, type VerifyCheck } from './verify.js';
+export { readKey, keyFile, configDir, type AuditKey } from './keys.js';
+export type { Head } from './anchor.js';
+export type { AuditProblem, ReplayReport } from './types.js';

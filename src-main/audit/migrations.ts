@@ -114,4 +114,22 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'authenticated audit: per-event HMAC and key id, row covers, database id, replayed journal records',
+    sql: `
+      ALTER TABLE events ADD COLUMN cover TEXT;
+      ALTER TABLE events ADD COLUMN key_id TEXT;
+      ALTER TABLE events ADD COLUMN mac TEXT;
+      CREATE TABLE audit_meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+      INSERT INTO audit_meta (k, v) VALUES ('db_id', lower(hex(randomblob(16))));
+      CREATE TABLE journal_replayed (id TEXT PRIMARY KEY, at TEXT NOT NULL);
+    `,
+  },
 ];
+
+/**
+ * The migration after which every event carries a MAC: applying it also MACs the events already
+ * there and covers the rows already there with one event (store.ts authenticateExisting).
+ */
+export const AUTH_MIGRATION = 3;

@@ -231,6 +231,11 @@ export class RollupAccumulator {
     addTo(e.agg, s.t, s.value, s.healthy, s.latencyMs);
   }
 
+  /** Nothing open: a store that wrote no sample (a reader, a CLI without probes) has nothing to flush. */
+  get idle(): boolean {
+    return this.probes.size === 0 && this.late.size === 0;
+  }
+
   /** Rows of the buckets that can close now (or all open ones of `runId` / of everything when `all`). */
   take(o: { all?: boolean; runId?: string } = {}): RollupFlush {
     const rows = [...this.late.values()].map((e) => toRow(e.runId, e.probeId, e.series, e.bucket, e.agg));

@@ -1,12 +1,12 @@
-/** Every SQL statement of the audit, by name (SQL never appears elsewhere). */
+/** Every SQL statement of the audit, by name (SQL never appears elsewhere, but for cover.ts's per-table reads). */
 export const SQL = {
-  lastEvent: 'SELECT hash FROM events ORDER BY seq DESC LIMIT 1',
-  maxSeq: 'SELECT max(seq) s FROM events',
+  lastEvent: 'SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1',
+  runHead: 'SELECT seq, hash FROM events WHERE run_id = ? ORDER BY seq DESC LIMIT 1',
   insertEvent:
-    'INSERT INTO events (seq, run_id, ts, mono_ms, kind, actor, node, data, prev_hash, hash) VALUES (@seq, @run_id, @ts, @mono_ms, @kind, @actor, @node, @data, @prev_hash, @hash)',
-  allEvents: 'SELECT * FROM events ORDER BY seq',
+    'INSERT INTO events (seq, run_id, ts, mono_ms, kind, actor, node, data, prev_hash, hash, cover, key_id, mac) VALUES (@seq, @run_id, @ts, @mono_ms, @kind, @actor, @node, @data, @prev_hash, @hash, @cover, @key_id, @mac)',
   events:
     'SELECT * FROM events WHERE (@run_id IS NULL OR run_id = @run_id) AND (@kind IS NULL OR kind GLOB @kind) AND seq > @since ORDER BY seq LIMIT @lim',
+  allEvents: 'SELECT * FROM events ORDER BY seq',
   insertRun:
     'INSERT INTO runs (id, scenario, title, env, commander, status, started_at, meta) VALUES (@id, @scenario, @title, @env, @commander, @status, @started_at, @meta)',
   endRun: 'UPDATE runs SET status = @status, ended_at = @ended_at WHERE id = @id',
@@ -32,4 +32,7 @@ export const SQL = {
     "INSERT INTO sample_rollup_marks (run_id, probe_id, covered_until, series_count) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, probe_id) DO UPDATE SET covered_until = excluded.covered_until, series_count = excluded.series_count",
   insertNote: 'INSERT INTO notes (run_id, ts, role, author, text) VALUES (@run_id, @ts, @role, @author, @text)',
   insertApproval: 'INSERT INTO approvals (run_id, step, approver, decision, reason, ts) VALUES (@run_id, @step, @approver, @decision, @reason, @ts)',
+  dbId: "SELECT v FROM audit_meta WHERE k = 'db_id'",
+  journalReplayed: 'SELECT 1 FROM journal_replayed WHERE id = ?',
+  markReplayed: 'INSERT INTO journal_replayed (id, at) VALUES (?, ?)',
 } as const;

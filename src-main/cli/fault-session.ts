@@ -1,4 +1,4 @@
-import { AuditStore, auditExecHooks } from '../audit/index.js';
+import { AuditStore, auditExecHooks, type Head } from '../audit/index.js';
 import { FaultManager, type FaultTarget } from '../engine/fault-manager.js';
 import { StopController, type StopReport } from '../engine/stop-controller.js';
 import { listenControl } from '../engine/control-socket.js';
@@ -6,8 +6,11 @@ import type { BlastPolicy } from '../engine/blast-radius.js';
 import type { InventoryNode } from '../inventory/index.js';
 import { SshPool, type ConnectSpec } from '../ssh/index.js';
 import { load, type GlobalOpts, type Loaded } from './context.js';
+import { EXIT } from './exit-codes.js';
 import { auditFile, controlDir, newRunId, workspaceDir } from './workspace.js';
 import { c } from './output.js';
+import { auditProblemText, headLine, printAuditOpenNotes } from './audit-notes.js';
+import { installStopSignals } from './stop-signals.js';
 
 export function toTargets(sel: Array<{ node: InventoryNode; spec: ConnectSpec }>): FaultTarget[] {
   return sel.map(({ node, spec }) => ({ name: node.name, host: node.host, env: node.env, tags: node.tags, gpu: node.gpu, spec }));
@@ -31,12 +34,13 @@ export class FaultSession {
   readonly faults: FaultManager;
   readonly stopper: StopController;
   private readonly control: { close(): void };
-  private readonly onSignal: (sig: NodeJS.Signals) => void;
+  private readonly uninstallSignals: () => void;
 
   constructor(opts: SessionOpts, p: { title: string; leaseTtlSec: number; policy: BlastPolicy; runPrefix?: string }) {
     this.loaded = load(opts);
     const ws = workspaceDir(opts.workspace);
     this.audit = AuditStore.open(auditFile(ws));
+    printAuditOpenNotes(this.audit, opts.json);
     this.runId = newRunId(p.runPrefix);
     const actor = opts.commander ?? process.env.USER ?? 'commander';
     this.audit.createRun({ id: this.runId, scenario: p.title, title: p.title, env: 'adhoc', commander: actor, meta: { inventory: this.loaded.file } });
@@ -44,33 +48,72 @@ export class FaultSession {
     this.faults = new FaultManager(this.pool, this.audit, this.runId, p.leaseTtlSec, p.policy);
     this.stopper = new StopController(this.faults, this.audit);
     this.control = listenControl(controlDir(ws), this.runId, async (req) => (req.cmd === 'stop' ? this.stopper.stop(req.reason ?? 'gameday stop', req.actor ?? 'cli') : { runId: this.runId, faults: this.faults.live().map((f) => ({ id: f.id, node: f.target.name, kind: f.kind, state: f.state })) }));
-    this.onSignal = (sig) => {
-      process.stderr.write(`\n${c.red('STOP')} (${sig}): reverting every fault…\n`);
-      void this.stopper.stop(`${sig} received`, actor);
-    };
-    process.on('SIGINT', this.onSignal);
-    process.on('SIGTERM', this.onSignal);
+    this.uninstallSignals = installStopSignals({ stop: (sig) => this.stopper.stop(`${sig} received`, actor), abandon: () => this.stopper.abandon() });
   }
 
-  async close(status: string): Promise<void> {
-    process.off('SIGINT', this.onSignal);
-    process.off('SIGTERM', this.onSignal);
+  /**
+   * Ends the run in the audit and releases everything. Returns the run's head (unless its last
+   * records are waiting in the journal) and what could not be written, if anything.
+   */
+  async close(status: string): Promise<AuditEnd> {
+    this.uninstallSignals();
     this.control.close();
     this.faults.dispose();
     await this.pool.dispose();
     this.audit.endRun(this.runId, status);
+    const head = this.audit.auditProblem() ? undefined : this.audit.runHead(this.runId);
+    const anchorFile = this.audit.anchorFile;
+    const pending = auditProblemText(this.audit);
     this.audit.close();
+    // close() replays this process's journal when the lock is free by then; say which happened.
+    const still = auditProblemText(this.audit);
+    return { head, anchorFile, problem: still ?? (pending ? `${pending} — replayed into the audit before exit` : undefined), pending: Boolean(still) };
   }
+}
+
+/** How the audit ended for one run. */
+export interface AuditEnd {
+  /** The run's last event (undefined while its records wait in the journal). */
+  head?: Head;
+  anchorFile: string;
+  /** What could not be written at the time, if anything (loud). */
+  problem?: string;
+  /** Records are still in the journal at exit (the run is not fully on record yet). */
+  pending: boolean;
+}
+
+/** The end of a run on the terminal: the head to keep, or (loudly) what the audit could not take. */
+export function printAuditEnd(end: AuditEnd): void {
+  if (end.problem) process.stderr.write(`${c.red('AUDIT PROBLEM:')} ${end.problem}\n`);
+  process.stdout.write(`${end.head ? headLine(end.head, end.anchorFile) : 'audit head: not known yet (the run\'s last records are in the journal)'}\n`);
 }
 
 /** Print a STOP report as the per-node list the console shows. */
 export function printStopReport(r: StopReport): void {
   process.stdout.write(`${c.bold('STOP')} ${r.reason} — ${r.nodes.length} node(s) in ${(r.durationMs / 1000).toFixed(2)} s\n`);
   for (const n of r.nodes) {
-    const mark = n.status === 'reverted' || n.status === 'nothing' ? c.green('reverted ✓') : n.status === 'residue' ? c.red('residue ✗') : c.yellow(`unreachable (lease expires at ${n.leaseExpiresAt})`);
+    const mark = n.status === 'reverted' || n.status === 'nothing' ? c.green('reverted ✓') : n.status === 'residue' ? c.red('residue ✗') : c.yellow(`not verified (the node reverts by itself when its lease expires at ${n.leaseExpiresAt})`);
     process.stdout.write(`  ${n.node.padEnd(12)} ${mark}  ${n.faults.map((f) => `${f.kind}:${f.state}`).join(', ')}\n`);
     // A fault the node's lease reverted says so: "reverted" alone would read as our revert, on time.
     for (const f of n.faults) if (f.detail && (f.state !== 'reverted' || f.detail.startsWith("reverted by the node's lease"))) process.stdout.write(`    ${c.dim(f.detail)}\n`);
   }
   process.stdout.write(r.clean ? `${c.green('✓ every node verified clean')}\n` : `${c.red('✗ not every node is verified clean')}\n`);
+  printStopProblems(r);
+}
+
+/** Loud lines for a STOP that hit an error or could not write the audit. */
+export function printStopProblems(r: StopReport): void {
+  if (r.error) process.stderr.write(`${c.red('STOP hit an error')} (reverted what it could; the rest reverts by lease, times above): ${r.error}\n`);
+  if (r.auditProblem) process.stderr.write(`${c.red('AUDIT PROBLEM during STOP:')} ${r.auditProblem}\n`);
+}
+
+/**
+ * Exit code after a STOP (README table): an error inside STOP → 70 while a node is not verified
+ * clean (its lease expiry is printed), else 2; the audit could not take STOP's records → 2.
+ * Undefined: the caller's usual codes apply.
+ */
+export function stopExitCode(r: StopReport): number | undefined {
+  if (r.error) return r.clean ? EXIT.STOPPED : EXIT.INTERNAL;
+  if (r.auditProblem) return EXIT.STOPPED;
+  return undefined;
 }

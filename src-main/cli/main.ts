@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { SshError } from '../ssh/index.js';
+import { AuditUnavailable, isAuditError } from '../audit/errors.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { c } from './output.js';
 import type { GlobalOpts } from './context.js';
@@ -107,10 +108,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('-f, --fault <kinds>', 'fault ids, comma-separated or repeated', collect)
     .action((selector: string, o: { fault?: string[] }) => run(async () => (await import('./commands/preflight.js')).preflightCommand(selector, { ...g(), ...o }))());
   const audit = program.command('audit').description('the tamper-evident audit trail');
-  sub(audit, 'verify', 'walk the hash chain and name the first broken event')
+  sub(audit, 'verify', 'check the audit: hash chain, every event\'s HMAC, every row against the chain, the anchor (truncation, re-chaining); names what it checked')
     .option('--workspace <dir>', 'workspace')
-    .option('--file <audit.sqlite>', 'a specific audit file')
-    .action((o: { workspace?: string; file?: string }) => run(async () => (await import('./commands/audit.js')).auditVerifyCommand({ ...o, json: g().json }))());
+    .option('--file <audit.sqlite>', 'a specific audit file (never created)')
+    .option('--expect-head <seq:hash>', 'a head kept from the end of a run: it must still be in the chain, unchanged')
+    .option('--key <file>', 'another user\'s audit key file, for the events they wrote; repeatable', collect)
+    .option('--reanchor', 'accept the file as it is now when only the anchor disagrees (a backup restored on purpose); recorded in the audit')
+    .action((o: { workspace?: string; file?: string; expectHead?: string; key?: string[]; reanchor?: boolean }) => run(async () => (await import('./commands/audit.js')).auditVerifyCommand({ ...o, json: g().json }))());
   sub(audit, 'export', 'write every event as JSON lines')
     .option('--workspace <dir>', 'workspace')
     .option('--file <audit.sqlite>', 'a specific audit file')
@@ -176,6 +180,11 @@ export async function main(argv: string[], build: typeof buildProgram = buildPro
     if (e instanceof SshError) {
       process.stderr.write(`${c.red('error:')} ${e.toPlain()}\n`);
       return EXIT.FAILED;
+    }
+    if (isAuditError(e)) {
+      // A storage problem of this machine (audit locked, key unreadable, not an audit file): never a node's.
+      process.stderr.write(`${c.red('error:')} ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`);
+      return e instanceof AuditUnavailable ? EXIT.FAILED : EXIT.INVALID_INPUT;
     }
     const named = e as { name?: string; message?: string; hint?: string };
     if (named?.name === 'LabError' || named?.name === 'InventoryError') {

@@ -79,6 +79,11 @@ const KINDS: Record<string, ValueKind> = {
   'stop --reason': k('reason', (w, v) => oneLine(w, v, MAX_REASON, `a short sentence for the audit (at most ${MAX_REASON} characters)`)),
   'preflight --fault': faultList,
   'audit export --output': k('output-file', outputFile),
+  // A head printed at the end of a run: `SEQ:HASH` or the bare 64-hex hash (audit/verify.ts parseHead).
+  'audit verify --expect-head': k('audit-head', (w, v) =>
+    /^(\d{1,12}:)?[0-9a-fA-F]{64}$/.test(v) ? v : bad(w, v, 'is not an audit head', 'use the head printed at the end of a run ("audit head: event 57, sha256 …"): --expect-head 57:<64 hex>'),
+  ),
+  'audit verify --key': k('input-file', existingFile),
   'lab up --nodes': count(1, 200),
   'lab up --id': k('lab-id', (w, v) => (/^[a-z0-9]{5}$/.test(v) ? v : bad(w, v, 'is not a lab id', 'a lab id is 5 characters of a-z and 0-9, e.g. ab12c (see `gameday lab status`)'))),
   'lab up --inner': count(0, 20),

@@ -12,7 +12,7 @@ export function workspaceDir(explicit?: string): string {
   return abs;
 }
 
-/** The same folder as workspaceDir, without creating it (for look-ups that must not leave traces). */
+/** The workspace's path without creating it (commands that only read, like `audit verify`, and look-ups that must leave no trace). */
 export function workspacePath(explicit?: string): string {
   return resolve(explicit ?? process.env.GAMEDAY_WORKSPACE ?? join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'gameday'));
 }

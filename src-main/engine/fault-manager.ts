@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import type { AuditStore } from '../audit/index.js';
+import { isAuditError, type AuditStore } from '../audit/index.js';
 import type { FaultView } from '../api/index.js';
 import { buildInject, buildRevert, parseStatus } from '../faults/lease.js';
 import '../faults/index.js';
@@ -195,6 +195,8 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
       return { node: target.name, faultId: f.id, ok: false, state: f.state, message: `${mod.id} did not take effect on ${target.name}: ${why}` };
     } catch (e) {
       settle();
+      // The audit could not record the exec: a storage problem of this machine, never the node's.
+      if (isAuditError(e)) throw e;
       const err = e as SshError;
       // Unknown whether it applied: the lease covers it; STOP/cleanup will try the revert again.
       this.set(f, 'unreachable', err.message);
@@ -230,6 +232,7 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
       if (lapse) this.set(f, clean ? 'reverted' : 'residue', `${leaseRevertedDetail(lapse.at)}${st.fired_by === 'max' ? ', at its hard maximum' : ''}${clean ? '' : `; not clean: ${why ?? '?'}`}`);
       else this.set(f, clean ? 'reverted' : 'residue', why);
     } catch (e) {
+      if (isAuditError(e)) throw e; // the revert was not sent, or its outcome not recorded: the fault stays live for STOP
       // The lease is known gone (a renewal said so) but the node cannot be read now: the active
       // window still ended then; STOP or cleanup verifies the node later.
       const lapse = this.lapse(f, undefined);
@@ -267,16 +270,32 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
 
   /** Renew every lease on each node with one exec per node, every TTL/3 (see lease-renewal.ts). */
   startRenewal(): void {
+    if (this.renewalsDisarmed) return;
     this.renewal.start();
   }
 
   renewAll(): Promise<void> {
+    if (this.renewalsDisarmed) return Promise.resolve();
     return this.renewal.renewAll();
   }
 
   /** Stop renewing for good: the node-side watchdogs take over (STOP, dispose). */
   stopRenewal(): void {
     this.renewal.stop();
+  }
+
+  private renewalsDisarmed = false;
+
+  /**
+   * STOP's first act: no lease is renewed from now on, and none can be re-armed, so every node's
+   * own dead-man reverts its faults within one TTL whatever happens next in this process (an error,
+   * a hang, a kill). Returns the latest lease expiry among the faults still live (epoch ms).
+   */
+  disarmRenewals(): number | undefined {
+    this.renewalsDisarmed = true;
+    this.stopRenewal();
+    const live = this.live();
+    return live.length ? Math.max(...live.map((f) => f.leaseExpiresAt)) : undefined;
   }
 
   private readonly autoReverts = new Set<NodeJS.Timeout>();
@@ -291,7 +310,8 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
       void (async () => {
         for (const id of ids) {
           const f = this.faults.get(id);
-          if (f && f.state !== 'reverted' && f.state !== 'failed' && !skip()) await this.revertOne(f);
+          // An audit that cannot record the revert leaves the fault live (STOP at the end reverts it).
+          if (f && f.state !== 'reverted' && f.state !== 'failed' && !skip()) await this.revertOne(f).catch((e: unknown) => void (f.detail = (e as Error).message));
         }
         done();
       })();

@@ -231,8 +231,11 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   }
   /** The one STOP (idempotent): cancels pending work, reverts everything, reports per node. */
   async stop(reason: string, actor = this.o.commander): Promise<StopReport> {
+    // STOP first: it disarms lease renewals and lets the audit journal instead of wait before
+    // anything here writes (a locked audit must not hold or kill STOP).
+    const stopping = this.stopper.stop(reason, actor);
     this.setState('stopping');
-    const report = await this.stopper.stop(reason, actor);
+    const report = await stopping;
     this.stopReport = report;
     this.emitEvent({ type: 'stop.report', runId: this.runId, report });
     return report;
@@ -369,8 +372,8 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   private async finish(failure: string | undefined): Promise<void> {
     this.faults.cancelAutoReverts();
     const wasStopped = this.stopper.stopped;
-    // Reverts in finally: a failure, an exception or the end of the runbook all leave nodes clean.
-    if (failure) this.setState('stopping');
+    // Reverts in finally: a failure, an exception or the end of the runbook all leave nodes clean
+    // (stop() moves the state to stopping once STOP has started).
     const report = await this.stop(wasStopped ? 'stopped' : failure ? `run failed: ${failure}` : 'runbook finished');
     await this.scheduler?.dispose();
     if (this.flushTimer) clearInterval(this.flushTimer);

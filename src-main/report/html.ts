@@ -83,6 +83,7 @@ export function renderHtml(m: ReportModel): string {
     section(`Resilience score: ${m.score.value}/100`, `${table(scoreTable(m), '')}<p class="formula">${escHtml(m.score.formula)}</p>`),
     section('Trend (same runbook, this audit)', table(trendTable(m), 'No earlier run of this runbook in this audit.')),
     `<footer><p><span class="chain ${m.integrity.ok ? 'ok' : 'broken'}">${m.integrity.ok ? '✔' : '✘'} ${escHtml(m.integrity.text)}</span> (${m.integrity.runEvents} events of this run, plus sample digests).</p>` +
+      (m.integrity.head ? `<p class="head">Audit head of this run: event ${m.integrity.head.seq}, sha256 <code>${escHtml(m.integrity.head.hash)}</code> (check later: <code>gameday audit verify --expect-head ${m.integrity.head.seq}:${escHtml(m.integrity.head.hash)}</code>).</p>` : '') +
       `<p>${escHtml(m.clockNote)}</p><p>Generated ${escHtml(m.generatedAt)} by the game-day console · report schema ${m.schemaVersion}.</p></footer>`,
   ].join('\n');
   return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CSP}"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escHtml(`Post-mortem: ${m.run.title}`)}</title><style>${REPORT_CSS}</style></head><body>\n${body}\n</body></html>\n`;

@@ -84,6 +84,7 @@ export function renderMarkdown(m: ReportModel): string {
 
   out.push('---\n');
   p(`${m.integrity.ok ? '✔' : '✘'} ${escMd(m.integrity.text)} (${m.integrity.runEvents} events of this run, plus sample digests).`);
+  if (m.integrity.head) p(`Audit head of this run: event ${m.integrity.head.seq}, sha256 \`${m.integrity.head.hash}\` (keep it: \`gameday audit verify --expect-head ${m.integrity.head.seq}:${m.integrity.head.hash}\` shows later that nothing up to it was removed or re-chained).`);
   p(`_${escMd(m.clockNote)}_`);
   p(`_Generated ${escMd(m.generatedAt)} by the game-day console (report schema ${m.schemaVersion})._`);
   return out.join('\n');

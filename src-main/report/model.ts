@@ -129,12 +129,14 @@ export function buildReportModel(audit: AuditStore, runId: string, opts: BuildOp
   }
 
   const v = audit.verify();
+  const failed = v.checks.find((x) => !x.ok);
   const integrity: IntegrityInfo = {
     ok: v.ok,
     checked: v.checked,
     runEvents: events.length,
     firstBroken: v.firstBroken ?? null,
-    text: v.ok ? `tamper-evident: ${v.checked} events, chain intact` : `chain BROKEN at event ${v.firstBroken!.seq}: ${v.firstBroken!.reason} (${v.checked} events before it intact)`,
+    text: v.ok ? `tamper-evident: ${v.checked} events, chain intact` : v.firstBroken ? `chain BROKEN at event ${v.firstBroken.seq}: ${v.firstBroken.reason} (${v.checked} events before it intact)` : `audit NOT intact (${failed!.name}): ${failed!.text}`,
+    head: audit.runHead(runId) ?? null,
   };
   const notes: NoteEntry[] = events.filter((e) => e.kind === 'note').map((e) => ({ at: e.ts, elapsedMs: e.t - t0, role: str(e.data.role), author: e.actor, text: str(e.data.text) ?? '' }));
   const approvals: ApprovalEntry[] = events

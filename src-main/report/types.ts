@@ -290,6 +290,12 @@ export interface IntegrityInfo {
   runEvents: number;
   firstBroken: { seq: number; reason: string } | null;
   text: string;
+  /**
+   * The run's head: its last event's seq (the chain up to it holds that many events) and hash. Kept
+   * with the report, it lets `gameday audit verify --expect-head SEQ:HASH` prove later that nothing
+   * up to it was removed or re-chained. Null for trend rows.
+   */
+  head?: { seq: number; hash: string } | null;
 }
 
 export interface ReportModel {

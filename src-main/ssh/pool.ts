@@ -138,20 +138,22 @@ export class SshPool extends EventEmitter<PoolEvents> {
   async exec(spec: ConnectSpec, cmd: Shell, opts: ExecOptions = {}): Promise<ExecResult> {
     // The intent is recorded (and committed) before the command leaves; its token links the outcome.
     const token = await this.opts.beforeExec?.(spec, cmd, opts);
+    let result: ExecResult;
     try {
       let conn = await this.connect(spec);
       if (conn.closed) {
         this.conns.delete(specKey(spec));
         conn = await this.connect(spec);
       }
-      const result = await execOn(conn, cmd, opts);
-      await this.opts.afterExec?.(spec, cmd, { result, token });
-      return result;
+      result = await execOn(conn, cmd, opts);
     } catch (err) {
       const e = err instanceof SshError ? err : new SshError('DISCONNECTED', `${describeSpec(spec)}: ${(err as Error).message}`, undefined, spec.name);
       await this.opts.afterExec?.(spec, cmd, { error: e, token });
       throw e;
     }
+    // Outside the try: a hook that fails (the audit cannot be written) is its own error, never the node's.
+    await this.opts.afterExec?.(spec, cmd, { result, token });
+    return result;
   }
 
   /**

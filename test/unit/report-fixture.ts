@@ -156,7 +156,7 @@ export function buildFixture(o: { hostile?: boolean } = {}): Fixture {
     const done = (s: number, stepId: string, status = 'done', message?: string) => (go(s), audit.append({ runId: id, kind: `step.${status}`, actor: 'Ana', data: { stepId, message } }));
     const exec = (node: string, command: string, code: number) => {
       const ev = audit.append({ runId: id, kind: 'exec.intent', actor: 'Ana', node, data: { user: 'root', host: '127.0.0.1', command, sudo: false, timeoutMs: 60000 } });
-      audit.append({ runId: id, kind: 'exec.outcome', actor: 'Ana', node, data: { intentSeq: ev.seq, code, signal: null, timedOut: false, ms: 42, stdout: '', stderr: '' } });
+      audit.append({ runId: id, kind: 'exec.outcome', actor: 'Ana', node, data: { intentSeq: ev!.seq, code, signal: null, timedOut: false, ms: 42, stdout: '', stderr: '' } });
     };
     go(0);
     audit.createRun({ id, scenario: runbook, title: o.hostile ? `${scenario.title} <script>alert("title")</script>` : scenario.title, env: 'lab', commander: 'Ana' });

@@ -9,7 +9,7 @@ import { parseDuration } from '../../util/duration.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
 import { lookupFault } from '../fault-lookup.js';
-import { FaultSession, printStopReport, toTargets, type SessionOpts } from '../fault-session.js';
+import { FaultSession, printAuditEnd, printStopReport, stopExitCode, toTargets, type SessionOpts } from '../fault-session.js';
 
 export interface InjectOpts extends SessionOpts {
   intensity?: string;
@@ -72,6 +72,7 @@ export async function injectCommand(kind: string, selector: string, o: InjectOpt
     policy: { maxNodesPerFault: maxNodes, protected: o.protect ?? [], allowProd: Boolean(o.allowProd), commander: o.commander ?? process.env.USER ?? 'commander' },
   });
   let status = 'failed';
+  let code: number = EXIT.FAILED;
   // Lease trouble is told the moment it is known (on a terminal, below the "holding…" line).
   s.faults.on('lease', (n) => process.stdout.write(`${process.stdout.isTTY ? '\n' : ''}${n.kind === 'restored' ? c.green('✓') : c.yellow('!')} ${describeLeaseNotice(n)}\n`));
   try {
@@ -110,14 +111,15 @@ export async function injectCommand(kind: string, selector: string, o: InjectOpt
       const inEffect = f.injectedAt === undefined ? '' : ` was in effect ${Math.round((f.leaseExpiredAt! - f.injectedAt) / 1000)} s of the planned ${Math.round(holdMs / 1000)} s:`;
       process.stdout.write(`${c.red('✗')} inconclusive: ${f.kind} on ${f.target.name}${inEffect} the node's lease reverted it at ≈${isoSeconds(f.leaseExpiredAt!)} (seen at reconnect)\n`);
     }
-    if (!report.clean) {
-      status = 'failed';
-      return EXIT.FAILED;
-    }
-    status = interrupted ? 'stopped' : outcomes.every((r) => r.ok) && !lapsed.length ? 'completed' : 'failed';
-    return interrupted ? EXIT.STOPPED : outcomes.every((r) => r.ok) && !lapsed.length ? EXIT.OK : EXIT.FAILED;
+    const ok = outcomes.every((r) => r.ok) && !lapsed.length;
+    status = !report.clean ? 'failed' : interrupted ? 'stopped' : ok ? 'completed' : 'failed';
+    code = stopExitCode(report) ?? (!report.clean ? EXIT.FAILED : interrupted ? EXIT.STOPPED : ok ? EXIT.OK : EXIT.FAILED);
   } finally {
     if (!s.stopper.stopped) await s.stopper.stop('command ended', 'cli');
-    await s.close(status);
+    const end = await s.close(status);
+    printAuditEnd(end);
+    // Records of this run still outside the audit: the run is not fully on record.
+    if (end.pending && (code === EXIT.OK || code === EXIT.FAILED)) code = EXIT.STOPPED;
   }
+  return code;
 }

@@ -5,7 +5,7 @@ import type { Scenario } from '../../scenario/index.js';
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** JUnit XML for CI: one test case per step and per SLO; a violated SLO or failed step is a failure. */
-export function junitXml(sc: Scenario, snap: RunSnapshot, out: RunOutcome): string {
+export function junitXml(sc: Scenario, snap: RunSnapshot, out: RunOutcome, audit?: { head?: { seq: number; hash: string }; anchor?: string; problem?: string }): string {
   const cases: string[] = [];
   let failures = 0;
   let skipped = 0;
@@ -37,5 +37,17 @@ export function junitXml(sc: Scenario, snap: RunSnapshot, out: RunOutcome): stri
     cases.push(`    <testcase classname="run" name="run finished" time="0"><failure message="${esc(`${out.state}${out.abortReason ? `: ${out.abortReason}` : ''}`)}"/></testcase>`);
   }
   const total = cases.length;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${esc(`gameday: ${sc.title}`)}" tests="${total}" failures="${failures}" skipped="${skipped}" timestamp="${new Date().toISOString()}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
+  // The audit head of the run (keep it: `gameday audit verify --expect-head SEQ:HASH` proves later that
+  // nothing up to it was removed or re-chained), or what the audit could not take.
+  const props = audit
+    ? `    <properties>\n${[
+        ['gameday.run_id', out.runId],
+        ...(audit.head ? [['gameday.audit.head_seq', String(audit.head.seq)], ['gameday.audit.head_hash', audit.head.hash]] : []),
+        ...(audit.anchor ? [['gameday.audit.anchor', audit.anchor]] : []),
+        ...(audit.problem ? [['gameday.audit.problem', audit.problem]] : []),
+      ]
+        .map(([k, v]) => `      <property name="${esc(k!)}" value="${esc(v!)}"/>`)
+        .join('\n')}\n    </properties>\n`
+    : '';
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${esc(`gameday: ${sc.title}`)}" tests="${total}" failures="${failures}" skipped="${skipped}" timestamp="${new Date().toISOString()}">\n${props}${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
 }

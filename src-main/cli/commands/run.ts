@@ -14,6 +14,9 @@ import { load, type GlobalOpts } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
 import { auditFile, controlDir, newRunId, workspaceDir } from '../workspace.js';
+import { auditProblemText, printAuditOpenNotes } from '../audit-notes.js';
+import { printAuditEnd, printStopProblems, stopExitCode } from '../fault-session.js';
+import { installStopSignals } from '../stop-signals.js';
 import { printPreflight } from './preflight.js';
 import { junitXml } from './run-junit.js';
 import { LiveDisplay } from './run-display.js';
@@ -99,6 +102,7 @@ export async function runCommand(file: string, o: RunCmdOpts): Promise<number> {
   }
   const ws = workspaceDir(o.workspace);
   const audit = AuditStore.open(auditFile(ws));
+  printAuditOpenNotes(audit, o.json);
   const runId = newRunId('run');
   const pool = new SshPool({ ...l.poolOptions(), ...auditExecHooks(audit, { runId, actor: commander }) });
   try {
@@ -121,23 +125,29 @@ export async function runCommand(file: string, o: RunCmdOpts): Promise<number> {
     const display = new LiveDisplay(session, Boolean(o.json));
     const onEvent = (e: EngineEvent) => display.onEvent(e);
     session.on('event', onEvent);
-    const onSig = (sig: NodeJS.Signals) => void session.stop(`${sig} received`, 'cli');
-    process.on('SIGINT', onSig);
-    process.on('SIGTERM', onSig);
+    const uninstallSignals = installStopSignals({ stop: (sig) => session.stop(`${sig} received`, 'cli'), abandon: () => session.stopper.abandon() });
     const control = listenControl(controlDir(ws), runId, async (req) => (req.cmd === 'stop' ? session.stop(req.reason ?? 'gameday stop', req.actor ?? 'cli') : session.snapshot()));
     let outcome: RunOutcome;
     try {
       outcome = await session.run();
     } finally {
-      process.off('SIGINT', onSig);
-      process.off('SIGTERM', onSig);
+      uninstallSignals();
       control.close();
       display.dispose();
     }
-    if (o.junit) writeFileSync(o.junit, junitXml(scenario, session.snapshot(), outcome));
-    if (o.json) process.stdout.write(`${JSON.stringify({ ...outcome, snapshot: session.snapshot() }, null, 2)}\n`);
-    else display.printSummary(outcome);
-    return outcome.exitCode;
+    // The run's head (its run.ended event): printed, in the JSON and the JUnit, and anchored.
+    const problem = auditProblemText(audit);
+    const auditInfo = { head: problem ? undefined : audit.runHead(runId), anchor: audit.anchorFile, problem };
+    let exitCode = outcome.stop ? (stopExitCode(outcome.stop) ?? outcome.exitCode) : outcome.exitCode;
+    if (problem && (exitCode === EXIT.OK || exitCode === EXIT.FAILED)) exitCode = EXIT.STOPPED;
+    if (o.junit) writeFileSync(o.junit, junitXml(scenario, session.snapshot(), outcome, auditInfo));
+    if (o.json) process.stdout.write(`${JSON.stringify({ ...outcome, exitCode, audit: auditInfo, snapshot: session.snapshot() }, null, 2)}\n`);
+    else {
+      display.printSummary(outcome);
+      if (outcome.stop) printStopProblems(outcome.stop);
+      printAuditEnd({ ...auditInfo, anchorFile: auditInfo.anchor, pending: Boolean(problem) });
+    }
+    return exitCode;
   } finally {
     await pool.dispose();
     audit.close();

@@ -45,7 +45,11 @@ export function AuditScreen() {
         </button>
         {verify && (
           <span className={verify.ok ? 'ok' : 'bad'} data-testid="audit-verify-result" role="status">
-            {verify.ok ? `✓ chain intact (${verify.checked} events)` : `✗ broken at #${verify.firstBroken?.seq}: ${verify.firstBroken?.reason}`}
+            {verify.ok
+              ? `✓ chain intact (${verify.checked} events, authenticated, every row covered)`
+              : verify.firstBroken
+                ? `✗ broken at #${verify.firstBroken.seq}: ${verify.firstBroken.reason}`
+                : `✗ ${verify.checks?.filter((c) => !c.ok).map((c) => `${c.name}: ${c.text}`).join('; ') ?? 'not intact'}`}
           </span>
         )}
       </div>
