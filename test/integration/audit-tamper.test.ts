@@ -160,7 +160,7 @@ describe('files that are not an audit', () => {
     const d = mkdtempSync(join(tmpdir(), 'gd-notaudit-'));
     writeFileSync(join(d, 'notes.txt'), 'not a database\n');
     writeFileSync(join(d, 'empty.sqlite'), '');
-    for (const [f, msg] of [['missing.sqlite', /no audit file at/], ['.', /is not a file/], ['empty.sqlite', /not an SQLite database \(empty file\)/], ['notes.txt', /not an SQLite database \(wrong header\)/]] as const) {
+    for (const [f, msg] of [['missing.sqlite', /no such file: .*missing\.sqlite/], ['.', /is a folder, not a file/], ['empty.sqlite', /not an SQLite database \(empty file\)/], ['notes.txt', /not an SQLite database \(wrong header\)/]] as const) {
       const r = await cli(lab, ws, ['audit', 'verify', '--file', join(d, f)]);
       expect(r.code, `${f}: ${r.out}${r.err}`).toBe(3);
       expect(r.err).toMatch(msg);

@@ -71,6 +71,7 @@ export const MUST_REFUSE: Record<string, Label[]> = {
   param: ALL,
   protect: ALL.filter((l) => !['nan', 'huge', 'bignum', 'negative'].includes(l)),
   host: ALL,
+  'audit-head': ALL,
 };
 
 /** One place a value goes: an option (`--long`) or the i-th positional argument. */
