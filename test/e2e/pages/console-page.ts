@@ -27,6 +27,13 @@ export class ConsolePage {
   nav(screen: 'home' | 'scenario' | 'preflight' | 'live' | 'report' | 'audit'): Locator {
     return this.page.getByTestId(`nav-${screen}`);
   }
+  /** Go to a screen by its tab, through the header's menu when the window is too narrow for the tabs. */
+  async goTo(screen: 'home' | 'scenario' | 'preflight' | 'live' | 'report' | 'debrief' | 'audit'): Promise<void> {
+    const menu = this.page.getByTestId('nav-menu');
+    if ((await menu.count()) > 0 && (await menu.getAttribute('aria-expanded')) !== 'true') await menu.click();
+    await this.page.getByTestId(`nav-${screen}`).click();
+    await this.screen(screen).first().waitFor({ timeout: STATE_TIMEOUT_MS });
+  }
   screen(name: string): Locator {
     return this.page.locator(`[data-screen="${name}"]`);
   }
