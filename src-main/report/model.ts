@@ -5,7 +5,7 @@
  * the same runbook in the same audit; and records whether the audit's hash chain holds.
  */
 import type { AuditStore } from '../audit/index.js';
-import type { SloResult } from '../api/index.js';
+import { describeOutcome, outcomeFactsFromEvents, type SloResult } from '../api/index.js';
 import { bool, num, readRun, sampledProbeIds, str, type Ev } from './audit-read.js';
 import { walkFaults } from './fault-walk.js';
 import { draftActions, draftLessons } from './findings.js';
@@ -100,7 +100,20 @@ export function buildReportModel(audit: AuditStore, runId: string, opts: BuildOp
     failure: str(ended?.data.failure),
     abortReason: str(ended?.data.abortReason),
     dryRun: events.some((e) => e.kind === 'dryrun.command'),
+    mode: 'gameday',
+    marker: null,
+    outcomeText: row.status,
   };
+  {
+    // The one vocabulary (api/outcome.ts), from the same facts the console's run list reads.
+    const facts = outcomeFactsFromEvents(events);
+    const roles = Object.fromEntries(run.roles.map((x) => [x.role, x.people]));
+    const o = describeOutcome({ ...facts, status: row.status, dryRun: run.dryRun || Boolean(facts.dryRun), roles });
+    run.mode = facts.mode ?? 'gameday';
+    run.dryRun = run.dryRun || Boolean(facts.dryRun) || run.mode === 'rehearsal';
+    run.marker = o.marker;
+    run.outcomeText = o.text;
+  }
   const outcome = outcomeOf(row.status, run.exitCode, slos);
   const failedSteps = events.filter((e) => e.kind === 'step.failed').length;
   const score = resilienceScore({
@@ -153,13 +166,13 @@ export function buildReportModel(audit: AuditStore, runId: string, opts: BuildOp
     impactText: impactText(availability, slos),
     windows,
     faults,
-    timeline: buildTimeline(events, t0, facts.phaseOfStep, phaseTitle),
+    timeline: buildTimeline(events, t0, facts.phaseOfStep, phaseTitle, run.outcomeText),
     notes,
     approvals,
     actionItems,
     lessons: draftLessons(findingInputs, actionItems),
     score,
-    trend: buildTrend(audit, row, { windows, availability, outcome, score }, opts.trendLimit ?? DEFAULT_TREND_LIMIT, (id) => buildReportModel(audit, id, { light: true })),
+    trend: buildTrend(audit, row, { windows, availability, outcome, score, run }, opts.trendLimit ?? DEFAULT_TREND_LIMIT, (id) => buildReportModel(audit, id, { light: true })),
     charts,
     marks,
     integrity,

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { AuditStore } from '../../audit/index.js';
+import { markedAuditLines } from '../../engine/run-list.js';
 import { EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
 import { auditFile, workspaceDir } from '../workspace.js';
@@ -18,12 +19,12 @@ export function auditVerifyCommand(o: { workspace?: string; file?: string; json?
   }
 }
 
-/** `gameday audit export [--run ID] [-o FILE]`: every event as JSON lines. */
+/** `gameday audit export [--run ID] [-o FILE]`: every event as JSON lines; rows of a DRY RUN, REHEARSAL or DRILL run carry `marker`. */
 export async function auditExportCommand(o: { workspace?: string; file?: string; run?: string; output?: string }): Promise<number> {
   const a = AuditStore.open(o.file ?? auditFile(workspaceDir(o.workspace)));
   const out = o.output ? createWriteStream(o.output) : process.stdout;
   try {
-    for (const line of a.exportJsonl(o.run)) {
+    for (const line of markedAuditLines(a, o.run)) {
       if (!out.write(`${line}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
     }
   } finally {

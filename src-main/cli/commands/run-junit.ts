@@ -1,4 +1,4 @@
-import type { RunSnapshot } from '../../api/index.js';
+import { describeOutcome, type RunSnapshot } from '../../api/index.js';
 import type { RunOutcome } from '../../engine/run-session.js';
 import type { Scenario } from '../../scenario/index.js';
 
@@ -37,5 +37,8 @@ export function junitXml(sc: Scenario, snap: RunSnapshot, out: RunOutcome): stri
     cases.push(`    <testcase classname="run" name="run finished" time="0"><failure message="${esc(`${out.state}${out.abortReason ? `: ${out.abortReason}` : ''}`)}"/></testcase>`);
   }
   const total = cases.length;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${esc(`gameday: ${sc.title}`)}" tests="${total}" failures="${failures}" skipped="${skipped}" timestamp="${new Date().toISOString()}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
+  // The one vocabulary (api/outcome.ts): a dry run or a rehearsal must not pass for a game day in CI.
+  const o = describeOutcome({ status: out.state, mode: snap.mode ?? null, dryRun: snap.dryRun, commander: snap.commander, roles: snap.roles, stop: out.stop ? { actor: out.stop.actor, reason: out.stop.reason } : null, abortReason: out.abortReason ?? null });
+  const props = [`    <properties>`, `      <property name="runId" value="${esc(out.runId)}"/>`, `      <property name="outcome" value="${esc(o.text)}"/>`, ...(o.marker ? [`      <property name="marker" value="${esc(o.marker)}"/>`] : []), `    </properties>`].join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${esc(`gameday: ${o.marker ? `${o.marker} · ` : ''}${sc.title}`)}" tests="${total}" failures="${failures}" skipped="${skipped}" timestamp="${new Date().toISOString()}">\n${props}\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
 }
