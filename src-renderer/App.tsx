@@ -13,6 +13,7 @@ import { AuditScreen } from './components/audit/AuditScreen.js';
 import { DebriefScreen } from './components/debrief/DebriefScreen.js';
 
 const THEME_KEY = 'gameday.theme';
+const DISMISSED_KEY = 'gameday.dismissed-outcomes';
 
 export function App() {
   const screen = useConsole((s) => s.screen);
@@ -20,6 +21,7 @@ export function App() {
   const connection = useConsole((s) => s.connection);
   const theme = useConsole((s) => s.theme);
   const role = useConsole((s) => s.info?.role);
+  const dismissed = useConsole((s) => s.dismissedOutcomes);
   // No screen before we know who we are: a trainee's page must never draw Home (runbooks, faults).
   const known = role !== undefined;
   // Trainees have the drill (Live) and its debrief, nothing else.
@@ -28,6 +30,9 @@ export function App() {
     document.documentElement.dataset.theme = theme;
     localStorage.setItem(THEME_KEY, theme);
   }, [theme]);
+  useEffect(() => {
+    localStorage.setItem(DISMISSED_KEY, JSON.stringify(dismissed));
+  }, [dismissed]);
   const appState = !loaded ? 'loading' : connection === 'open' ? 'ready' : 'disconnected';
   return (
     <div className="app" data-app-state={appState} data-role={role}>
@@ -52,6 +57,16 @@ export function App() {
       <Toast />
     </div>
   );
+}
+
+/** Runs whose outcome banner was dismissed in this browser (a dismissal is for good, reloads included). */
+export function initialDismissed(): string[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(DISMISSED_KEY) ?? '[]') as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The theme to start with: the saved choice, else the OS preference. */

@@ -2,8 +2,11 @@
 import type { StateCreator } from 'zustand';
 import type { AppSlice, ConsoleState, Theme } from './types.js';
 
+/** Dismissed outcome banners kept: far more runs than a workspace lists, bounded. */
+export const MAX_DISMISSED = 500;
+
 export const createAppSlice =
-  (initialTheme: Theme): StateCreator<ConsoleState, [], [], AppSlice> =>
+  (initialTheme: Theme, dismissed: string[] = []): StateCreator<ConsoleState, [], [], AppSlice> =>
   (set) => ({
     info: null,
     connection: 'connecting',
@@ -17,10 +20,12 @@ export const createAppSlice =
     toast: null,
     logs: [],
     stopPending: false,
-    stopShown: false,
+    stopPressedOn: null,
+    dismissedOutcomes: dismissed.slice(-MAX_DISMISSED),
     go: (screen, extra) =>
       set((s) => ({
         screen,
+        stopPressedOn: screen === s.screen ? s.stopPressedOn : null,
         scenarioFile: extra?.scenarioFile ?? s.scenarioFile,
         reportRunId: extra?.reportRunId ?? s.reportRunId,
         debriefRunId: extra?.debriefRunId ?? s.debriefRunId,
@@ -34,5 +39,6 @@ export const createAppSlice =
     showInfo: (text) => set({ toast: { kind: 'info', text, at: Date.now() } }),
     dismissToast: () => set({ toast: null }),
     setStopPending: (stopPending) => set({ stopPending }),
-    setStopShown: (stopShown) => set({ stopShown }),
+    pickRun: (screen, runId) => set(screen === 'report' ? { reportRunId: runId } : { debriefRunId: runId }),
+    dismissOutcome: (runId) => set((s) => ({ dismissedOutcomes: [...s.dismissedOutcomes.filter((id) => id !== runId), runId].slice(-MAX_DISMISSED) })),
   });

@@ -59,8 +59,12 @@ export function fromSnapshot(s: RunSnapshot, localNow: number, prev: Pick<Consol
 export function reduceEvent(s: ConsoleState, e: EngineEvent, localNow: number): ReduceResult {
   const none: ReduceResult = { patch: {}, resync: false };
   if (e.type === 'run.snapshot') {
-    // A new run does not inherit the last one's STOP panel (it would read "STOP failed": no report).
-    const fresh = s.run?.runId !== e.snapshot.runId ? { stopShown: e.snapshot.stop !== undefined } : {};
+    // A new run: Report and Debrief follow it (a run picked earlier would be the wrong one), unless
+    // that screen is open right now; a STOP pressed for the last run no longer pins its result.
+    const fresh: Partial<ConsoleState> =
+      s.run?.runId !== e.snapshot.runId
+        ? { stopPressedOn: null, ...(s.screen !== 'report' ? { reportRunId: null } : {}), ...(s.screen !== 'debrief' ? { debriefRunId: null } : {}) }
+        : {};
     return { patch: { ...fromSnapshot(e.snapshot, localNow, s), ...fresh }, resync: false };
   }
   if (e.type === 'log') {
@@ -109,7 +113,7 @@ export function reduceEvent(s: ConsoleState, e: EngineEvent, localNow: number): 
     case 'abort.fired':
       return { patch: { run: { ...run, abortReason: e.reason } }, resync: false };
     case 'stop.report':
-      return { patch: { stop: e.report, stopShown: true, stopPending: false }, resync: false };
+      return { patch: { stop: e.report, stopPending: false }, resync: false };
     case 'run.result':
       return { patch: { slos: e.slos, exitCode: e.exitCode }, resync: false };
     case 'drill.update':

@@ -125,7 +125,7 @@ describe('renderer store reducers', () => {
     store.getState().setStopPending(true);
     const report = { reason: 'STOP', actor: 'Ana', startedAt: new Date(T0).toISOString(), durationMs: 800, clean: false, nodes: [{ node: 'node01', status: 'residue' as const, faults: [] }] };
     applyEvent(store, ev({ type: 'stop.report', runId: 'r1', report }));
-    expect(store.getState()).toMatchObject({ stop: report, stopShown: true, stopPending: false });
+    expect(store.getState()).toMatchObject({ stop: report, stopPending: false });
   });
 
   it('run.result stores the SLO verdicts and exit code', () => {
