@@ -1,5 +1,5 @@
 /** The app frame: fixed header with STOP, the STOP result, the current screen, the toast. */
-import { useEffect } from 'react';
+import { useEffect, useLayoutEffect } from 'react';
 import { useConsole } from './store/store.js';
 import { Header } from './components/common/Header.js';
 import { StopResult } from './components/common/StopResult.js';
@@ -26,7 +26,8 @@ export function App() {
   const known = role !== undefined;
   // Trainees have the drill (Live) and its debrief, nothing else.
   const shown = role === 'trainee' && screen !== 'live' && screen !== 'debrief' ? 'live' : screen;
-  useEffect(() => {
+  // A layout effect: it runs before the children's effects, which read the theme's CSS variables (terminals, charts).
+  useLayoutEffect(() => {
     document.documentElement.dataset.theme = theme;
     localStorage.setItem(THEME_KEY, theme);
   }, [theme]);

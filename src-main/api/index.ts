@@ -4,3 +4,4 @@ export * from './commands.js';
 export * from './backend.js';
 export * from './outcome.js';
 export * from './units.js';
+export * from './score-text.js';

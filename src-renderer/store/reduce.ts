@@ -106,9 +106,11 @@ export function reduceEvent(s: ConsoleState, e: EngineEvent, localNow: number): 
       s.probeData.append(e.probeId, e.series, e.points);
       return none;
     case 'exec.output':
-      s.execLog.append({ node: e.node, stream: e.stream, data: e.data, ...(e.stepId ? { stepId: e.stepId } : {}) });
+      s.execLog.append({ node: e.node, stream: e.stream, data: e.data, at: localNow + s.clockOffsetMs, ...(e.stepId ? { stepId: e.stepId } : {}) });
       return none;
     case 'note.added':
+      // Each note once, even when a snapshot that already holds it arrived first.
+      if (s.notes.some((n) => n.ts === e.note.ts && n.author === e.note.author && n.text === e.note.text)) return none;
       return { patch: { notes: [...s.notes, e.note] }, resync: false };
     case 'abort.fired':
       return { patch: { run: { ...run, abortReason: e.reason } }, resync: false };

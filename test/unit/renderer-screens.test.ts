@@ -120,3 +120,23 @@ describe('audit table', () => {
     expect(s).toEqual(expect.arrayContaining([...AUDIT_KIND_EXAMPLES, 'fault.intent', 'stop.*', 'note']));
   });
 });
+
+describe('terminal and scores', () => {
+  it('every command-output line says when and on which node', async () => {
+    const { prefixer } = await import('../../src-renderer/components/live/ExecTerminal.js');
+    const at = new Date(2025, 0, 2, 9, 23, 6).getTime();
+    const fmt = prefixer();
+    // eslint-disable-next-line no-control-regex
+    const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
+    expect(plain(fmt({ node: 'node01', stream: 'stdout', data: 'a\nb\n', at }))).toBe('09:23:06 node01     │ a\n09:23:06 node01     │ b\n');
+    expect(plain(fmt({ node: 'node02', stream: 'stderr', data: 'half', at }))).toBe('09:23:06 node02     │ half');
+    expect(plain(fmt({ node: 'node02', stream: 'stderr', data: ' line\n', at }))).toBe(' line\n');
+  });
+
+  it('a score part never shows below zero', async () => {
+    const { scorePartText, scoreTotal } = await import('../../src-main/api/index.js');
+    expect(scorePartText(-5, 10)).toBe('0 / 10, −5 penalty');
+    expect(scorePartText(30, 30)).toBe('30 / 30');
+    expect(scoreTotal(-3)).toBe(0);
+  });
+});

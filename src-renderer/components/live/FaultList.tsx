@@ -3,6 +3,7 @@ import { clock } from '../../lib/format.js';
 import { useEngineNow } from '../../lib/clock.js';
 import { useConsole } from '../../store/store.js';
 import { Panel } from '../common/Panel.js';
+import { faultStateText } from '../../../src-main/api/index.js';
 
 /** Lease countdown turns amber when this close to expiry: renewals are every TTL/3, so it should never get here. */
 const LEASE_WARN_MS = 10_000;
@@ -38,7 +39,7 @@ export function FaultList() {
                     {f.oneShot && <span className="muted"> (one-shot)</span>}
                   </td>
                   <td>
-                    <span className={`pill fault-${f.state}`}>{f.state}</span>
+                    <span className={`pill fault-${f.state}`} title={f.detail}>{faultStateText(f.state, f.detail)}</span>
                   </td>
                   <td className={`tabular ${live && lease < LEASE_WARN_MS ? 'warn' : ''}`}>{live ? clock(Math.max(0, lease)) : '—'}</td>
                   <td className="tabular">{live && f.autoRevertAt ? clock(Math.max(0, f.autoRevertAt - now)) : '—'}</td>
