@@ -62,10 +62,10 @@ export function eventText(e: Pick<Ev, 'kind' | 'actor' | 'node' | 'data'>): stri
     case 'run.ended':
       return `run ended: ${s('status')}${typeof d.exitCode === 'number' ? ` (exit ${s('exitCode')})` : ''}`;
     default: {
-      // The kind is shown beside the text: the text adds what it says (ids, node), not the kind again.
+      // The kind and the node are shown beside the text: the text adds what they do not say (the id).
       const id = s('faultId') || s('stepId');
       const words = e.kind.startsWith('run.') ? `run ${e.kind.slice(4)}` : '';
-      return [words, id, on.trim()].filter(Boolean).join(' ');
+      return [words, id].filter(Boolean).join(' ');
     }
   }
 }

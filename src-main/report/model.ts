@@ -148,9 +148,15 @@ export function buildReportModel(audit: AuditStore, runId: string, opts: BuildOp
     text: v.ok ? `tamper-evident: ${v.checked} events, chain intact` : `chain BROKEN at event ${v.firstBroken!.seq}: ${v.firstBroken!.reason} (${v.checked} events before it intact)`,
   };
   const notes: NoteEntry[] = events.filter((e) => e.kind === 'note').map((e) => ({ at: e.ts, elapsedMs: e.t - t0, role: str(e.data.role), author: e.actor, text: str(e.data.text) ?? '' }));
-  const approvals: ApprovalEntry[] = events
-    .filter((e) => e.kind.startsWith('approval.'))
-    .map((e) => ({ at: e.ts, elapsedMs: e.t - t0, step: str(e.data.step) ?? '?', approver: e.actor ?? '?', decision: e.kind.slice('approval.'.length), reason: str(e.data.reason) }));
+  // One approval, one row: a high-risk inject's go is recorded by the gate and again, with the
+  // policy's reason, by the fault manager; the second adds its reason to the first.
+  const approvals: ApprovalEntry[] = [];
+  for (const e of events.filter((x) => x.kind.startsWith('approval.'))) {
+    const a = { at: e.ts, elapsedMs: e.t - t0, step: str(e.data.step) ?? '?', approver: e.actor ?? '?', decision: e.kind.slice('approval.'.length), reason: str(e.data.reason) };
+    const same = approvals.find((x) => x.step === a.step && x.approver === a.approver && x.decision === a.decision);
+    if (same) same.reason = [same.reason, a.reason].filter(Boolean).join('; ') || null;
+    else approvals.push(a);
+  }
   const findingInputs = { windows, faults, events, slos, availability, integrity, owner: facts.info.owner, stopDurationMs: num(stopDone?.data.durationMs), stopClean: run.clean };
   const actionItems = draftActions(findingInputs);
   const phaseTitle = (id: string) => phases.find((p) => p.id === id)?.title ?? id;

@@ -135,9 +135,16 @@ export function buildTimeline(events: Ev[], t0: number, phaseOfStep: Map<string,
     if (execRun.length) current.items.push(condenseExec(execRun, t0));
     execRun = [];
   };
+  const approvalsSeen = new Set<string>();
   for (const e of events) {
-    // Each event once: a state change that only restates the next event is left out.
+    // Each event once: a state change that only restates the next event is left out, and so is the
+    // second record of one approval (the gate's and the fault manager's).
     if (restatesAnotherEvent(e.kind)) continue;
+    if (e.kind.startsWith('approval.')) {
+      const key = `${e.kind}|${str(e.data.step) ?? ''}|${e.actor ?? ''}`;
+      if (approvalsSeen.has(key)) continue;
+      approvalsSeen.add(key);
+    }
     if (e.kind === 'exec.intent' || e.kind === 'exec.outcome') {
       execRun.push(e);
       continue;

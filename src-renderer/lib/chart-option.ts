@@ -56,32 +56,39 @@ export const MAX_BAND_LANES = 4;
 
 /**
  * A lane (0 = top) for each fault band's label so no two labels overlap: a label starts where its
- * band starts (or at the left edge) and is `label.length × BAND_CHAR_PX` wide; each takes the
- * highest lane whose last label ends before it starts. Past MAX_BAND_LANES, labels of the bands
+ * band starts (or at the left edge; moved left by -dx px when it would run off the right edge) and
+ * is `label.length × BAND_CHAR_PX` wide; each takes the highest lane whose last label ends before it starts. Past MAX_BAND_LANES, labels of the bands
  * that do not fit are joined into one line in the last lane ("+ kind@node, …").
  */
-export function bandLabelLanes(bands: readonly FaultBand[], fromT: number, toT: number, plotWidthPx: number): Array<{ lane: number; text: string }> {
+export function bandLabelLanes(bands: readonly FaultBand[], fromT: number, toT: number, plotWidthPx: number): Array<{ lane: number; text: string; dx: number }> {
   const span = Math.max(1, toT - fromT);
-  const order = bands.map((b, i) => ({ i, x: ((Math.max(b.from, fromT) - fromT) / span) * plotWidthPx })).sort((a, b) => a.x - b.x || a.i - b.i);
+  const width = (b: FaultBand): number => b.label.length * BAND_CHAR_PX + 6;
+  // A label starts where its band starts, moved left (dx < 0) when it would run off the plot's right edge.
+  const placed = bands.map((b, i) => {
+    const x0 = ((Math.max(b.from, fromT) - fromT) / span) * plotWidthPx;
+    const x = Math.max(0, Math.min(x0, plotWidthPx - width(b)));
+    return { i, x, dx: x - x0 };
+  });
+  const order = [...placed].sort((a, b) => a.x - b.x || a.i - b.i);
   const laneEnd: number[] = [];
-  const out: Array<{ lane: number; text: string }> = bands.map((b) => ({ lane: 0, text: b.label }));
+  const out: Array<{ lane: number; text: string; dx: number }> = bands.map((b) => ({ lane: 0, text: b.label, dx: 0 }));
   const overflow: number[] = [];
-  for (const { i, x } of order) {
-    const w = bands[i]!.label.length * BAND_CHAR_PX + 6;
+  for (const { i, x, dx } of order) {
     let lane = laneEnd.findIndex((end) => end <= x);
     if (lane < 0) lane = laneEnd.length;
     if (lane >= MAX_BAND_LANES) {
       overflow.push(i);
-      out[i] = { lane: -1, text: '' };
+      out[i] = { lane: -1, text: '', dx: 0 };
       continue;
     }
-    laneEnd[lane] = x + w;
-    out[i] = { lane, text: bands[i]!.label };
+    laneEnd[lane] = x + width(bands[i]!);
+    out[i] = { lane, text: bands[i]!.label, dx };
   }
   if (overflow.length) {
     // One more line under the lanes lists the rest: every band is still named, none overlaps.
     const first = overflow[0]!;
-    out[first] = { lane: MAX_BAND_LANES, text: `+ ${overflow.map((i) => bands[i]!.label).join(', ')}` };
+    const text = `+ ${overflow.map((i) => bands[i]!.label).join(', ')}`;
+    out[first] = { lane: MAX_BAND_LANES, text, dx: -placed[first]!.x };
   }
   return out;
 }
@@ -139,7 +146,7 @@ export function chartOption(c: ChartInput): Record<string, unknown> {
     label: { color: c.colours.bandText, position: 'insideTopLeft', fontSize: BAND_FONT_PX },
     data: c.bands.map((b, i) => {
       const l = lanes[i]!;
-      return [{ name: l.text, xAxis: Math.max(b.from, c.fromT), label: { show: l.lane >= 0, offset: [0, Math.max(0, l.lane) * BAND_LANE_PX] } }, { xAxis: Math.min(b.to, c.toT) }];
+      return [{ name: l.text, xAxis: Math.max(b.from, c.fromT), label: { show: l.lane >= 0, offset: [l.dx, Math.max(0, l.lane) * BAND_LANE_PX] } }, { xAxis: Math.min(b.to, c.toT) }];
     }),
   };
   if (c.cursorT !== undefined) {

@@ -14,6 +14,7 @@ export const createAppSlice =
     screen: 'home',
     scenarioFile: null,
     reportRunId: null,
+    stalePicks: false,
     debriefRunId: null,
     startMode: null,
     theme: initialTheme,
@@ -23,14 +24,19 @@ export const createAppSlice =
     stopPressedOn: null,
     dismissedOutcomes: dismissed.slice(-MAX_DISMISSED),
     go: (screen, extra) =>
-      set((s) => ({
-        screen,
-        stopPressedOn: screen === s.screen ? s.stopPressedOn : null,
-        scenarioFile: extra?.scenarioFile ?? s.scenarioFile,
-        reportRunId: extra?.reportRunId ?? s.reportRunId,
-        debriefRunId: extra?.debriefRunId ?? s.debriefRunId,
-        startMode: extra?.startMode ?? (extra?.scenarioFile ? null : s.startMode),
-      })),
+      set((s) => {
+        // Picks made before the latest run started are dropped on leaving the screen that showed them.
+        const drop = s.stalePicks && screen !== s.screen;
+        return {
+          screen,
+          stalePicks: s.stalePicks && !drop,
+          stopPressedOn: screen === s.screen ? s.stopPressedOn : null,
+          scenarioFile: extra?.scenarioFile ?? s.scenarioFile,
+          reportRunId: extra?.reportRunId ?? (drop ? null : s.reportRunId),
+          debriefRunId: extra?.debriefRunId ?? (drop ? null : s.debriefRunId),
+          startMode: extra?.startMode ?? (extra?.scenarioFile ? null : s.startMode),
+        };
+      }),
     setTheme: (theme) => set({ theme }),
     setConnection: (connection) => set({ connection }),
     setInfo: (info) => set({ info }),
@@ -39,6 +45,6 @@ export const createAppSlice =
     showInfo: (text) => set({ toast: { kind: 'info', text, at: Date.now() } }),
     dismissToast: () => set({ toast: null }),
     setStopPending: (stopPending) => set({ stopPending }),
-    pickRun: (screen, runId) => set(screen === 'report' ? { reportRunId: runId } : { debriefRunId: runId }),
+    pickRun: (screen, runId) => set(screen === 'report' ? { reportRunId: runId, stalePicks: false } : { debriefRunId: runId, stalePicks: false }),
     dismissOutcome: (runId) => set((s) => ({ dismissedOutcomes: [...s.dismissedOutcomes.filter((id) => id !== runId), runId].slice(-MAX_DISMISSED) })),
   });

@@ -59,11 +59,13 @@ export function fromSnapshot(s: RunSnapshot, localNow: number, prev: Pick<Consol
 export function reduceEvent(s: ConsoleState, e: EngineEvent, localNow: number): ReduceResult {
   const none: ReduceResult = { patch: {}, resync: false };
   if (e.type === 'run.snapshot') {
-    // A new run: Report and Debrief follow it (a run picked earlier would be the wrong one), unless
-    // that screen is open right now; a STOP pressed for the last run no longer pins its result.
+    // A new run: Report and Debrief follow it (a run picked earlier would be the wrong one); the screen
+    // open right now keeps its pick until the user leaves it (stalePicks). A STOP pressed for the last
+    // run no longer pins its result.
+    const open = s.screen === 'report' || s.screen === 'debrief';
     const fresh: Partial<ConsoleState> =
       s.run?.runId !== e.snapshot.runId
-        ? { stopPressedOn: null, ...(s.screen !== 'report' ? { reportRunId: null } : {}), ...(s.screen !== 'debrief' ? { debriefRunId: null } : {}) }
+        ? { stopPressedOn: null, stalePicks: open, ...(s.screen !== 'report' ? { reportRunId: null } : {}), ...(s.screen !== 'debrief' ? { debriefRunId: null } : {}) }
         : {};
     return { patch: { ...fromSnapshot(e.snapshot, localNow, s), ...fresh }, resync: false };
   }

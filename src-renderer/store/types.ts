@@ -33,6 +33,8 @@ export interface AppSlice {
   screen: Screen;
   scenarioFile: string | null;
   reportRunId: string | null;
+  /** A new run started while Report or Debrief showed a pick: it is dropped when the user leaves that screen. */
+  stalePicks: boolean;
   /** The finished run the Debrief screen replays. */
   debriefRunId: string | null;
   /** The mode the Start panel preselects (Home's demo and drill cards set it). */

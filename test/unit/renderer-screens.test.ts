@@ -39,8 +39,12 @@ describe('which run a screen is about, and its outcome banner', () => {
     expect(reportRunOf(store.getState())).toBe('drill');
     store.getState().go('report');
     store.getState().pickRun('report', 'old');
+    // A run starts while the old report is open: it stays on screen, and goes once the user leaves.
     applyEvent(store, { type: 'run.snapshot', snapshot: snap('next') }, T0);
     expect(reportRunOf(store.getState())).toBe('old');
+    store.getState().go('live');
+    store.getState().go('report');
+    expect(reportRunOf(store.getState())).toBe('next');
   });
 
   it('shows the banner where its run is on screen, everywhere while stopping or when nodes are not clean, and never again once dismissed', () => {
@@ -95,13 +99,20 @@ describe('charts: gaps where samples are missing', () => {
 describe('charts: fault-band labels never overlap', () => {
   const label = (from: number, text: string) => ({ label: text, from: T0 + from, to: T0 + from + 30_000 });
   const boxes = (bands: ReturnType<typeof label>[], width: number) =>
-    bandLabelLanes(bands, T0, T0 + 300_000, width).map((l, i) => ({ ...l, x: ((bands[i]!.from - T0) / 300_000) * width, w: l.text.length * 7.2 }));
+    bandLabelLanes(bands, T0, T0 + 300_000, width).map((l, i) => ({ ...l, x: ((bands[i]!.from - T0) / 300_000) * width + l.dx, w: l.text.length * 7.2 }));
 
   it('labels that would collide take different lanes; far apart ones share the top lane', () => {
     const bands = [label(10_000, 'network-partition@node02'), label(11_000, 'network-loss@node01'), label(12_000, 'cpu-stress@node03'), label(200_000, 'disk-fill@db1')];
     const b = boxes(bands, 900);
     expect(b.map((x) => x.lane)).toEqual([0, 1, 2, 0]);
     for (const [i, p] of b.entries()) for (const q of b.slice(i + 1)) if (p.lane === q.lane && p.lane >= 0) expect(p.x + p.w <= q.x || q.x + q.w <= p.x, `${p.text} / ${q.text}`).toBe(true);
+  });
+
+  it('a label at the right edge moves left to stay on the plot', () => {
+    const [l] = bandLabelLanes([label(295_000, 'network-partition@node02')], T0, T0 + 300_000, 900);
+    const x = (295_000 / 300_000) * 900 + l!.dx;
+    expect(l!.dx).toBeLessThan(0);
+    expect(x + 'network-partition@node02'.length * 7.2).toBeLessThanOrEqual(900);
   });
 
   it('past the last lane the rest are named on one line, none dropped', () => {

@@ -72,6 +72,9 @@ function audit(): { audit: AuditStore; ids: Record<'gameday' | 'dry' | 'drill' |
   const a = AuditStore.open(join(mkdtempSync(join(tmpdir(), 'gd-outcome-')), 'audit.sqlite'));
   const ids = { gameday: 'run-1-gameday', dry: 'run-2-dry', drill: 'run-3-drill', refused: 'adhoc-4-refused' };
   a.createRun({ id: ids.gameday, scenario: '/nowhere/a.yaml', title: 'Partition', env: 'lab', commander: 'Ana', meta: { dryRun: false, mode: 'gameday' } });
+  // One go for a high-risk inject, recorded by the gate and again (with the policy's reason) by the fault manager.
+  a.addApproval(ids.gameday, { step: 'cut', approver: 'Dee', decision: 'approved' });
+  a.addApproval(ids.gameday, { step: 'cut', approver: 'Dee', decision: 'approved', reason: 'network-partition is a high-risk fault' });
   a.append({ runId: ids.gameday, kind: 'run.stopping', actor: 'Ana', data: {} });
   a.append({ runId: ids.gameday, kind: 'stop.requested', actor: 'commander', data: { reason: 'STOP pressed (bridge)' } });
   a.append({ runId: ids.gameday, kind: 'run.aborted', actor: 'Ana', data: {} });
@@ -114,6 +117,8 @@ describe('the vocabulary in the run list, the reports and the exports', () => {
     expect(kinds).not.toContain('run.stopping');
     expect(kinds).not.toContain('run.aborted');
     expect(kinds.filter((k) => k === 'run.ended')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'approval.approved')).toHaveLength(1);
+    expect(stopped.approvals).toEqual([expect.objectContaining({ step: 'cut', approver: 'Dee', reason: 'network-partition is a high-risk fault' })]);
     expect(renderMarkdown(stopped)).toContain('Run ended: stopped by Ana (commander)');
     a.close();
   });

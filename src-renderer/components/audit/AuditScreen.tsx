@@ -28,6 +28,8 @@ export function AuditScreen() {
   /** The last page came back full: there may be more. */
   const [more, setMore] = useState(false);
   const [loading, setLoading] = useState(false);
+  /** The filter the rows shown belong to ("runId|kind"): tests and people can tell a stale page. */
+  const [loadedFor, setLoadedFor] = useState<string | null>(null);
   const [verify, setVerify] = useState<CommandRes<'audit.verify'> | null>(null);
   const [exported, setExported] = useState<Exported[]>([]);
   const query = useCallback((sinceSeq?: number) => actions.call('audit.events', { ...(runId ? { runId } : {}), ...(kind.trim() ? { kind: kind.trim() } : {}), ...(sinceSeq ? { sinceSeq } : {}), limit: AUDIT_PAGE }), [actions, runId, kind]);
@@ -38,6 +40,7 @@ export function AuditScreen() {
       void query().then((r) => {
         if (gone) return;
         setLoading(false);
+        setLoadedFor(`${runId ?? ''}|${kind.trim()}`);
         setEvents(r ?? []);
         setMore((r?.length ?? 0) === AUDIT_PAGE);
       });
@@ -46,7 +49,7 @@ export function AuditScreen() {
       gone = true;
       clearTimeout(t);
     };
-  }, [query]);
+  }, [query, runId, kind]);
   const loadMore = async (): Promise<void> => {
     const last = events?.[events.length - 1]?.seq;
     if (last === undefined) return;
@@ -65,7 +68,7 @@ export function AuditScreen() {
   };
   const count = events?.length ?? 0;
   return (
-    <div className="screen screen-audit" data-screen="audit" data-run-id={runId ?? ''} data-events={events === null ? 'loading' : count} data-more={more}>
+    <div className="screen screen-audit" data-screen="audit" data-run-id={runId ?? ''} data-events={events === null ? 'loading' : count} data-more={more} data-loaded-for={loadedFor ?? ''}>
       <div className="screen-bar">
         <h1>Audit</h1>
         <RunPicker value={runId} onChange={setRunId} allLabel="all runs" testId="audit-run-picker" />

@@ -79,8 +79,12 @@ export function AuditTable({ events }: { events: readonly AuditEvent[] }) {
                   </button>
                 </td>
                 <td className="tabular">{e.seq}</td>
-                <td className="tabular nowrap">{dateTime(e.ts)}</td>
-                <td className="mono nowrap">{e.kind}</td>
+                <td className="tabular ellipsis-cell" title={e.ts}>
+                  {dateTime(e.ts)}
+                </td>
+                <td className="mono ellipsis-cell" title={e.kind}>
+                  {e.kind}
+                </td>
                 <td className="ellipsis-cell" title={e.actor ?? ''}>
                   {e.actor ?? ''}
                 </td>

@@ -52,7 +52,7 @@ export function RecentRuns() {
                   {r.id === liveRunId && !r.endedAt ? (
                     <button type="button" onClick={() => go('live')}>Live</button>
                   ) : (
-                    <span className="button-row">
+                    <span className="button-row recent-actions">
                       <button type="button" className="button-ghost" data-testid="run-debrief" data-run-id={r.id} onClick={() => go('debrief', { debriefRunId: r.id })} aria-label={`Debrief of ${r.title ?? r.id}`}>
                         Debrief
                       </button>
