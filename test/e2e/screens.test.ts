@@ -46,11 +46,18 @@ async function state(s: string): Promise<void> {
   await expect.poll(async () => (await con.service.handle('run.snapshot', {}, COMMANDER))?.state, WAIT).toBe(s);
 }
 
+/** Every chart has been drawn for its current size (charts redraw on their own clock after a resize). */
+async function chartsDrawn(page: Page): Promise<void> {
+  const pending = () => page.evaluate(() => Array.from(document.querySelectorAll<HTMLElement>('figure.probe-chart')).filter((f) => f.dataset.drawnWidth !== String(f.querySelector('.chart-canvas')?.clientWidth ?? 0)).length);
+  await expect.poll(pending, WAIT).toBe(0);
+}
+
 /** Screenshots at 1024, 1280 and 1440 px (then back to 1280), checking for cut text at each. */
 async function shots(page: Page, name: string): Promise<void> {
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 900 });
     await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+    await chartsDrawn(page);
     await shot(page, `screens-${name}-${width}`);
     cuts.push(...(await cutText(page)).map((x) => `${name} at ${width}: ${x}`));
   }
@@ -253,6 +260,8 @@ describe.sequential('screens an incident commander can work in', () => {
     await cmd.page.getByTestId('replay-scrubber').focus();
     await cmd.page.keyboard.press('End');
     await cmd.page.locator('[data-screen="debrief"][data-ended="true"]').waitFor(WAIT);
+    const at = await cmd.page.locator('[data-screen="debrief"]').getAttribute('data-at');
+    await cmd.page.locator(`[data-testid="replay-chart-api-health"][data-cursor="${at}"]`).waitFor(WAIT);
     const rows = await cmd.page.locator('.replay-event').allTextContents();
     const kinds = await cmd.page.locator('.replay-event .pill').allTextContents();
     expect(kinds).not.toContain('run.completed');

@@ -42,6 +42,8 @@ export function describeChart(fig: HTMLElement, option: Record<string, unknown>,
   fig.dataset.unit = String((option.yAxis as Array<{ name?: string }>)[0]?.name ?? '');
   fig.dataset.gaps = String(lines.reduce((n, l) => n + l.data.filter((p) => p[1] === null).length, 0));
   fig.dataset.bandLanes = bandLabelLanes(bands, fromT, toT, plotWidthPx).map((l) => l.lane).join(',');
+  // The width this drawing was made for: a screenshot after a resize can wait until it matches.
+  fig.dataset.drawnWidth = String(fig.querySelector('.chart-canvas')?.clientWidth ?? 0);
 }
 
 export function ProbeChart({ probeId, title, unit, intervalMs }: { probeId: string; title: string; unit: string; intervalMs: number }) {
