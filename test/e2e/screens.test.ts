@@ -39,8 +39,9 @@ let c: ScreensPage;
 let o: ScreensPage;
 let t: ScreensPage;
 const runs: Record<'gameday' | 'dry' | 'rehearsal' | 'drill' | 'refused', string> = { gameday: '', dry: '', rehearsal: '', drill: '', refused: '' };
-/** Text cut without ellipsis or tooltip, per screen and width. */
+/** Text cut without ellipsis or tooltip, per screen and width; and how many screens were checked. */
 const cuts: string[] = [];
+let checked = 0;
 
 async function state(s: string): Promise<void> {
   await expect.poll(async () => (await con.service.handle('run.snapshot', {}, COMMANDER))?.state, WAIT).toBe(s);
@@ -60,6 +61,7 @@ async function shots(page: Page, name: string): Promise<void> {
     await chartsDrawn(page);
     await shot(page, `screens-${name}-${width}`);
     cuts.push(...(await cutText(page)).map((x) => `${name} at ${width}: ${x}`));
+    checked++;
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }
@@ -306,6 +308,8 @@ describe.sequential('screens an incident commander can work in', () => {
   });
 
   it('no text was cut without an ellipsis and a tooltip, and no page errors', () => {
+    // Home ×2, Live in 6 modes (game day, observer, dry run, rehearsal, drill facilitator, trainee), Report, Debrief, Audit: each at three widths.
+    expect(checked).toBe(11 * WIDTHS.length);
     expect(cuts).toEqual([]);
     for (const b of [cmd, obs, trn]) expect(b.errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
