@@ -170,6 +170,7 @@ describe.sequential('screens an incident commander can work in', () => {
     await c.goTo('live');
     await cmd.page.locator(`[data-screen="live"][data-run-state="completed"]`).waitFor(WAIT);
     await cmd.page.getByTestId('badge-dry-run').waitFor(WAIT);
+    await expect.poll(() => c.outcomeHeadline.textContent(), WAIT).toBe('DRY RUN · Completed — nothing was sent to any node');
     await shots(cmd.page, 'live-dryrun');
     runs.rehearsal = (await con.service.handle('run.start', { file: FILE, commander: 'Ana', mode: 'rehearsal' }, COMMANDER)).runId;
     await c.runState('running').waitFor(WAIT);
@@ -177,7 +178,7 @@ describe.sequential('screens an incident commander can work in', () => {
     await shots(cmd.page, 'live-rehearsal');
     await c.stop.click();
     await c.runState('aborted').waitFor(WAIT);
-    await expect.poll(() => c.outcomeHeadline.textContent(), WAIT).toBe('REHEARSAL · Stopped by Ana (commander) — all nodes clean');
+    await expect.poll(() => c.outcomeHeadline.textContent(), WAIT).toBe('REHEARSAL · Stopped by Ana (commander) — nothing was sent to any node');
     // The room opens this run's report from Live: Report now points at the rehearsal.
     await cmd.page.getByTestId('to-report').click();
     await expect.poll(() => c.runIdentity.getAttribute('data-run-id'), WAIT).toBe(runs.rehearsal);

@@ -25,7 +25,8 @@ export function StopResult() {
   const dismiss = useConsole((s) => s.dismissOutcome);
   if (!shown || !run) return null;
   const outcome = liveOutcome(run, report);
-  const clean = report ? (report.clean ? 'all nodes clean' : 'NOT all nodes clean') : '';
+  // A dry run or a rehearsal never touched a node: "all nodes clean" would suggest it had.
+  const clean = run.dryRun ? 'nothing was sent to any node' : report ? (report.clean ? 'all nodes clean' : 'NOT all nodes clean') : '';
   const said = outcome.text.charAt(0).toUpperCase() + outcome.text.slice(1);
   const headline = pending || !report ? 'STOP sent — reverting every fault…' : `${outcome.marker ? `${outcome.marker} · ` : ''}${said} — ${clean}`;
   // "STOP button · by commander" said nothing the headline does not; what STOP did and how long it took does.
