@@ -16,7 +16,7 @@ import { IPC, type DesktopApi, type OpenFileKind } from './desktop-api.js';
 const COMMAND_NAMES = [
   'app.info', 'scenario.list', 'scenario.open', 'scenario.validate', 'scenario.save', 'inventory.nodes', 'inventory.check', 'preflight.run',
   'run.start', 'run.snapshot', 'run.pause', 'run.resume', 'run.advance', 'run.skip', 'run.approve', 'run.reject', 'run.checklist', 'run.note', 'run.stop',
-  'runs.list', 'runs.interrupted', 'runs.reconcile', 'report.preview', 'report.export', 'audit.events', 'audit.verify',
+  'runs.list', 'runs.interrupted', 'runs.reconcile', 'report.preview', 'report.export', 'audit.events', 'audit.verify', 'audit.export',
   'shell.open', 'shell.input', 'shell.resize', 'shell.ack', 'shell.close',
   'drill.state', 'drill.declare', 'drill.hint', 'drill.rule', 'run.debrief',
 ] as const satisfies readonly CommandName[];

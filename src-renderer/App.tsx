@@ -1,5 +1,5 @@
 /** The app frame: fixed header with STOP, the STOP result, the current screen, the toast. */
-import { useEffect } from 'react';
+import { useEffect, useLayoutEffect } from 'react';
 import { useConsole } from './store/store.js';
 import { Header } from './components/common/Header.js';
 import { StopResult } from './components/common/StopResult.js';
@@ -13,6 +13,7 @@ import { AuditScreen } from './components/audit/AuditScreen.js';
 import { DebriefScreen } from './components/debrief/DebriefScreen.js';
 
 const THEME_KEY = 'gameday.theme';
+const DISMISSED_KEY = 'gameday.dismissed-outcomes';
 
 export function App() {
   const screen = useConsole((s) => s.screen);
@@ -20,14 +21,19 @@ export function App() {
   const connection = useConsole((s) => s.connection);
   const theme = useConsole((s) => s.theme);
   const role = useConsole((s) => s.info?.role);
+  const dismissed = useConsole((s) => s.dismissedOutcomes);
   // No screen before we know who we are: a trainee's page must never draw Home (runbooks, faults).
   const known = role !== undefined;
   // Trainees have the drill (Live) and its debrief, nothing else.
   const shown = role === 'trainee' && screen !== 'live' && screen !== 'debrief' ? 'live' : screen;
-  useEffect(() => {
+  // A layout effect: it runs before the children's effects, which read the theme's CSS variables (terminals, charts).
+  useLayoutEffect(() => {
     document.documentElement.dataset.theme = theme;
     localStorage.setItem(THEME_KEY, theme);
   }, [theme]);
+  useEffect(() => {
+    localStorage.setItem(DISMISSED_KEY, JSON.stringify(dismissed));
+  }, [dismissed]);
   const appState = !loaded ? 'loading' : connection === 'open' ? 'ready' : 'disconnected';
   return (
     <div className="app" data-app-state={appState} data-role={role}>
@@ -52,6 +58,16 @@ export function App() {
       <Toast />
     </div>
   );
+}
+
+/** Runs whose outcome banner was dismissed in this browser (a dismissal is for good, reloads included). */
+export function initialDismissed(): string[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(DISMISSED_KEY) ?? '[]') as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The theme to start with: the saved choice, else the OS preference. */

@@ -13,7 +13,8 @@ import './styles/run.css';
 import './styles/run-panels.css';
 import './styles/drill.css';
 import './styles/debrief.css';
-import { App, initialTheme } from './App.js';
+import './styles/screens.css';
+import { App, initialDismissed, initialTheme } from './App.js';
 import { ActionsContext, createActions } from './store/actions.js';
 import { createConsoleStore, StoreContext } from './store/store.js';
 import { chooseTransport } from './transport/choose.js';
@@ -28,7 +29,7 @@ if (!choice.ok) {
     </main>,
   );
 } else {
-  const store = createConsoleStore(initialTheme());
+  const store = createConsoleStore(initialTheme(), initialDismissed());
   const actions = createActions(store, choice.transport);
   actions.boot();
   root.render(

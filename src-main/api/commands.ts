@@ -16,8 +16,23 @@ const preflightSchema = z.object({
   cells: z.array(z.object({ node: z.string(), fault: z.string(), ok: z.boolean(), checks: z.array(checkCellSchema) })),
   nodes: z.array(z.object({ node: z.string(), reachable: z.boolean(), os: z.string().optional(), error: z.string().optional() })),
 });
-const runSummarySchema = z.object({ id: z.string(), title: z.string().nullable(), scenario: z.string().nullable(), status: z.string(), startedAt: z.string(), endedAt: z.string().nullable() });
+const runSummarySchema = z.object({
+  id: z.string(),
+  title: z.string().nullable(),
+  scenario: z.string().nullable(),
+  status: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  /** What kind of run (api/outcome.ts): its mode, whether nothing was sent, and its marker. */
+  mode: runModeSchema.optional(),
+  dryRun: z.boolean().optional(),
+  /** How it ended, in the one vocabulary (describeOutcome), with its DRY RUN / REHEARSAL / DRILL marker. */
+  outcome: z.object({ kind: z.enum(['in progress', 'completed', 'stopped', 'aborted', 'refused', 'failed']), text: z.string(), marker: z.enum(['DRY RUN', 'REHEARSAL', 'DRILL']).nullable() }).optional(),
+});
 const auditEventSchema = z.object({ seq: z.number(), runId: z.string().nullable(), ts: z.string(), kind: z.string(), actor: z.string().nullable(), node: z.string().nullable(), data: z.unknown() });
+
+/** An exported file sent to a browser: its name, type and bytes (base64). */
+const exportFileSchema = z.object({ name: z.string(), mime: z.string(), base64: z.string() });
 
 const none = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
@@ -47,7 +62,10 @@ export const commands = {
   'runs.interrupted': { readOnly: true, req: none, res: z.array(z.object({ runId: z.string(), faults: z.array(z.object({ id: z.string(), node: z.string(), kind: z.string(), state: z.string(), leaseExpiresAt: z.string().nullable() })) })) },
   'runs.reconcile': { readOnly: false, req: z.object({ runId: z.string() }).strict(), res: z.object({ reverted: z.number(), residue: z.number(), unreachable: z.number(), /** Left alone: their leases are still being renewed (a live console holds them). */ live: z.number().optional() }) },
   'report.preview': { readOnly: true, req: z.object({ runId: z.string() }).strict(), res: z.object({ markdown: z.string(), html: z.string() }) },
-  'report.export': { readOnly: false, req: z.object({ runId: z.string(), format: z.enum(['md', 'html', 'pdf', 'json']) }).strict(), res: z.object({ path: z.string() }) },
+  /** Written into the workspace's reports folder; `content: true` also returns the file, for a browser to download. */
+  'report.export': { readOnly: false, req: z.object({ runId: z.string(), format: z.enum(['md', 'html', 'pdf', 'json']), content: z.boolean().optional() }).strict(), res: z.object({ path: z.string(), file: exportFileSchema.optional() }) },
+  /** The audit (one run, or all) as JSON lines with DRY RUN / REHEARSAL / DRILL markers, written into the workspace's exports folder. */
+  'audit.export': { readOnly: false, req: z.object({ runId: z.string().optional(), content: z.boolean().optional() }).strict(), res: z.object({ path: z.string(), events: z.number(), file: exportFileSchema.optional() }) },
   'audit.events': { readOnly: true, req: z.object({ runId: z.string().optional(), kind: z.string().max(100).optional(), sinceSeq: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(), res: z.array(auditEventSchema) },
   'audit.verify': {
     readOnly: true,

@@ -98,7 +98,15 @@ export const debriefSchema = z.object({
   endedAt: z.number(),
   events: z.array(z.object({ t: z.number(), kind: z.string(), actor: z.string().nullable(), node: z.string().nullable(), text: z.string() })),
   /** Downsampled probe series: [t, value|null, healthy 0/1]. */
-  probes: z.array(z.object({ probeId: z.string(), series: z.array(z.object({ name: z.string(), points: z.array(z.tuple([z.number(), z.number().nullable(), z.union([z.literal(0), z.literal(1)])])) })) })),
+  probes: z.array(
+    z.object({
+      probeId: z.string(),
+      series: z.array(z.object({ name: z.string(), points: z.array(z.tuple([z.number(), z.number().nullable(), z.union([z.literal(0), z.literal(1)])])) })),
+      /** The axis label (api/units.ts) and the probe's interval, when the runbook is still readable. */
+      unit: z.string().optional(),
+      intervalMs: z.number().optional(),
+    }),
+  ),
   faults: z.array(z.object({ id: z.string(), kind: z.string(), node: z.string(), injectedAt: z.number().nullable(), revertedAt: z.number().nullable() })),
   notes: z.array(z.object({ t: z.number(), role: z.string(), author: z.string(), text: z.string() })),
   drill: drillViewSchema.optional(),

@@ -113,6 +113,8 @@ export const probeViewSchema = z.object({
   intervalMs: z.number(),
   /** Latest health per series. */
   healthy: z.record(z.string(), z.boolean()),
+  /** What the value measures, for the chart's axis (api/units.ts probeUnit), e.g. "latency (ms)". */
+  unit: z.string().optional(),
 });
 
 export const noteSchema = z.object({ ts: z.number(), role: z.string(), author: z.string(), text: z.string() });

@@ -2,3 +2,6 @@
 export * from './events.js';
 export * from './commands.js';
 export * from './backend.js';
+export * from './outcome.js';
+export * from './units.js';
+export * from './score-text.js';

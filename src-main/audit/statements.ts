@@ -10,7 +10,7 @@ export const SQL = {
   insertRun:
     'INSERT INTO runs (id, scenario, title, env, commander, status, started_at, meta) VALUES (@id, @scenario, @title, @env, @commander, @status, @started_at, @meta)',
   endRun: 'UPDATE runs SET status = @status, ended_at = @ended_at WHERE id = @id',
-  runs: 'SELECT id, scenario, title, status, started_at, ended_at FROM runs ORDER BY started_at DESC',
+  runs: 'SELECT id, scenario, title, status, started_at, ended_at, meta FROM runs ORDER BY started_at DESC',
   insertFault:
     'INSERT INTO faults (id, run_id, node, kind, params, state, one_shot, revert_cmd, lease_ttl_s) VALUES (@id, @run_id, @node, @kind, @params, @state, @one_shot, @revert_cmd, @lease_ttl_s)',
   getFault: 'SELECT * FROM faults WHERE id = ?',

@@ -346,7 +346,7 @@ export class AuditStore {
     return this.stmts.events.all({ run_id: filter.runId ?? null, kind: filter.kind ?? null, since: filter.sinceSeq ?? 0, lim: filter.limit ?? -1 }) as AuditEvent[];
   }
 
-  runs(): Array<{ id: string; scenario: string | null; title: string | null; status: string; started_at: string; ended_at: string | null }> {
+  runs(): Array<{ id: string; scenario: string | null; title: string | null; status: string; started_at: string; ended_at: string | null; /** JSON recorded at start (dryRun, simulated, mode). */ meta: string | null }> {
     return this.stmts.runs.all() as never;
   }
 

@@ -6,6 +6,10 @@
  */
 import { scanProbe, type AuditStore } from '../audit/index.js';
 import type { Debrief } from '../api/drill.js';
+import { probeUnit } from '../api/units.js';
+import { restatesAnotherEvent } from '../api/outcome.js';
+import { runbookFacts } from '../report/runbook.js';
+import { parseDuration } from '../util/duration.js';
 import { findRun, runEvents, type Ev } from '../report/audit-read.js';
 import { parseDetail } from '../report/samples.js';
 import { drillViewFromAudit, modeOf } from './from-audit.js';
@@ -51,9 +55,17 @@ export function eventText(e: Pick<Ev, 'kind' | 'actor' | 'node' | 'data'>): stri
       return `abort condition fired: ${s('reason')}`;
     case 'stop.requested':
       return `STOP requested by ${e.actor ?? '?'}: ${s('reason')}`;
+    case 'stop.completed':
+      return `STOP done in ${s('durationMs')} ms: ${d.clean === false ? 'NOT every node clean' : 'every node clean'}`;
+    case 'run.created':
+      return `run created by ${e.actor ?? '?'}`;
+    case 'run.ended':
+      return `run ended: ${s('status')}${typeof d.exitCode === 'number' ? ` (exit ${s('exitCode')})` : ''}`;
     default: {
+      // The kind and the node are shown beside the text: the text adds what they do not say (the id).
       const id = s('faultId') || s('stepId');
-      return `${e.kind}${id ? ` ${id}` : ''}${on}`;
+      const words = e.kind.startsWith('run.') ? `run ${e.kind.slice(4)}` : '';
+      return [words, id].filter(Boolean).join(' ');
     }
   }
 }
@@ -107,8 +119,14 @@ export function buildDebrief(audit: AuditStore, runId: string): Debrief {
   const endedAt = row.ended_at ? Date.parse(row.ended_at) : (events[events.length - 1]?.t ?? startedAt);
   const faults = audit.runFaults(runId).map((f) => ({ id: f.id, kind: f.kind, node: f.node, injectedAt: f.injected_at ? Date.parse(f.injected_at) : null, revertedAt: f.reverted_at ? Date.parse(f.reverted_at) : null }));
   const notes = events.filter((e) => e.kind === 'note').map((e) => ({ t: e.t, role: typeof e.data.role === 'string' ? e.data.role : 'note', author: e.actor ?? '?', text: typeof e.data.text === 'string' ? e.data.text : '' }));
-  const probes = audit.sampleProbeIds(runId).map((probeId) => ({ probeId, series: probeSeries(audit, runId, probeId, startedAt, endedAt) }));
-  const kept = events.filter((e) => e.kind !== 'exec.intent' && e.kind !== 'exec.outcome' && e.kind !== 'shell.input').slice(0, MAX_EVENTS);
+  // The runbook as it is now (the audit records its path): each probe's axis label and interval.
+  const specs = runbookFacts(row.scenario, []).scenario?.probes ?? [];
+  const probes = audit.sampleProbeIds(runId).map((probeId) => {
+    const p = specs.find((x) => x.id === probeId);
+    return { probeId, series: probeSeries(audit, runId, probeId, startedAt, endedAt), ...(p ? { unit: probeUnit(p), intervalMs: parseDuration(p.interval) } : {}) };
+  });
+  // Each event once: exec lines are too many for a replay, and a state change that restates the next event is left out.
+  const kept = events.filter((e) => e.kind !== 'exec.intent' && e.kind !== 'exec.outcome' && e.kind !== 'shell.input' && !restatesAnotherEvent(e.kind)).slice(0, MAX_EVENTS);
   const drill = drillViewFromAudit(runId, events);
   return {
     runId,

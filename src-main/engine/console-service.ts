@@ -15,6 +15,11 @@ import { RunSession } from './run-session.js';
 import { ShellManager } from './shells.js';
 import { resolveTargets } from './targets.js';
 import { DrillAccess } from './drill-access.js';
+import { listRuns } from './run-list.js';
+import { exportedFile, writeAuditExport } from './exports.js';
+
+/** Runs listed (Recent runs, run pickers): a workspace's last hundred; older ones stay in the audit. */
+const RUNS_LISTED = 100;
 
 export interface ConsoleServiceOptions {
   workspace: string;
@@ -135,6 +140,13 @@ export class ConsoleService implements ConsoleBackend {
     return r.scenario;
   }
 
+  /** What the session knows about its run better than the audit (its state right now, its roles). */
+  private liveFacts(): Parameters<typeof listRuns>[2] {
+    const s = this.session?.snapshot();
+    if (!s) return undefined;
+    return { runId: s.runId, facts: { status: s.state, mode: s.mode ?? 'gameday', dryRun: s.dryRun, commander: s.commander, roles: s.roles, ...(s.stop ? { stop: { actor: s.stop.actor, reason: s.stop.reason } } : {}), ...(s.abortReason ? { abortReason: s.abortReason } : {}) } };
+  }
+
   private activeSession(): RunSession {
     if (!this.session) throw new ApiFailure('NO_RUN', 'no run is active');
     return this.session;
@@ -230,7 +242,7 @@ export class ConsoleService implements ConsoleBackend {
     'run.checklist': async ({ stepId, index, done }) => this.wrap(() => this.activeSession().checklist(stepId, index, done)),
     'run.note': async ({ role, author, text }) => this.wrap(() => this.activeSession().note(role, author, text)),
     'run.stop': async ({ reason }, who) => this.activeSession().stop(reason ?? `STOP pressed (${who.transport})`, 'commander'),
-    'runs.list': async (_r, who) => this.audit.runs().slice(0, 100).map((r) => this.drills.runFor({ id: r.id, title: r.title, scenario: r.scenario, status: r.status, startedAt: r.started_at, endedAt: r.ended_at }, who.role)),
+    'runs.list': async (_r, who) => listRuns(this.audit, RUNS_LISTED, this.liveFacts()).map((r) => this.drills.runFor(r, who.role)),
     'runs.interrupted': async () => {
       const active = this.session?.runId;
       const by = new Map<string, CommandRes<'runs.interrupted'>[number]['faults']>();
@@ -248,9 +260,15 @@ export class ConsoleService implements ConsoleBackend {
       if (!this.o.reports) throw new ApiFailure('NO_REPORTS', 'reports are not available in this build');
       return this.o.reports.preview(this.audit, runId);
     },
-    'report.export': async ({ runId, format }) => {
+    'report.export': async ({ runId, format, content }) => {
       if (!this.o.reports) throw new ApiFailure('NO_REPORTS', 'reports are not available in this build');
-      return { path: await this.o.reports.export(this.audit, runId, format, join(this.o.workspace, 'reports')) };
+      const path = await this.o.reports.export(this.audit, runId, format, join(this.o.workspace, 'reports'));
+      return { path, ...(content ? { file: exportedFile(path) } : {}) };
+    },
+    'audit.export': async ({ runId, content }) => {
+      if (runId && !this.audit.runs().some((r) => r.id === runId)) throw new ApiFailure('UNKNOWN_RUN', `no run ${runId} in the audit`);
+      const r = writeAuditExport(this.audit, join(this.o.workspace, 'exports'), runId);
+      return { ...r, ...(content ? { file: exportedFile(r.path) } : {}) };
     },
     'audit.events': async ({ runId, kind, sinceSeq, limit }) => this.audit.events({ runId, kind, sinceSeq, limit: limit ?? 500 }).map((e) => ({ seq: e.seq, runId: e.run_id, ts: e.ts, kind: e.kind, actor: e.actor, node: e.node, data: JSON.parse(e.data) as unknown })),
     'audit.verify': async () => this.audit.verify(),

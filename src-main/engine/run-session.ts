@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { AuditStore } from '../audit/index.js';
-import type { EngineEvent, Note, PhaseView, RunSnapshot, RunState, SloResult, StepView } from '../api/index.js';
+import { probeUnit, type EngineEvent, type Note, type PhaseView, type RunSnapshot, type RunState, type SloResult, type StepView } from '../api/index.js';
 import type { Inventory } from '../inventory/index.js';
 import { buildScheduledProbes, nowMs, ProbeScheduler, type Sample } from '../probes/index.js';
 import type { InjectStep, Scenario } from '../scenario/index.js';
@@ -261,7 +261,8 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
       currentStepId: this.currentStepId,
       faults: [...this.faults.faults.values()].map((f) => FaultManager.view(f)),
       timers: this.telemetry.timerViews(),
-      probes: this.telemetry.probeViews(),
+      // Each chart's axis says what the value measures (api/units.ts).
+      probes: this.telemetry.probeViews().map((v) => ({ ...v, unit: probeUnit(this.scenario.probes.find((x) => x.id === v.id) ?? v) })),
       notes: [...this.notes],
       stop: this.stopReport,
       slos: this.sloResults,
@@ -299,7 +300,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   /** Runs the whole runbook; always ends with every fault reverted and the probes stopped. */
   async run(): Promise<RunOutcome> {
     let failure: string | undefined;
-    this.o.audit.createRun({ id: this.runId, scenario: this.o.scenarioFile, title: this.scenario.title, env: this.scenario.environment, commander: this.o.commander, meta: { dryRun: this.dryRun, simulated: Boolean(this.o.simulated) } });
+    this.o.audit.createRun({ id: this.runId, scenario: this.o.scenarioFile, title: this.scenario.title, env: this.scenario.environment, commander: this.o.commander, meta: { dryRun: this.dryRun, simulated: Boolean(this.o.simulated), mode: this.mode } });
     try {
       this.setState('preflight');
       this.targets = resolveTargets(this.scenario, this.o.inventory, this.o.sshConfig);
@@ -391,7 +392,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     } else this.setState(wasStopped ? 'aborted' : 'completed');
     const out = this.outcome();
     this.emitEvent({ type: 'run.result', runId: this.runId, slos: out.slos, exitCode: out.exitCode });
-    this.o.audit.endRun(this.runId, this.state, { exitCode: out.exitCode, clean: report.clean, slos: out.slos, failure, abortReason: this.abortReason, inconclusive: this.lapses.reasons });
+    this.o.audit.endRun(this.runId, this.state, { exitCode: out.exitCode, clean: report.clean, slos: out.slos, failure, abortReason: this.abortReason, inconclusive: this.lapses.reasons, mode: this.mode, dryRun: this.dryRun });
   }
 
   private outcome(): RunOutcome {

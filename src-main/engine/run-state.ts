@@ -43,10 +43,18 @@ function stepTitle(s: Step): string {
       return `Run on ${s.target}`;
     case 'integrity':
       return `Integrity check on ${s.target}`;
-    default:
-      return s.text.split('\n')[0]!.slice(0, 80);
+    default: {
+      // An instruction's first line; a long one is cut at a word with an ellipsis (the whole text is the step's `text`).
+      const line = s.text.split('\n')[0]!;
+      if (line.length <= STEP_TITLE_CHARS) return line;
+      const cut = line.slice(0, STEP_TITLE_CHARS - 1);
+      return `${cut.slice(0, cut.lastIndexOf(' ') > STEP_TITLE_CHARS / 2 ? cut.lastIndexOf(' ') : cut.length).trimEnd()}…`;
+    }
   }
 }
+
+/** Longest step title taken from an instruction's text. */
+const STEP_TITLE_CHARS = 80;
 
 /** Does a step need a second person's go before it runs? */
 export function needsApproval(s: Step, sc: Scenario): { needed: boolean; risk?: 'low' | 'medium' | 'high' } {

@@ -4,6 +4,7 @@
  * plain data; every text from the audit is escaped by the Markdown and HTML helpers below.
  */
 import type { DrillScore } from '../api/drill.js';
+import { scorePartText, scoreTotal } from '../api/score-text.js';
 import { drillViewFromAudit } from '../drill/from-audit.js';
 import type { Ev } from './audit-read.js';
 import { escHtml, escMd } from './escape.js';
@@ -49,7 +50,7 @@ const status = (d: DrillReport['declarations'][number]) => (d.ruling ? `${d.ruli
 
 function rows(d: DrillReport): { score: string[][]; decl: string[][]; hints: string[][] } {
   return {
-    score: (d.score?.parts ?? []).map((p) => [p.name, `${p.points} / ${p.max}`, p.detail]),
+    score: (d.score?.parts ?? []).map((p) => [p.name, scorePartText(p.points, p.max), p.detail]),
     decl: d.declarations.map((x) => [fmtElapsed(x.elapsedMs), x.clockMs === null ? '—' : fmtElapsed(x.clockMs), x.trainee, x.kind, x.diagnosis ?? '—', yesNo(x.correct, 'correct', 'wrong'), status(x), x.notes ?? '']),
     hints: d.hints.map((h) => [String(h.index + 1), fmtElapsed(h.plannedMs), h.revealedClockMs === null ? 'not revealed' : `${fmtElapsed(h.revealedClockMs)} (${h.by === 'schedule' ? 'on schedule' : `early, by ${h.by}`})`, `−${h.penalty}`, h.text ?? '']),
   };
@@ -67,7 +68,7 @@ export function drillMarkdown(d: DrillReport): string {
     return `> **${escMd(REHEARSAL_BANNER)}.** No fault was injected and no probe ran; the outcomes below are the runbook's script, read out to the room.\n\n## Rehearsal: outcomes walked\n\n${walked}\n`;
   }
   const r = rows(d);
-  const total = d.score ? `**${d.score.total}/${d.score.max}**` : '_not scored (the run did not finish)_';
+  const total = d.score ? `**${scoreTotal(d.score.total)}/${d.score.max}**` : '_not scored (the run did not finish)_';
   return [
     `## Drill: score ${total}\n`,
     `**Briefing.** ${escMd(d.briefing)}\n`,
@@ -92,7 +93,7 @@ export function drillHtml(d: DrillReport): string {
     return `<section><p class="badge incomplete">${escHtml(REHEARSAL_BANNER)}</p><p>No fault was injected and no probe ran; the outcomes below are the runbook's script, read out to the room.</p><h2>Rehearsal: outcomes walked</h2>${walked}</section>`;
   }
   const r = rows(d);
-  const total = d.score ? `${d.score.total}/${d.score.max}` : 'not scored';
+  const total = d.score ? `${scoreTotal(d.score.total)}/${d.score.max}` : 'not scored';
   return (
     `<section><h2>${escHtml(`Drill: score ${total}`)}</h2><p><b>Briefing.</b> ${escHtml(d.briefing)}</p>` +
     `<p><b>Diagnosis.</b> The answer was “${escHtml(d.answer ?? '?')}” — the team's diagnosis was ${escHtml(yesNo(d.diagnosisCorrect, 'correct', 'not correct', 'not given'))}.</p>` +

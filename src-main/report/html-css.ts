@@ -17,7 +17,7 @@ p { margin: 0 0 2.5mm; }
 header.top { display: flex; justify-content: space-between; align-items: flex-start; gap: 6mm; border-bottom: 3px solid #0f172a; padding-bottom: 3mm; margin-bottom: 3mm; }
 .kicker { text-transform: uppercase; letter-spacing: .08em; font-size: 8pt; color: #64748b; font-weight: 700; margin-bottom: 1mm; }
 .badge { display: inline-block; padding: .5mm 2.5mm; border-radius: 3mm; font-weight: 700; font-size: 8.5pt; letter-spacing: .04em; color: #fff; vertical-align: middle; }
-.badge.passed { background: #15803d; } .badge.failed { background: #b91c1c; } .badge.aborted { background: #c2410c; } .badge.incomplete { background: #64748b; }
+.badge.marker { background: #6d28d9; } .badge.passed { background: #15803d; } .badge.failed { background: #b91c1c; } .badge.aborted { background: #c2410c; } .badge.incomplete { background: #64748b; }
 .score { text-align: center; min-width: 30mm; border: 1.5px solid #cbd5e1; border-radius: 2mm; padding: 2mm 3mm; }
 .score .n { font-size: 24pt; font-weight: 800; line-height: 1; }
 .score .l { font-size: 7.5pt; color: #64748b; text-transform: uppercase; letter-spacing: .06em; }

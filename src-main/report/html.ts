@@ -64,7 +64,7 @@ export function renderHtml(m: ReportModel): string {
   const slo = m.runbook.sloText.length ? `<p><b>Success criteria.</b></p>${list(m.runbook.sloText, '')}` : '';
   const body = [
     `<header class="top"><div><div class="kicker">Game-day post-mortem · blameless</div><h1>${escHtml(m.run.title)}</h1>` +
-      `<div><span class="badge ${m.outcome}">${escHtml(m.outcome.toUpperCase())}</span> <span class="sub">${escHtml(m.run.id)}</span></div></div>` +
+      `<div>${m.run.marker ? `<span class="badge marker" data-marker="${escHtml(m.run.marker)}">${escHtml(m.run.marker)}</span> ` : ''}<span class="badge ${m.outcome}">${escHtml(m.outcome.toUpperCase())}</span> <span class="sub">${escHtml(m.run.outcomeText)} · ${escHtml(m.run.id)}</span></div></div>` +
       `<div class="score ${scoreTone}"><div class="n">${m.score.value}</div><div class="l">resilience score / 100</div></div></header>`,
     table(metaTable(m), '', 'meta'),
     ...(m.drill ? [drillHtml(m.drill)] : []),
@@ -86,5 +86,5 @@ export function renderHtml(m: ReportModel): string {
       (m.integrity.head ? `<p class="head">Audit head of this run: event ${m.integrity.head.seq}, sha256 <code>${escHtml(m.integrity.head.hash)}</code> (check later: <code>gameday audit verify --expect-head ${m.integrity.head.seq}:${escHtml(m.integrity.head.hash)}</code>).</p>` : '') +
       `<p>${escHtml(m.clockNote)}</p><p>Generated ${escHtml(m.generatedAt)} by the game-day console · report schema ${m.schemaVersion}.</p></footer>`,
   ].join('\n');
-  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CSP}"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escHtml(`Post-mortem: ${m.run.title}`)}</title><style>${REPORT_CSS}</style></head><body>\n${body}\n</body></html>\n`;
+  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CSP}"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escHtml(`Post-mortem: ${m.run.marker ? `${m.run.marker} · ` : ''}${m.run.title}`)}</title><style>${REPORT_CSS}</style></head><body>\n${body}\n</body></html>\n`;
 }

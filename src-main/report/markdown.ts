@@ -21,8 +21,8 @@ export function renderMarkdown(m: ReportModel): string {
   const out: string[] = [];
   const h = (level: number, text: string) => out.push(`${'#'.repeat(level)} ${text}\n`);
   const p = (text: string) => out.push(`${text}\n`);
-  h(1, `Post-mortem: ${escMd(m.run.title)}`);
-  p(`**${OUTCOME[m.outcome]}** · resilience score **${m.score.value}/100** · ${escMd(m.run.id)}`);
+  h(1, `Post-mortem: ${m.run.marker ? `${m.run.marker} · ` : ''}${escMd(m.run.title)}`);
+  p(`${m.run.marker ? `**${m.run.marker}** · ` : ''}**${OUTCOME[m.outcome]}** · ${escMd(m.run.outcomeText)} · resilience score **${m.score.value}/100** · ${escMd(m.run.id)}`);
   p(table(metaTable(m), ''));
 
   if (m.drill) p(drillMarkdown(m.drill));

@@ -5,7 +5,7 @@
  * the same runbook in the same audit; and records whether the audit's hash chain holds.
  */
 import type { AuditStore } from '../audit/index.js';
-import type { SloResult } from '../api/index.js';
+import { describeOutcome, outcomeFactsFromEvents, type SloResult } from '../api/index.js';
 import { bool, num, readRun, sampledProbeIds, str, type Ev } from './audit-read.js';
 import { walkFaults } from './fault-walk.js';
 import { draftActions, draftLessons } from './findings.js';
@@ -102,7 +102,20 @@ export function buildReportModel(audit: AuditStore, runId: string, opts: BuildOp
     failure: str(ended?.data.failure),
     abortReason: str(ended?.data.abortReason),
     dryRun: events.some((e) => e.kind === 'dryrun.command'),
+    mode: 'gameday',
+    marker: null,
+    outcomeText: row.status,
   };
+  {
+    // The one vocabulary (api/outcome.ts), from the same facts the console's run list reads.
+    const facts = outcomeFactsFromEvents(events);
+    const roles = Object.fromEntries(run.roles.map((x) => [x.role, x.people]));
+    const o = describeOutcome({ ...facts, status: row.status, dryRun: run.dryRun || Boolean(facts.dryRun), roles });
+    run.mode = facts.mode ?? 'gameday';
+    run.dryRun = run.dryRun || Boolean(facts.dryRun) || run.mode === 'rehearsal';
+    run.marker = o.marker;
+    run.outcomeText = o.text;
+  }
   const outcome = outcomeOf(row.status, run.exitCode, slos);
   const failedSteps = events.filter((e) => e.kind === 'step.failed').length;
   const score = resilienceScore({
@@ -139,9 +152,15 @@ export function buildReportModel(audit: AuditStore, runId: string, opts: BuildOp
     head: audit.runHead(runId) ?? null,
   };
   const notes: NoteEntry[] = events.filter((e) => e.kind === 'note').map((e) => ({ at: e.ts, elapsedMs: e.t - t0, role: str(e.data.role), author: e.actor, text: str(e.data.text) ?? '' }));
-  const approvals: ApprovalEntry[] = events
-    .filter((e) => e.kind.startsWith('approval.'))
-    .map((e) => ({ at: e.ts, elapsedMs: e.t - t0, step: str(e.data.step) ?? '?', approver: e.actor ?? '?', decision: e.kind.slice('approval.'.length), reason: str(e.data.reason) }));
+  // One approval, one row: a high-risk inject's go is recorded by the gate and again, with the
+  // policy's reason, by the fault manager; the second adds its reason to the first.
+  const approvals: ApprovalEntry[] = [];
+  for (const e of events.filter((x) => x.kind.startsWith('approval.'))) {
+    const a = { at: e.ts, elapsedMs: e.t - t0, step: str(e.data.step) ?? '?', approver: e.actor ?? '?', decision: e.kind.slice('approval.'.length), reason: str(e.data.reason) };
+    const same = approvals.find((x) => x.step === a.step && x.approver === a.approver && x.decision === a.decision);
+    if (same) same.reason = [same.reason, a.reason].filter(Boolean).join('; ') || null;
+    else approvals.push(a);
+  }
   const findingInputs = { windows, unattributed, faults, events, slos, availability, integrity, owner: facts.info.owner, stopDurationMs: num(stopDone?.data.durationMs), stopClean: run.clean };
   const actionItems = draftActions(findingInputs);
   const phaseTitle = (id: string) => phases.find((p) => p.id === id)?.title ?? id;
@@ -158,13 +177,13 @@ export function buildReportModel(audit: AuditStore, runId: string, opts: BuildOp
     windows,
     unattributed,
     faults,
-    timeline: buildTimeline(events, t0, facts.phaseOfStep, phaseTitle),
+    timeline: buildTimeline(events, t0, facts.phaseOfStep, phaseTitle, run.outcomeText),
     notes,
     approvals,
     actionItems,
     lessons: draftLessons(findingInputs, actionItems),
     score,
-    trend: buildTrend(audit, row, { windows, availability, outcome, score }, opts.trendLimit ?? DEFAULT_TREND_LIMIT, (id) => buildReportModel(audit, id, { light: true })),
+    trend: buildTrend(audit, row, { windows, availability, outcome, score, run }, opts.trendLimit ?? DEFAULT_TREND_LIMIT, (id) => buildReportModel(audit, id, { light: true })),
     charts,
     marks,
     integrity,

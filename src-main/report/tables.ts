@@ -26,9 +26,10 @@ export function metaTable(m: ReportModel): Table {
     headers: ['Field', 'Value'],
     rows: [
       ['Date', `${fmtWall(Date.parse(r.startedAt))} → ${r.endedAt ? fmtWall(Date.parse(r.endedAt)) : 'not ended'} (${fmtMs(r.durationMs)})`],
-      ['Run', `${r.id}${r.dryRun ? ' (dry run: nothing was sent)' : ''}`],
+      ['Run', `${r.marker ? `${r.marker} · ` : ''}${r.id}${r.dryRun ? ' (nothing was sent to any node)' : ''}`],
       ['Environment', r.environment ?? '—'],
-      ['Status', `Draft post-mortem, generated from the audit: ${r.status}${r.exitCode !== null ? `, exit code ${r.exitCode}` : ''}`],
+      ['Outcome', `${r.outcomeText}${r.exitCode !== null ? ` (exit code ${r.exitCode})` : ''}`],
+      ['Status', `Draft post-mortem, generated from the audit: ${r.status}`],
       ['Authors / roles', r.roles.map((x) => `${x.role}: ${x.people.join(', ')}`).join('; ') || '—'],
       ['Runbook', `${r.scenarioFile ?? '—'} (${m.runbook.note})`],
       ['Owner', m.runbook.owner ?? '—'],
@@ -153,7 +154,7 @@ export function trendTable(m: ReportModel): Table {
     headers: ['Date', 'Run', 'Result', 'Score', 'Worst TTR', 'Availability'],
     rows: m.trend.map((t) => [
       fmtWall(Date.parse(t.startedAt)),
-      `${t.runId}${t.current ? ' (this run)' : ''}`,
+      `${t.marker ? `${t.marker} · ` : ''}${t.runId}${t.current ? ' (this run)' : ''}`,
       { text: t.outcome, tone: t.outcome === 'passed' ? 'good' : t.outcome === 'incomplete' ? 'muted' : 'bad' },
       String(t.score),
       `${fmtMs(t.worstTtrMs)}${t.unrecovered ? ` (+${t.unrecovered} never recovered)` : ''}`,

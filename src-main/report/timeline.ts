@@ -5,6 +5,7 @@
  * on 4 nodes: 11 exit 0, 1 failed") whose details list each command. Probe sample digests are left
  * out (the charts show the samples themselves).
  */
+import { restatesAnotherEvent } from '../api/outcome.js';
 import { bool, num, str, type Ev } from './audit-read.js';
 import { fmtMs } from './format.js';
 import type { TimelineGroup, TimelineItem } from './types.js';
@@ -19,7 +20,7 @@ const clip = (s: string, n = MAX_COMMAND_CHARS) => {
   return one.length > n ? `${one.slice(0, n - 1)}…` : one;
 };
 
-function describe(e: Ev): Pick<TimelineItem, 'text' | 'level' | 'details'> {
+function describe(e: Ev, outcomeText?: string): Pick<TimelineItem, 'text' | 'level' | 'details'> {
   const d = e.data;
   const s = (k: string) => str(d[k]) ?? '';
   const who = e.actor ? ` by ${e.actor}` : '';
@@ -31,7 +32,7 @@ function describe(e: Ev): Pick<TimelineItem, 'text' | 'level' | 'details'> {
     case 'run.ended': {
       const clean = bool(d.clean);
       const extra = [str(d.failure) && `failure: ${str(d.failure)}`, str(d.abortReason) && `abort: ${str(d.abortReason)}`].filter(Boolean).join('; ');
-      return { text: `Run ended: ${s('status')}${num(d.exitCode) !== null ? `, exit code ${num(d.exitCode)}` : ''}${clean === null ? '' : clean ? ', every node clean' : ', NOT every node clean'}${extra ? ` — ${extra}` : ''}`, level: s('status') === 'completed' && clean !== false ? 'good' : 'warn', details: [] };
+      return { text: `Run ended: ${outcomeText ?? s('status')}${num(d.exitCode) !== null ? `, exit code ${num(d.exitCode)}` : ''}${clean === null ? '' : clean ? ', every node clean' : ', NOT every node clean'}${extra ? ` — ${extra}` : ''}`, level: s('status') === 'completed' && clean !== false ? 'good' : 'warn', details: [] };
     }
     case 'step.started':
       return info(`Step ${s('stepId')} (${s('kind')}) started`);
@@ -119,7 +120,8 @@ function condenseExec(run: Ev[], t0: number): TimelineItem {
   };
 }
 
-export function buildTimeline(events: Ev[], t0: number, phaseOfStep: Map<string, string>, phaseTitle: (id: string) => string): TimelineGroup[] {
+/** `outcomeText`: the run's outcome in the one vocabulary (api/outcome.ts), for its run.ended line. */
+export function buildTimeline(events: Ev[], t0: number, phaseOfStep: Map<string, string>, phaseTitle: (id: string) => string, outcomeText?: string): TimelineGroup[] {
   const groups: TimelineGroup[] = [];
   const byId = new Map<string, TimelineGroup>();
   const groupFor = (id: string, title: string) => {
@@ -133,7 +135,16 @@ export function buildTimeline(events: Ev[], t0: number, phaseOfStep: Map<string,
     if (execRun.length) current.items.push(condenseExec(execRun, t0));
     execRun = [];
   };
+  const approvalsSeen = new Set<string>();
   for (const e of events) {
+    // Each event once: a state change that only restates the next event is left out, and so is the
+    // second record of one approval (the gate's and the fault manager's).
+    if (restatesAnotherEvent(e.kind)) continue;
+    if (e.kind.startsWith('approval.')) {
+      const key = `${e.kind}|${str(e.data.step) ?? ''}|${e.actor ?? ''}`;
+      if (approvalsSeen.has(key)) continue;
+      approvalsSeen.add(key);
+    }
     if (e.kind === 'exec.intent' || e.kind === 'exec.outcome') {
       execRun.push(e);
       continue;
@@ -146,7 +157,7 @@ export function buildTimeline(events: Ev[], t0: number, phaseOfStep: Map<string,
     } else if (e.kind === 'stop.requested') {
       current = groupFor('stop', str(e.data.reason) === 'runbook finished' ? 'End of runbook: final sweep and wrap-up' : 'STOP and wrap-up');
     }
-    current.items.push({ seq: e.seq, at: e.ts, elapsedMs: e.t - t0, kind: e.kind, actor: e.actor, node: e.node, ...describe(e) });
+    current.items.push({ seq: e.seq, at: e.ts, elapsedMs: e.t - t0, kind: e.kind, actor: e.actor, node: e.node, ...describe(e, outcomeText) });
   }
   flush();
   // Condensed exec lines are added when their run ends; put them back at their first command.

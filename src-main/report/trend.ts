@@ -8,7 +8,7 @@ import type { RunRow } from './audit-read.js';
 import type { ReportModel, TrendRow } from './types.js';
 
 /** The part of a model a trend row needs (the current run passes its own, already built). */
-type TrendSource = Pick<ReportModel, 'windows' | 'availability' | 'outcome' | 'score'>;
+type TrendSource = Pick<ReportModel, 'windows' | 'availability' | 'outcome' | 'score'> & { run?: Pick<ReportModel['run'], 'marker'> };
 
 export function buildTrend(audit: AuditStore, current: RunRow, self: TrendSource, limit: number, build: (runId: string) => TrendSource): TrendRow[] {
   const same = audit
@@ -35,6 +35,7 @@ export function buildTrend(audit: AuditStore, current: RunRow, self: TrendSource
       unrecovered: m.windows.filter((w) => w.recovery === 'not-recovered').length,
       availabilityPct: avail?.availabilityPct ?? null,
       current: r.id === current.id,
+      marker: m.run?.marker ?? null,
     });
   }
   return rows;

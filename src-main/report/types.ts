@@ -39,6 +39,12 @@ export interface RunInfo {
   failure: string | null;
   abortReason: string | null;
   dryRun: boolean;
+  /** gameday, drill or rehearsal (as recorded; gameday when the run recorded none). */
+  mode: 'gameday' | 'drill' | 'rehearsal';
+  /** DRY RUN, REHEARSAL or DRILL (api/outcome.ts runMarker); null for a game day. */
+  marker: 'DRY RUN' | 'REHEARSAL' | 'DRILL' | null;
+  /** How the run ended in the console's one vocabulary (api/outcome.ts), e.g. "stopped by Ana (commander)". */
+  outcomeText: string;
 }
 
 export interface RunbookInfo {
@@ -251,6 +257,8 @@ export interface TrendRow {
   unrecovered: number;
   availabilityPct: number | null;
   current: boolean;
+  /** DRY RUN, REHEARSAL or DRILL: an earlier run that was not a real game day says so. */
+  marker: 'DRY RUN' | 'REHEARSAL' | 'DRILL' | null;
 }
 
 /** A downsampled line: [elapsed ms, value] pairs (min and max of each bucket, in time order). */

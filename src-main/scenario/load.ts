@@ -12,6 +12,7 @@ import { checkFaults } from './checks-faults.js';
 import { checkAgainstInventory, type ProbeHost } from './checks-inventory.js';
 import { checkProbes } from './checks-probes.js';
 import { checkReferences } from './checks-refs.js';
+import { checkApprovals } from './checks-approvals.js';
 import { ScenarioError, sortProblems, type ScenarioProblem } from './errors.js';
 import { reportIssue } from './issues.js';
 import { complete, partialScenario } from './partial.js';
@@ -100,6 +101,7 @@ export function checkScenario(text: string, file: string, opts: ScenarioOptions 
     checkProbes(partial.scenario, sink, partial.partiality);
     checkFaults(partial.scenario, sink, partial.partiality);
     checkDrill(partial.scenario, sink, partial.partiality);
+    checkApprovals(partial.scenario, sink);
     return { problems: sortProblems(sink.list) };
   }
   const scenario = parsed.data;
@@ -108,6 +110,7 @@ export function checkScenario(text: string, file: string, opts: ScenarioOptions 
   checkProbes(scenario, sink, whole);
   checkFaults(scenario, sink, whole);
   checkDrill(scenario, sink, whole);
+  checkApprovals(scenario, sink);
   // Inventory checks assume the targets' selectors parse; skip them when anything else is wrong.
   if (opts.inventory && sink.errorCount === 0) checkAgainstInventory(scenario, opts.inventory, sink, opts.probeHosts);
   const problems = sortProblems(sink.list);

@@ -16,7 +16,8 @@ export interface Envelope {
   unhealthy: XY[];
 }
 
-export function envelope(bufs: Iterable<SampleSeries>, fromT: number, toT: number, buckets: number): Envelope {
+/** `maxGapMs`: buckets with no sample for longer than this break the lines (see minMaxBuckets). */
+export function envelope(bufs: Iterable<SampleSeries>, fromT: number, toT: number, buckets: number, maxGapMs = Number.POSITIVE_INFINITY): Envelope {
   const width = (toT - fromT) / buckets;
   const min = new Float64Array(buckets).fill(Number.POSITIVE_INFINITY);
   const max = new Float64Array(buckets).fill(Number.NEGATIVE_INFINITY);
@@ -43,9 +44,15 @@ export function envelope(bufs: Iterable<SampleSeries>, fromT: number, toT: numbe
     for (let b = 0; b < buckets; b++) if (lastOk[b] === 0) bad[b] = bad[b]! + 1;
   }
   const out: Envelope = { min: [], mean: [], max: [], unhealthy: [] };
+  let lastT = Number.NaN;
   for (let b = 0; b < buckets; b++) {
     if (!seen[b]) continue;
     const t = fromT + (b + 0.5) * width;
+    if (t - lastT > maxGapMs + width) {
+      const mid = (t + lastT) / 2;
+      for (const line of [out.min, out.mean, out.max, out.unhealthy]) line.push([mid, null]);
+    }
+    lastT = t;
     const has = cnt[b]! > 0;
     out.min.push([t, has ? min[b]! : null]);
     out.max.push([t, has ? max[b]! : null]);

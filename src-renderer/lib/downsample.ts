@@ -10,9 +10,11 @@ export type XY = [number, number | null];
 
 /**
  * Downsample the part of `buf` at or after `fromT` into at most 2×`buckets` points.
- * Buckets are equal time slices of [fromT, toT].
+ * Buckets are equal time slices of [fromT, toT]. Where two samples are more than `maxGapMs` apart
+ * (samples missing: the probe could not run, the link was down), a null point breaks the line: a
+ * chart must not draw a straight line across an outage as if it had been measured.
  */
-export function minMaxBuckets(buf: SampleSeries, fromT: number, toT: number, buckets: number): XY[] {
+export function minMaxBuckets(buf: SampleSeries, fromT: number, toT: number, buckets: number, maxGapMs = Number.POSITIVE_INFINITY): XY[] {
   const n = buf.length;
   const out: XY[] = [];
   if (n === 0 || toT <= fromT) return out;
@@ -24,6 +26,7 @@ export function minMaxBuckets(buf: SampleSeries, fromT: number, toT: number, buc
   let maxT = 0;
   let any = false;
   let gap = false;
+  let prevT = Number.NaN;
   const flush = (): void => {
     if (any) {
       if (minT <= maxT) out.push([minT, minV], [maxT, maxV]);
@@ -37,10 +40,15 @@ export function minMaxBuckets(buf: SampleSeries, fromT: number, toT: number, buc
     const i = buf.at(k);
     const t = buf.t[i]!;
     const b = Math.min(buckets - 1, Math.floor((t - fromT) / width));
-    if (b !== cur) {
+    if (t - prevT > maxGapMs) {
+      flush();
+      out.push([prevT + (t - prevT) / 2, null]);
+      cur = b;
+    } else if (b !== cur) {
       flush();
       cur = b;
     }
+    prevT = t;
     const v = buf.v[i]!;
     if (Number.isNaN(v)) {
       gap = true;

@@ -5,15 +5,38 @@ import type { ITerminalOptions, Terminal } from '@xterm/xterm';
 export const TERM_FONT_SIZE = 15;
 const TERM_FONT = 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace';
 
-export function termOptions(theme: 'dark' | 'light', extra: ITerminalOptions = {}): ITerminalOptions {
+/**
+ * The terminal's colours: the page theme's own (panel, text, accent, the status colours for ANSI red,
+ * yellow, green, blue), read from its CSS variables, so a terminal is never a box of another scheme.
+ */
+export function termTheme(theme: 'dark' | 'light', el: Element = document.documentElement): NonNullable<ITerminalOptions['theme']> {
+  const css = getComputedStyle(el);
+  const v = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
   const dark = theme === 'dark';
+  const fg = v('--fg', dark ? '#e6edf3' : '#0f1419');
+  return {
+    background: v('--panel-2', dark ? '#1c232d' : '#eef1f5'),
+    foreground: fg,
+    cursor: fg,
+    selectionBackground: dark ? '#33507a' : '#b7d3ff',
+    red: v('--bad', dark ? '#ff5f5f' : '#c8102e'),
+    yellow: v('--warn', dark ? '#f5b731' : '#8a5a00'),
+    green: v('--ok', dark ? '#3fcf6a' : '#137c2f'),
+    blue: v('--accent', dark ? '#4ea1ff' : '#0b63ce'),
+    cyan: v('--chart-6', dark ? '#22d3ee' : '#0e7490'),
+    magenta: v('--chart-4', dark ? '#c084fc' : '#7c3aed'),
+    brightBlack: v('--fg-muted', dark ? '#9ba7b4' : '#4f5b67'),
+  };
+}
+
+export function termOptions(theme: 'dark' | 'light', extra: ITerminalOptions = {}): ITerminalOptions {
   return {
     fontFamily: TERM_FONT,
     fontSize: TERM_FONT_SIZE,
     // Lines kept for scrolling back: a long command's output, bounded memory.
     scrollback: 5000,
     convertEol: true,
-    theme: dark ? { background: '#0b0e13', foreground: '#e6edf3', cursor: '#e6edf3', selectionBackground: '#33507a' } : { background: '#ffffff', foreground: '#111418', cursor: '#111418', selectionBackground: '#b7d3ff' },
+    theme: termTheme(theme),
     ...extra,
   };
 }

@@ -93,14 +93,14 @@ export function createActions(store: ConsoleStore, transport: Transport): Action
     async stop(reason) {
       const s = store.getState();
       s.setStopPending(true);
-      s.setStopShown(true);
+      store.setState({ stopPressedOn: s.screen });
       const r = await tryCall('run.stop', { reason });
       store.getState().setStopPending(false);
       if (!r.ok) {
         store.getState().showError(r.error);
         return null;
       }
-      store.setState({ stop: r.value, stopShown: true });
+      store.setState({ stop: r.value });
       return r.value;
     },
     async approve(stepId, approver) {
@@ -111,6 +111,10 @@ export function createActions(store: ConsoleStore, transport: Transport): Action
     },
     boot() {
       const offEvent = api.onEvent((e) => {
+        const before = store.getState().run?.runId;
+        // Every run list (Recent runs, the Report/Debrief/Audit pickers) follows runs as they start and end.
+        const startsOrEnds = (e.type === 'run.snapshot' && e.snapshot.runId !== before) || (e.type === 'run.state' && TERMINAL_RUN_STATES.has(e.state));
+        if (startsOrEnds && store.getState().info?.role !== 'trainee') void actions.refresh('runs');
         if (applyEvent(store, e) && Date.now() - lastResync > RESYNC_COOLDOWN_MS) {
           lastResync = Date.now();
           void loadSnapshot();

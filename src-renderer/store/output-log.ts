@@ -12,18 +12,31 @@ export interface OutputChunk {
   stepId?: string;
   stream: 'stdout' | 'stderr' | 'info';
   data: string;
+  /** When it arrived, on the engine's clock (epoch ms): each line of the panel says when. */
+  at?: number;
 }
 
 export class OutputLog {
   private chunks: OutputChunk[] = [];
   private chars = 0;
   private readonly listeners = new Set<(c: OutputChunk) => void>();
+  private readonly watchers = new Set<() => void>();
+  /** Chunks ever appended since the last clear (the buffer itself is bounded). */
+  count = 0;
 
   append(c: OutputChunk): void {
     this.chunks.push(c);
     this.chars += c.data.length;
+    this.count++;
     while (this.chars > MAX_OUTPUT_CHARS && this.chunks.length > 1) this.chars -= this.chunks.shift()!.data.length;
     for (const fn of this.listeners) fn(c);
+    for (const fn of this.watchers) fn();
+  }
+
+  /** Called after every append and clear (for "is there any output?" views). */
+  watch(fn: () => void): () => void {
+    this.watchers.add(fn);
+    return () => this.watchers.delete(fn);
   }
 
   all(): readonly OutputChunk[] {
@@ -33,6 +46,8 @@ export class OutputLog {
   clear(): void {
     this.chunks = [];
     this.chars = 0;
+    this.count = 0;
+    for (const fn of this.watchers) fn();
   }
 
   subscribe(fn: (c: OutputChunk) => void): () => void {

@@ -59,8 +59,14 @@ export function fromSnapshot(s: RunSnapshot, localNow: number, prev: Pick<Consol
 export function reduceEvent(s: ConsoleState, e: EngineEvent, localNow: number): ReduceResult {
   const none: ReduceResult = { patch: {}, resync: false };
   if (e.type === 'run.snapshot') {
-    // A new run does not inherit the last one's STOP panel (it would read "STOP failed": no report).
-    const fresh = s.run?.runId !== e.snapshot.runId ? { stopShown: e.snapshot.stop !== undefined } : {};
+    // A new run: Report and Debrief follow it (a run picked earlier would be the wrong one); the screen
+    // open right now keeps its pick until the user leaves it (stalePicks). A STOP pressed for the last
+    // run no longer pins its result.
+    const open = s.screen === 'report' || s.screen === 'debrief';
+    const fresh: Partial<ConsoleState> =
+      s.run?.runId !== e.snapshot.runId
+        ? { stopPressedOn: null, stalePicks: open, ...(s.screen !== 'report' ? { reportRunId: null } : {}), ...(s.screen !== 'debrief' ? { debriefRunId: null } : {}) }
+        : {};
     return { patch: { ...fromSnapshot(e.snapshot, localNow, s), ...fresh }, resync: false };
   }
   if (e.type === 'log') {
@@ -102,14 +108,16 @@ export function reduceEvent(s: ConsoleState, e: EngineEvent, localNow: number): 
       s.probeData.append(e.probeId, e.series, e.points);
       return none;
     case 'exec.output':
-      s.execLog.append({ node: e.node, stream: e.stream, data: e.data, ...(e.stepId ? { stepId: e.stepId } : {}) });
+      s.execLog.append({ node: e.node, stream: e.stream, data: e.data, at: localNow + s.clockOffsetMs, ...(e.stepId ? { stepId: e.stepId } : {}) });
       return none;
     case 'note.added':
+      // Each note once, even when a snapshot that already holds it arrived first.
+      if (s.notes.some((n) => n.ts === e.note.ts && n.author === e.note.author && n.text === e.note.text)) return none;
       return { patch: { notes: [...s.notes, e.note] }, resync: false };
     case 'abort.fired':
       return { patch: { run: { ...run, abortReason: e.reason } }, resync: false };
     case 'stop.report':
-      return { patch: { stop: e.report, stopShown: true, stopPending: false }, resync: false };
+      return { patch: { stop: e.report, stopPending: false }, resync: false };
     case 'run.result':
       return { patch: { slos: e.slos, exitCode: e.exitCode }, resync: false };
     case 'drill.update':

@@ -13,9 +13,10 @@ import type { ConsoleState, Theme } from './types.js';
 
 export type ConsoleStore = StoreApi<ConsoleState>;
 
-export function createConsoleStore(theme: Theme = 'dark'): ConsoleStore {
+/** `dismissed`: runs whose outcome banner was dismissed earlier (saved by the app, like the theme). */
+export function createConsoleStore(theme: Theme = 'dark', dismissed: string[] = []): ConsoleStore {
   return createStore<ConsoleState>()((...a) => ({
-    ...createAppSlice(theme)(...a),
+    ...createAppSlice(theme, dismissed)(...a),
     ...createRunSlice(...a),
     ...createBufferSlice(...a),
     ...createCatalogSlice(...a),

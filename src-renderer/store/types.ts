@@ -33,6 +33,8 @@ export interface AppSlice {
   screen: Screen;
   scenarioFile: string | null;
   reportRunId: string | null;
+  /** A new run started while Report or Debrief showed a pick: it is dropped when the user leaves that screen. */
+  stalePicks: boolean;
   /** The finished run the Debrief screen replays. */
   debriefRunId: string | null;
   /** The mode the Start panel preselects (Home's demo and drill cards set it). */
@@ -42,8 +44,10 @@ export interface AppSlice {
   logs: LogLine[];
   /** A STOP call is in flight. */
   stopPending: boolean;
-  /** The STOP result panel is open. */
-  stopShown: boolean;
+  /** The screen this window pressed STOP on: its result stays there until the user moves on. */
+  stopPressedOn: Screen | null;
+  /** Runs whose outcome banner was dismissed: gone for good, across reloads (saved like the theme). */
+  dismissedOutcomes: string[];
   go(screen: Screen, extra?: { scenarioFile?: string; reportRunId?: string; debriefRunId?: string; startMode?: RunMode }): void;
   setTheme(t: Theme): void;
   setConnection(c: ConnectionState): void;
@@ -53,7 +57,9 @@ export interface AppSlice {
   showInfo(text: string): void;
   dismissToast(): void;
   setStopPending(p: boolean): void;
-  setStopShown(p: boolean): void;
+  dismissOutcome(runId: string): void;
+  /** Pick the run the Report or Debrief screen is about (null: follow the latest run). */
+  pickRun(screen: 'report' | 'debrief', runId: string | null): void;
 }
 
 export interface RunSlice {

@@ -179,10 +179,10 @@ describe('drill state in the store', () => {
     expect(applyEvent(store, { type: 'drill.update', runId: 'r2', drill }, T0)).toBe(true);
     applyEvent(store, { type: 'run.snapshot', snapshot: { ...snap } }, T0);
     expect(store.getState().drill).not.toBeNull();
-    store.setState({ stopShown: true });
+    store.setState({ stopPressedOn: 'live', reportRunId: 'r1', debriefRunId: 'r1' });
     applyEvent(store, { type: 'run.snapshot', snapshot: { ...snap, runId: 'r2' } }, T0);
     expect(store.getState().drill).toBeNull();
-    // Nor does it inherit the last run's STOP panel.
-    expect(store.getState().stopShown).toBe(false);
+    // Nor does it inherit the last run's STOP result, or the last run picked for Report and Debrief.
+    expect(store.getState()).toMatchObject({ stopPressedOn: null, reportRunId: null, debriefRunId: null });
   });
 });

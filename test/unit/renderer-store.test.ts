@@ -102,10 +102,11 @@ describe('renderer store reducers', () => {
     expect(buf.lastHealthy()).toBe(false);
   });
 
-  it('exec.output goes to the output log', () => {
+  it('exec.output goes to the output log, stamped with its arrival on the engine clock', () => {
     const store = started();
-    applyEvent(store, ev({ type: 'exec.output', runId: 'r1', stepId: 's1', node: 'node01', stream: 'stdout', data: 'hello\n' }));
-    expect(store.getState().execLog.all()).toEqual([{ node: 'node01', stepId: 's1', stream: 'stdout', data: 'hello\n' }]);
+    const offset = store.getState().clockOffsetMs;
+    applyEvent(store, ev({ type: 'exec.output', runId: 'r1', stepId: 's1', node: 'node01', stream: 'stdout', data: 'hello\n' }), T0 + 4000);
+    expect(store.getState().execLog.all()).toEqual([{ node: 'node01', stepId: 's1', stream: 'stdout', data: 'hello\n', at: T0 + 4000 + offset }]);
   });
 
   it('note.added appends', () => {
@@ -125,7 +126,7 @@ describe('renderer store reducers', () => {
     store.getState().setStopPending(true);
     const report = { reason: 'STOP', actor: 'Ana', startedAt: new Date(T0).toISOString(), durationMs: 800, clean: false, nodes: [{ node: 'node01', status: 'residue' as const, faults: [] }] };
     applyEvent(store, ev({ type: 'stop.report', runId: 'r1', report }));
-    expect(store.getState()).toMatchObject({ stop: report, stopShown: true, stopPending: false });
+    expect(store.getState()).toMatchObject({ stop: report, stopPending: false });
   });
 
   it('run.result stores the SLO verdicts and exit code', () => {

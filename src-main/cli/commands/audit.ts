@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { AuditStore, parseHead, readKey, type VerifyReport } from '../../audit/index.js';
+import { markedAuditLines } from '../../engine/run-list.js';
 import { printAuditOpenNotes } from '../audit-notes.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
@@ -57,12 +58,12 @@ function printVerify(file: string, v: VerifyReport, reanchored: boolean): void {
   out(`  head          ${v.head ? `event ${v.head.seq}, sha256 ${v.head.hash}` : 'none (no events)'}`);
 }
 
-/** `gameday audit export [--run ID] [-o FILE]`: every event as JSON lines. */
+/** `gameday audit export [--run ID] [-o FILE]`: every event as JSON lines; rows of a DRY RUN, REHEARSAL or DRILL run carry `marker`. */
 export async function auditExportCommand(o: { workspace?: string; file?: string; run?: string; output?: string }): Promise<number> {
   const a = AuditStore.open(o.file ?? auditFile(workspacePath(o.workspace)), { mustExist: true });
   const out = o.output ? createWriteStream(o.output) : process.stdout;
   try {
-    for (const line of a.exportJsonl(o.run)) {
+    for (const line of markedAuditLines(a, o.run)) {
       if (!out.write(`${line}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
     }
   } finally {

@@ -1,4 +1,4 @@
-import type { RunSnapshot } from '../../api/index.js';
+import { describeOutcome, type RunSnapshot } from '../../api/index.js';
 import type { RunOutcome } from '../../engine/run-session.js';
 import type { Scenario } from '../../scenario/index.js';
 
@@ -37,17 +37,19 @@ export function junitXml(sc: Scenario, snap: RunSnapshot, out: RunOutcome, audit
     cases.push(`    <testcase classname="run" name="run finished" time="0"><failure message="${esc(`${out.state}${out.abortReason ? `: ${out.abortReason}` : ''}`)}"/></testcase>`);
   }
   const total = cases.length;
+  // The one vocabulary (api/outcome.ts): a dry run or a rehearsal must not pass for a game day in CI.
+  const o = describeOutcome({ status: out.state, mode: snap.mode ?? null, dryRun: snap.dryRun, commander: snap.commander, roles: snap.roles, stop: out.stop ? { actor: out.stop.actor, reason: out.stop.reason } : null, abortReason: out.abortReason ?? null });
   // The audit head of the run (keep it: `gameday audit verify --expect-head SEQ:HASH` proves later that
   // nothing up to it was removed or re-chained), or what the audit could not take.
-  const props = audit
-    ? `    <properties>\n${[
-        ['gameday.run_id', out.runId],
-        ...(audit.head ? [['gameday.audit.head_seq', String(audit.head.seq)], ['gameday.audit.head_hash', audit.head.hash]] : []),
-        ...(audit.anchor ? [['gameday.audit.anchor', audit.anchor]] : []),
-        ...(audit.problem ? [['gameday.audit.problem', audit.problem]] : []),
-      ]
-        .map(([k, v]) => `      <property name="${esc(k!)}" value="${esc(v!)}"/>`)
-        .join('\n')}\n    </properties>\n`
-    : '';
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${esc(`gameday: ${sc.title}`)}" tests="${total}" failures="${failures}" skipped="${skipped}" timestamp="${new Date().toISOString()}">\n${props}${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
+  const props = [
+    ['runId', out.runId],
+    ['outcome', o.text],
+    ...(o.marker ? [['marker', o.marker]] : []),
+    ...(audit?.head ? [['gameday.audit.head_seq', String(audit.head.seq)], ['gameday.audit.head_hash', audit.head.hash]] : []),
+    ...(audit?.anchor ? [['gameday.audit.anchor', audit.anchor]] : []),
+    ...(audit?.problem ? [['gameday.audit.problem', audit.problem]] : []),
+  ]
+    .map(([k, v]) => `      <property name="${esc(k!)}" value="${esc(v!)}"/>`)
+    .join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${esc(`gameday: ${o.marker ? `${o.marker} · ` : ''}${sc.title}`)}" tests="${total}" failures="${failures}" skipped="${skipped}" timestamp="${new Date().toISOString()}">\n    <properties>\n${props}\n    </properties>\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
 }

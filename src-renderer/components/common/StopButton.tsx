@@ -47,7 +47,7 @@ export function StopButton() {
       aria-busy={pending}
       onClick={() => void actions.stop('STOP button')}
     >
-      <span className="stop-label">{pending ? 'STOPPING…' : 'STOP'}</span>
+      <span className={`stop-label${pending ? ' pending' : ''}`}>{pending ? 'STOPPING…' : 'STOP'}</span>
       <kbd className="stop-kbd">{trainee ? 'facilitator holds STOP' : observer ? 'observer' : STOP_SHORTCUT_LABEL}</kbd>
     </button>
   );

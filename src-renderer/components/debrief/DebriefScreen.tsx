@@ -4,15 +4,16 @@
  * the drill's score and answer at the end. The playhead lives in a ReplayClock that tells React at
  * most once per animation frame; charts redraw on the chart scheduler behind that.
  */
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { Debrief } from '../../../src-main/api/drill.js';
 import { dateTime, duration } from '../../lib/format.js';
 import { frameAt, frameKey, prepareReplay, type Replay, type ReplayFrame } from '../../lib/replay.js';
 import { ReplayClock } from '../../lib/replay-clock.js';
 import { useActions } from '../../store/actions.js';
-import { TERMINAL_RUN_STATES } from '../../store/reduce.js';
+import { debriefRunOf } from '../../store/selectors.js';
 import { useConsole } from '../../store/store.js';
 import { Panel } from '../common/Panel.js';
+import { RunIdentity, RunPicker } from '../common/RunPicker.js';
 import { ScoreCard } from '../drill/ScoreCard.js';
 import { ReplayChart } from './ReplayChart.js';
 import { ReplayControls } from './ReplayControls.js';
@@ -20,9 +21,9 @@ import { ReplayPanels } from './ReplayPanels.js';
 
 export function DebriefScreen() {
   const actions = useActions();
-  const chosen = useConsole((s) => s.debriefRunId);
-  const live = useConsole((s) => (s.run && TERMINAL_RUN_STATES.has(s.run.state) ? s.run.runId : null));
-  const runId = chosen ?? live;
+  const runId = useConsole(debriefRunOf);
+  const pick = useConsole((s) => s.pickRun);
+  const trainee = useConsole((s) => s.info?.role === 'trainee');
   const [debrief, setDebrief] = useState<Debrief | null | 'failed'>(null);
   useEffect(() => {
     if (!runId) return;
@@ -33,13 +34,26 @@ export function DebriefScreen() {
       gone = true;
     };
   }, [actions, runId]);
-  if (!runId) return <div className="screen empty" data-screen="debrief"><p>No finished run selected. Pick one under Recent runs on Home.</p></div>;
-  if (debrief === null) return <div className="screen empty" data-screen="debrief" data-debrief="loading"><p>Loading the run…</p></div>;
-  if (debrief === 'failed') return <div className="screen empty" data-screen="debrief" data-debrief="failed"><p>The debrief of {runId} could not be loaded (see the message above).</p></div>;
-  return <Replayer key={debrief.runId} debrief={debrief} />;
+  // Trainees replay the drill they took part in; the list of every run is not theirs to browse.
+  const picker = trainee ? null : <RunPicker value={runId} onChange={(id) => pick('debrief', id)} testId="debrief-run-picker" />;
+  if (!runId)
+    return (
+      <div className="screen empty" data-screen="debrief">
+        <p>No finished run yet{picker ? '. Pick one:' : '.'}</p>
+        {picker}
+      </div>
+    );
+  if (debrief === null || debrief === 'failed')
+    return (
+      <div className="screen empty" data-screen="debrief" data-debrief={debrief === null ? 'loading' : 'failed'}>
+        <p>{debrief === null ? `Loading ${runId}…` : `The debrief of ${runId} could not be loaded (see the message above).`}</p>
+        {picker}
+      </div>
+    );
+  return <Replayer key={debrief.runId} debrief={debrief} picker={picker} trainee={trainee} />;
 }
 
-function Replayer({ debrief }: { debrief: Debrief }) {
+function Replayer({ debrief, picker, trainee }: { debrief: Debrief; picker: ReactNode; trainee: boolean }) {
   const replay: Replay = useMemo(() => prepareReplay(debrief), [debrief]);
   const clock = useMemo(() => new ReplayClock(replay.durationMs), [replay]);
   useEffect(() => () => clock.dispose(), [clock]);
@@ -55,9 +69,14 @@ function Replayer({ debrief }: { debrief: Debrief }) {
   return (
     <div className="screen screen-debrief" data-screen="debrief" data-debrief="ready" data-position={Math.round(state.positionMs)} data-at={Math.round(at)} data-duration={replay.durationMs} data-ended={frame.ended} data-playing={state.playing}>
       <div className="screen-bar">
-        <h1>Debrief · {debrief.title}</h1>
-        <span className="pill">{debrief.mode}</span>
-        <span className="mono muted">{debrief.runId}</span>
+        {trainee ? (
+          <h1 className="ellipsis" title={debrief.title}>
+            Debrief · {debrief.title}
+          </h1>
+        ) : (
+          <RunIdentity runId={debrief.runId} heading="Debrief" />
+        )}
+        {picker}
         <span className="muted small">
           {dateTime(debrief.startedAt)} · {duration(replay.durationMs)}
         </span>
@@ -70,7 +89,7 @@ function Replayer({ debrief }: { debrief: Debrief }) {
           ) : (
             <div className="chart-grid">
               {debrief.probes.map((p) => (
-                <ReplayChart key={p.probeId} replay={replay} clock={clock} probeId={p.probeId} />
+                <ReplayChart key={p.probeId} replay={replay} clock={clock} probeId={p.probeId} unit={p.unit ?? 'value'} {...(p.intervalMs ? { intervalMs: p.intervalMs } : {})} />
               ))}
             </div>
           )}

@@ -1,9 +1,13 @@
-/** Recent runs from the audit: open the live view of the active one or the report of a finished one. */
+/**
+ * Recent runs from the audit: what each was (DRY RUN · REHEARSAL · DRILL) and how it ended, in the
+ * one vocabulary; open the live view of the active one, or the report or debrief of a finished one.
+ */
 import { useEffect } from 'react';
 import { dateTime } from '../../lib/format.js';
 import { useActions } from '../../store/actions.js';
 import { useConsole } from '../../store/store.js';
 import { Panel } from '../common/Panel.js';
+import { MarkerPill } from '../common/RunPicker.js';
 
 /** Rows shown: a game day produces a handful of runs; more are in the Audit screen. */
 const MAX_ROWS = 12;
@@ -25,24 +29,30 @@ export function RecentRuns() {
           <thead>
             <tr>
               <th>Started</th>
-              <th>Title</th>
-              <th>Status</th>
+              <th>Run · outcome</th>
               <th aria-label="actions" />
             </tr>
           </thead>
           <tbody>
             {runs.slice(0, MAX_ROWS).map((r) => (
-              <tr key={r.id}>
-                <td className="tabular">{dateTime(r.startedAt)}</td>
-                <td title={r.scenario ?? ''}>{r.title ?? r.id}</td>
-                <td>
-                  <span className={`pill status-${r.status}`}>{r.status}</span>
+              <tr key={r.id} data-testid="recent-run" data-run-id={r.id} data-marker={r.outcome?.marker ?? ''} data-outcome={r.outcome?.kind ?? r.status}>
+                <td className="tabular nowrap">{dateTime(r.startedAt)}</td>
+                <td className="recent-run-cell">
+                  <span className="recent-title">
+                    <MarkerPill marker={r.outcome?.marker} />
+                    <span className="ellipsis" title={`${r.title ?? r.id}${r.scenario ? ` · ${r.scenario}` : ''}`}>
+                      {r.title ?? r.id}
+                    </span>
+                  </span>
+                  <span className={`pill outcome outcome-${(r.outcome?.kind ?? r.status).replace(' ', '-')}`} data-testid="recent-outcome" title={r.outcome?.text ?? r.status}>
+                    {r.outcome?.text ?? r.status}
+                  </span>
                 </td>
-                <td className="right">
+                <td className="right nowrap">
                   {r.id === liveRunId && !r.endedAt ? (
                     <button type="button" onClick={() => go('live')}>Live</button>
                   ) : (
-                    <span className="button-row">
+                    <span className="button-row recent-actions">
                       <button type="button" className="button-ghost" data-testid="run-debrief" data-run-id={r.id} onClick={() => go('debrief', { debriefRunId: r.id })} aria-label={`Debrief of ${r.title ?? r.id}`}>
                         Debrief
                       </button>

@@ -4,6 +4,7 @@ import { useEngineNow } from '../../lib/clock.js';
 import { leaseCell } from '../../lib/lease.js';
 import { useConsole } from '../../store/store.js';
 import { Panel } from '../common/Panel.js';
+import { faultStateText } from '../../../src-main/api/index.js';
 
 export function FaultList() {
   const faults = useConsole((s) => s.faults);
@@ -36,7 +37,7 @@ export function FaultList() {
                     {f.oneShot && <span className="muted"> (one-shot)</span>}
                   </td>
                   <td>
-                    <span className={`pill fault-${f.state}`}>{f.state}</span>
+                    <span className={`pill fault-${f.state}`} title={f.detail}>{faultStateText(f.state, f.detail)}</span>
                   </td>
                   <td className={`tabular ${lease.warn ? 'warn' : ''}`} title={lease.title}>{lease.text}</td>
                   <td className="tabular">{live && f.autoRevertAt ? clock(Math.max(0, f.autoRevertAt - now)) : '—'}</td>

@@ -8,7 +8,8 @@ import { LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkAreaComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { chartScheduler } from '../../lib/chart-scheduler.js';
-import { chartOption, type ChartColours, type FaultBand } from '../../lib/chart-option.js';
+import { bandLabelLanes, chartOption, GAP_INTERVALS, plotWidthOf, type ChartColours, type FaultBand } from '../../lib/chart-option.js';
+import { MAX_INDIVIDUAL_LINES } from '../../lib/aggregate.js';
 import { useConsoleStore } from '../../store/store.js';
 
 use([LineChart, GridComponent, LegendComponent, MarkAreaComponent, TooltipComponent, CanvasRenderer]);
@@ -32,7 +33,20 @@ export function chartColours(el: Element): ChartColours {
   };
 }
 
-export function ProbeChart({ probeId, title, unit }: { probeId: string; title: string; unit: string }) {
+/**
+ * What a chart draws, as data attributes for tests and assistive tech: its axis label, the gaps in
+ * its lines, and each fault band's label lane (no two labels share a lane where they would overlap).
+ */
+export function describeChart(fig: HTMLElement, option: Record<string, unknown>, bands: FaultBand[], fromT: number, toT: number, plotWidthPx: number): void {
+  const lines = option.series as Array<{ data: Array<[number, number | null]> }>;
+  fig.dataset.unit = String((option.yAxis as Array<{ name?: string }>)[0]?.name ?? '');
+  fig.dataset.gaps = String(lines.reduce((n, l) => n + l.data.filter((p) => p[1] === null).length, 0));
+  fig.dataset.bandLanes = bandLabelLanes(bands, fromT, toT, plotWidthPx).map((l) => l.lane).join(',');
+  // The width this drawing was made for: a screenshot after a resize can wait until it matches.
+  fig.dataset.drawnWidth = String(fig.querySelector('.chart-canvas')?.clientWidth ?? 0);
+}
+
+export function ProbeChart({ probeId, title, unit, intervalMs }: { probeId: string; title: string; unit: string; intervalMs: number }) {
   const store = useConsoleStore();
   const host = useRef<HTMLDivElement>(null);
 
@@ -51,7 +65,10 @@ export function ProbeChart({ probeId, title, unit }: { probeId: string; title: s
         .map((f) => ({ label: `${f.kind}@${f.node}`, from: f.injectedAt!, to: s.faultEndedAt[f.id] ?? now }))
         .filter((b) => b.to >= from);
       const buckets = Math.max(50, Math.floor(el.clientWidth / 2));
-      chart.setOption(chartOption({ series: s.probeData.series(probeId), fromT: from, toT: now, buckets, bands, colours: chartColours(el), unit }), { replaceMerge: ['series'], lazyUpdate: false, silent: true });
+      const series = s.probeData.series(probeId);
+      const plotWidthPx = plotWidthOf(el.clientWidth, series.size > MAX_INDIVIDUAL_LINES);
+      const option = chartOption({ series, fromT: from, toT: now, buckets, bands, colours: chartColours(el), unit, maxGapMs: GAP_INTERVALS * intervalMs, plotWidthPx });
+      chart.setOption(option, { replaceMerge: ['series'], lazyUpdate: false, silent: true });
       // Paint now, inside the scheduler's frame budget, instead of in zrender's own next frame
       // (where every chart updated in this frame would paint at once).
       chart.getZr().flush();
@@ -62,6 +79,7 @@ export function ProbeChart({ probeId, title, unit }: { probeId: string; title: s
         fig.dataset.points = String(bufs.reduce((n, b) => n + b.length, 0));
         fig.dataset.bands = String(bands.length);
         fig.dataset.unhealthy = String(bufs.filter((b) => b.lastHealthy() === false).length);
+        describeChart(fig, option, bands, from, now, plotWidthPx);
       }
     };
     const unregister = chartScheduler.register(probeId, draw);
@@ -83,7 +101,7 @@ export function ProbeChart({ probeId, title, unit }: { probeId: string; title: s
       chart?.dispose();
       chart = null;
     };
-  }, [store, probeId, unit]);
+  }, [store, probeId, unit, intervalMs]);
 
   return (
     <figure className="probe-chart" data-testid={`chart-${probeId}`}>

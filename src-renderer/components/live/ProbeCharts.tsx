@@ -1,9 +1,8 @@
 /** One chart per probe of the run (from the snapshot, plus any probe that sent samples). */
+import { probeUnit } from '../../../src-main/api/index.js';
 import { useConsole } from '../../store/store.js';
 import { Panel } from '../common/Panel.js';
 import { ProbeChart } from './ProbeChart.js';
-
-const UNIT: Record<string, string> = { http: 'ms', tcp: 'ms', ssh: 'value', command: 'value', gpu: 'value', prometheus: 'value' };
 
 export function ProbeCharts() {
   const probes = useConsole((s) => s.probes);
@@ -15,7 +14,7 @@ export function ProbeCharts() {
       ) : (
         <div className="chart-grid">
           {list.map((p) => (
-            <ProbeChart key={p.id} probeId={p.id} title={`${p.id} · ${p.kind} · every ${p.intervalMs} ms`} unit={UNIT[p.kind] ?? 'value'} />
+            <ProbeChart key={p.id} probeId={p.id} title={`${p.id} · ${p.kind} · every ${p.intervalMs} ms`} unit={p.unit ?? probeUnit(p)} intervalMs={p.intervalMs} />
           ))}
         </div>
       )}

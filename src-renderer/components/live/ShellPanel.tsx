@@ -95,7 +95,14 @@ export function ShellPanel() {
         )}
         <span className="muted small">{status}</span>
       </div>
-      <div ref={host} className="terminal" data-testid="shell-terminal" aria-label="Interactive shell" />
+      <div className="terminal-wrap">
+        <div ref={host} className="terminal" data-testid="shell-terminal" aria-label="Interactive shell" />
+        {!shellId && (
+          <p className="terminal-empty muted" data-testid="shell-empty">
+            {observer ? 'Observers watch; only the commander and trainees open shells.' : 'No shell open. Choose a node and open one.'}
+          </p>
+        )}
+      </div>
     </div>
   );
 }

@@ -27,6 +27,20 @@ export class ConsolePage {
   nav(screen: 'home' | 'scenario' | 'preflight' | 'live' | 'report' | 'audit'): Locator {
     return this.page.getByTestId(`nav-${screen}`);
   }
+  /** Go to a screen by its tab, through the header's menu when the window is too narrow for the tabs. */
+  async goTo(screen: 'home' | 'scenario' | 'preflight' | 'live' | 'report' | 'debrief' | 'audit'): Promise<void> {
+    const tab = this.page.getByTestId(`nav-${screen}`);
+    const menu = this.page.getByTestId('nav-menu');
+    // The header measures itself after a resize: tabs and menu may trade places while we look.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      await tab.or(menu).first().waitFor({ state: 'visible', timeout: STATE_TIMEOUT_MS });
+      if (await tab.isVisible()) {
+        if (await tab.click({ timeout: 5_000 }).then(() => true, () => false)) break;
+      } else if ((await menu.getAttribute('aria-expanded')) !== 'true') await menu.click({ timeout: 5_000 }).catch(() => undefined);
+      else await tab.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+    }
+    await this.screen(screen).first().waitFor({ timeout: STATE_TIMEOUT_MS });
+  }
   screen(name: string): Locator {
     return this.page.locator(`[data-screen="${name}"]`);
   }
