@@ -233,7 +233,7 @@ describe.concurrent('every fault kind on a simulated node: inject → state → 
       // started by setup may exec its final name only after the inject's first sweep, so wait for
       // one period (plus a second) rather than a fixed 500 ms.
       if (c.kind === 'process-kill') {
-        const until = Date.now() + ((params.everySec as number) + 1) * 1000;
+        const until = Date.now() + (Number((c.params as { everySec?: number }).everySec ?? 2) + 1) * 1000;
         while (alive(x as number) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
       }
       c.active(n, x);
