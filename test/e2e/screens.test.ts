@@ -179,6 +179,8 @@ describe.sequential('screens an incident commander can work in', () => {
     await c.stop.click();
     await c.runState('aborted').waitFor(WAIT);
     await expect.poll(() => c.outcomeHeadline.textContent(), WAIT).toBe('REHEARSAL · Stopped by Ana (commander) — nothing was sent to any node');
+    // The header's clock uses the same words: a STOP reads "stopped", and it says it is the last run.
+    await expect.poll(() => cmd.page.getByTestId('run-clock').locator('.run-state').textContent(), WAIT).toBe('last run stopped');
     // The room opens this run's report from Live: Report now points at the rehearsal.
     await cmd.page.getByTestId('to-report').click();
     await expect.poll(() => c.runIdentity.getAttribute('data-run-id'), WAIT).toBe(runs.rehearsal);
