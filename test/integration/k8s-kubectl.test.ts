@@ -98,6 +98,10 @@ describe(`kubectl (Debian kubernetes-client) against the Kubernetes test server`
     expect(table.stdout).toMatch(/^checkout-loss\s+loss\s+10m$/m);
     const id = (await kubectl.run(['get', 'networkchaos', 'checkout-loss', '-n', 'shop', '-o', 'jsonpath={.status.experiment.containerRecords[0].id}'])).stdout;
     expect(srv.controls.truth().faults.filter((w) => w.source === 'NetworkChaos shop/checkout-loss' && w.to === undefined).map((w) => w.pod)).toEqual([id]);
+    // describe lists the controller's Events (core/v1 Events about the object), as the Chaos Mesh docs suggest checking.
+    const described = await kubectl.run(['describe', 'networkchaos', 'checkout-loss', '-n', 'shop']);
+    expect(described.stdout).toMatch(new RegExp(`Normal\\s+Applied\\s+\\S+\\s+records\\s+Successfully apply chaos for ${id.replace('/', '\\/')}`));
+    expect(described.stdout).toMatch(/Desired Phase:\s+Run/);
   });
 
   it('annotate experiment.chaos-mesh.org/pause=true recovers it: AllRecovered and Paused True', async () => {

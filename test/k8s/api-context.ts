@@ -29,6 +29,7 @@ export interface RequestRecord {
   namespace?: string;
   name?: string;
   contentType?: string;
+  accept?: string;
   /** Decoded request body (writes only), for assertions on what a client sent. */
   body?: unknown;
   code: number;

@@ -89,6 +89,7 @@ export async function handleRequest(ctx: ApiContext, req: IncomingMessage, res: 
   const q = url.searchParams;
   const rec: RequestRecord = { at: Date.now(), user: '', method: req.method ?? 'GET', path, query: url.search, verb: '', group: '', resource: '', code: 0, dryRun: q.get('dryRun') === 'All' };
   if (req.headers['content-type']) rec.contentType = req.headers['content-type'];
+  if (req.headers.accept) rec.accept = req.headers.accept;
   try {
     const user = ctx.tokens.userOf(req.headers.authorization);
     if (!user && !PUBLIC.has(path)) throw unauthorized();

@@ -10,8 +10,9 @@ import { ChaosEffects } from './chaos-effects.js';
 import { selectTargets } from './chaos-select.js';
 import {
   calcConditions, calcDesiredPhase, desiredPhaseOf, mayRemoveFinalizers, recordOperation, recordsOf,
-  INJECTED, NOT_INJECTED, RECORDS_FINALIZER, type ChaosRecord,
+  INJECTED, NOT_INJECTED, RECORDS_FINALIZER, type ChaosRecord, type PhaseReason,
 } from './chaos-status.js';
+import { recordEvent } from './events.js';
 import { CHAOS_RESOURCES, type ResourceDef } from './resources.js';
 import type { ObjectStore } from './store.js';
 import { canonical, clone, isObject, k8sTime, type Json, type JsonObject, type KObject } from './types.js';
@@ -31,6 +32,15 @@ export interface FailureRule {
 
 /** A controller event (what `kubectl describe` would list as Events). */
 export interface ControllerEvent { at: number; object: string; reason: string; message: string }
+
+/** Recorder events per desired-phase reason (controllers/utils/recorder/desiredphase.go). */
+const PHASE_EVENTS: Record<PhaseReason, [string, string]> = {
+  Deleted: ['Deleted', 'Experiment has been deleted'],
+  TimeUp: ['TimeUp', 'Time up according to the duration'],
+  Paused: ['Paused', 'Experiment has been paused'],
+  Running: ['Started', 'Experiment has started'],
+  OneShot: ['Started', 'Experiment has started'],
+};
 
 /** Chaos Mesh's MaxEvents default (pkg/config/controller.go): events kept per record. */
 const MAX_EVENTS = 100;
@@ -64,7 +74,7 @@ export class ChaosController {
       const key = this.keyOf(def, ns, name);
       if (this.running.has(key)) { this.again.add(key); return; }
       this.running.add(key);
-      void this.reconcile(def, ns, name).catch((err: unknown) => this.event(key, 'Failed', `reconcile: ${(err as Error).message}`)).finally(() => {
+      void this.reconcile(def, ns, name).catch((err: unknown) => this.events.push({ at: this.store.now(), object: key, reason: 'Failed', message: `reconcile: ${(err as Error).message}` })).finally(() => {
         this.running.delete(key);
         if (this.again.delete(key)) this.queue(def, ns, name);
       });
@@ -82,8 +92,10 @@ export class ChaosController {
     this.durationTimers.set(key, timer);
   }
 
-  private event(object: string, reason: string, message: string): void {
-    this.events.push({ at: this.store.now(), object, reason, message });
+  /** Records a Chaos Mesh recorder event: in `events` and as a core/v1 Event in the store. */
+  private event(obj: KObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string): void {
+    this.events.push({ at: this.store.now(), object: `${obj.kind}/${obj.metadata.namespace}/${obj.metadata.name}`, reason, message });
+    try { recordEvent(this.store, obj, { type, reason, message, component }); } catch { /* namespace gone: no event, as on a real cluster */ }
   }
 
   private sleep(ms: number): Promise<void> {
@@ -107,22 +119,24 @@ export class ChaosController {
   }
 
   private async reconcile(def: ResourceDef, ns: string, name: string): Promise<void> {
-    const key = this.keyOf(def, ns, name);
     let obj = this.store.get(def, ns, name);
     if (!obj || this.disposed) return;
     // finalizers.InitStep
     if (!obj.metadata.deletionTimestamp && !(obj.metadata.finalizers ?? []).includes(RECORDS_FINALIZER)) {
-      this.event(key, 'FinalizerInited', 'Finalizer has been inited');
+      this.event(obj, 'Normal', 'FinalizerInited', 'Finalizer has been inited', 'initFinalizers');
       obj = this.write(def, { ...obj, metadata: { ...obj.metadata, finalizers: [...(obj.metadata.finalizers ?? []), RECORDS_FINALIZER] } });
       if (!obj) return;
+      this.event(obj, 'Normal', 'Updated', 'Successfully update finalizer of resource', 'initFinalizers');
     }
     // desiredphase.Step
-    const { phase, untilStopMs } = calcDesiredPhase(obj, this.store.now());
+    const { phase, why, untilStopMs } = calcDesiredPhase(obj, this.store.now());
     if (untilStopMs !== undefined) this.expireAt(def, ns, name, untilStopMs);
     if (desiredPhaseOf(obj) !== phase) {
-      this.event(key, phase === 'Run' ? 'Started' : obj.metadata.deletionTimestamp ? 'Deleted' : 'Stopped', `Experiment desired phase: ${phase}`);
+      const [reason, message] = PHASE_EVENTS[why];
+      this.event(obj, 'Normal', reason, message, 'desiredphase');
       obj = this.setExperiment(def, obj, { desiredPhase: phase });
       if (!obj) return;
+      this.event(obj, 'Normal', 'Updated', 'Successfully update desiredPhase of resource', 'desiredphase');
     }
     // condition.Step
     const conditions = calcConditions(obj);
@@ -131,24 +145,25 @@ export class ChaosController {
       if (!obj) return;
     }
     // records.Step
-    const retry = await this.records(def, obj, key);
+    const retry = await this.records(def, obj);
     if (retry) this.queue(def, ns, name, this.t().retryMs);
     // finalizers.CleanStep
     obj = this.store.get(def, ns, name);
     if (obj && mayRemoveFinalizers(obj)) {
-      this.event(key, 'FinalizerRemoved', 'Finalizer has been removed');
+      // Chaos Mesh's FinalizerRemoved event carries the reason "FinalizerInited" (recorder/finalizer.go).
+      this.event(obj, 'Normal', 'FinalizerInited', 'Finalizer has been removed', 'initFinalizers');
       this.write(def, { ...obj, metadata: { ...obj.metadata, finalizers: [] } });
     }
   }
 
   /** Selects (once) and syncs every record with the desired phase; returns whether a retry is due. */
-  private async records(def: ResourceDef, start: KObject, key: string): Promise<boolean> {
+  private async records(def: ResourceDef, start: KObject): Promise<boolean> {
     let records = recordsOf(start)?.map((r) => clone(r));
     let changed = false;
     if (records === undefined) {
       const picked = this.select(start);
       if (picked instanceof Error) {
-        this.event(key, 'Failed', `Failed to select targets: ${picked.message}`);
+        this.event(start, 'Warning', 'Failed', `Failed to select targets: ${picked.message}`, 'records');
         return false;
       }
       records = picked;
@@ -171,17 +186,17 @@ export class ChaosController {
         if (op === 'Apply') rec.injectedCount++;
         else rec.recoveredCount++;
         this.pushEvent(rec, 'Succeeded', op);
-        this.event(key, op === 'Apply' ? 'Applied' : 'Recovered', `Successfully ${op === 'Apply' ? 'apply' : 'recover'} chaos for ${rec.id}`);
+        this.event(latest, 'Normal', op === 'Apply' ? 'Applied' : 'Recovered', `Successfully ${op === 'Apply' ? 'apply' : 'recover'} chaos for ${rec.id}`, 'records');
       } catch (err) {
         this.pushEvent(rec, 'Failed', op, (err as Error).message);
-        this.event(key, 'Failed', `Failed to ${op.toLowerCase()} chaos: ${(err as Error).message}`);
+        this.event(latest, 'Warning', 'Failed', `Failed to ${op.toLowerCase()} chaos: ${(err as Error).message}`, 'records');
         retry = true;
       }
       changed = true;
     }
     if (changed) {
       const latest = this.store.get(def, start.metadata.namespace, start.metadata.name);
-      if (latest) this.setExperiment(def, latest, { containerRecords: records as unknown as Json });
+      if (latest && this.setExperiment(def, latest, { containerRecords: records as unknown as Json })) this.event(latest, 'Normal', 'Updated', 'Successfully update records of resource', 'records');
     }
     return retry;
   }

@@ -58,10 +58,13 @@ export function isOneShot(obj: KObject): boolean {
   return obj.kind === 'PodChaos' && (spec.action === 'pod-kill' || spec.action === 'container-kill');
 }
 
+/** Why the desired phase is what it is (picks the recorder event: Deleted, TimeUp, Paused, Started). */
+export type PhaseReason = 'Deleted' | 'OneShot' | 'TimeUp' | 'Paused' | 'Running';
+
 /** CalcDesiredPhase, plus the ms until the duration expires (for a timer), if it has not yet. */
-export function calcDesiredPhase(obj: KObject, now: number): { phase: 'Run' | 'Stop'; untilStopMs?: number } {
-  if (obj.metadata.deletionTimestamp) return { phase: 'Stop' };
-  if (isOneShot(obj)) return { phase: 'Run' };
+export function calcDesiredPhase(obj: KObject, now: number): { phase: 'Run' | 'Stop'; why: PhaseReason; untilStopMs?: number } {
+  if (obj.metadata.deletionTimestamp) return { phase: 'Stop', why: 'Deleted' };
+  if (isOneShot(obj)) return { phase: 'Run', why: 'OneShot' };
   const spec = isObject(obj.spec) ? obj.spec : {};
   let untilStopMs: number | undefined;
   if (typeof spec.duration === 'string' && spec.duration !== '') {
@@ -69,12 +72,12 @@ export function calcDesiredPhase(obj: KObject, now: number): { phase: 'Run' | 'S
     if (!(d instanceof Error)) {
       // creationTimestamp has whole seconds, as on a real cluster: the duration counts from that.
       const stopAt = Date.parse(obj.metadata.creationTimestamp) + d;
-      if (stopAt < now) return { phase: 'Stop' };
+      if (stopAt < now) return { phase: 'Stop', why: 'TimeUp' };
       untilStopMs = stopAt - now;
     }
   }
-  if (isPaused(obj)) return { phase: 'Stop', untilStopMs };
-  return { phase: 'Run', untilStopMs };
+  if (isPaused(obj)) return { phase: 'Stop', why: 'Paused', untilStopMs };
+  return { phase: 'Run', why: 'Running', untilStopMs };
 }
 
 /** diffConditions, in a fixed order (Chaos Mesh writes them from a Go map, in any order). */

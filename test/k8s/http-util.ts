@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest } from './api-errors.js';
+import { decodeProtobufBody } from './protobuf.js';
 import { findResource, type ResourceDef } from './resources.js';
 import type { Json } from './types.js';
 
@@ -21,12 +22,13 @@ export async function readBody(req: IncomingMessage): Promise<Json> {
     if (size > MAX_BODY) throw new ApiError(413, 'BadRequest', 'Request entity too large: limit is 3145728');
     chunks.push(c as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const raw = Buffer.concat(chunks);
+  const text = raw.toString('utf8');
   if (text.trim() === '') return null;
   const ct = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
   try {
     if (ct === 'application/yaml' || ct === 'application/apply-patch+yaml') return parseYaml(text) as Json;
-    if (ct === 'application/vnd.kubernetes.protobuf') throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+    if (ct === 'application/vnd.kubernetes.protobuf') return decodeProtobufBody(raw);
     return JSON.parse(text) as Json;
   } catch (err) {
     if (err instanceof ApiError) throw err;

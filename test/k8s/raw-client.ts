@@ -11,16 +11,16 @@ export interface RawTarget { url: string; caPem: string; token?: string }
 /** A decoded response. */
 export interface RawResponse { status: number; headers: Record<string, string | string[] | undefined>; text: string; json: unknown }
 
-/** One request; `body` objects are sent as JSON unless `contentType` says otherwise. */
+/** One request; objects are sent as JSON, strings and Buffers as they are (set Content-Type in `headers`). */
 export function call(t: RawTarget, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
     const req = request(`${t.url}${path}`, {
       method, ca: t.caPem,
       headers: {
         Accept: 'application/json',
         ...(t.token ? { Authorization: `Bearer ${t.token}` } : {}),
-        ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
+        ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}),
         ...headers,
       },
     }, (res) => {

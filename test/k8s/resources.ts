@@ -104,6 +104,18 @@ export const RESOURCES: ResourceDef[] = [
     ],
   },
   {
+    group: '', version: 'v1', plural: 'events', singular: 'event', kind: 'Event', namespaced: true, verbs: CRUD, shortNames: ['ev'],
+    fieldSelectors: [...META_FIELDS, 'involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
+    custom: false, nameRule: 'subdomain',
+    columns: [
+      { name: 'Last Seen', type: 'date', path: 'lastTimestamp' },
+      { name: 'Type', type: 'string', path: 'type' },
+      { name: 'Reason', type: 'string', path: 'reason' },
+      { name: 'Object', type: 'string', path: '#event.object' },
+      { name: 'Message', type: 'string', path: 'message' },
+    ],
+  },
+  {
     group: 'apps', version: 'v1', plural: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true,
     verbs: CRUD, shortNames: ['deploy'], categories: ['all'], fieldSelectors: META_FIELDS, custom: false, nameRule: 'subdomain',
     columns: [

@@ -51,6 +51,10 @@ function cell(obj: KObject, col: PrinterColumn, now: number): Json {
     const spec = isObject(obj.spec) ? obj.spec : {};
     return `${Number(st.readyReplicas ?? 0)}/${Number(spec.replicas ?? 1)}`;
   }
+  if (special === 'event') {
+    const io = isObject(obj.involvedObject) ? obj.involvedObject : {};
+    return `${String(io.kind ?? '').toLowerCase()}/${String(io.name ?? '')}`;
+  }
   if (special === 'svc') {
     const spec = isObject(obj.spec) ? obj.spec : {};
     if (what === 'external') return '<none>';

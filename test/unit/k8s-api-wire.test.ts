@@ -143,6 +143,29 @@ describe('admission details, dryRun, RBAC', () => {
   });
 });
 
+/** A length-delimited protobuf field. */
+function pb(field: number, payload: Buffer | string): Buffer {
+  const b = Buffer.from(payload);
+  return Buffer.concat([Buffer.from([(field << 3) | 2, b.length]), b]);
+}
+
+describe('protobuf requests (what kubectl ≥ 1.30 sends for SelfSubjectAccessReview)', () => {
+  it('decodes a SelfSubjectAccessReview in the k8s protobuf envelope and answers in JSON; other kinds get 415', async () => {
+    srv.controls.setRbac({ allow: [{}], deny: [{ verbs: ['delete'], resources: ['networkchaos'] }] });
+    const attrs = Buffer.concat([pb(1, 'shop'), pb(2, 'delete'), pb(3, 'chaos-mesh.org'), pb(5, 'networkchaos')]);
+    const review = pb(2, pb(1, attrs));
+    const envelope = (kind: string, raw: Buffer): Buffer => Buffer.concat([Buffer.from('k8s\0', 'latin1'), pb(1, Buffer.concat([pb(1, 'authorization.k8s.io/v1'), pb(2, kind)])), pb(2, raw)]);
+    const post = (body: Buffer, path = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews'): Promise<{ status: number; json: unknown }> =>
+      call(t, 'POST', path, body, { 'Content-Type': 'application/vnd.kubernetes.protobuf', Accept: 'application/vnd.kubernetes.protobuf,application/json' });
+    const r = await post(envelope('SelfSubjectAccessReview', review));
+    expect(r.status).toBe(201);
+    expect(r.json).toMatchObject({ spec: { resourceAttributes: { namespace: 'shop', verb: 'delete', group: 'chaos-mesh.org', resource: 'networkchaos' } }, status: { allowed: false } });
+    srv.controls.setRbac(allowAll());
+    const other = await post(envelope('Pod', Buffer.alloc(0)), '/api/v1/namespaces/shop/pods');
+    expect(other.status).toBe(415);
+  });
+});
+
 describe('lists', () => {
   it('label and field selectors on pods; unsupported fields refused; limit/continue pages', async () => {
     const pods = (q: string): Promise<{ status: number; json: unknown }> => call(t, 'GET', `/api/v1/namespaces/shop/pods${q}`);

@@ -55,6 +55,10 @@ describe('Chaos Mesh controller emulation', () => {
     // Ground truth: a loss window is open on every selected pod.
     const open = srv.controls.truth().faults.filter((w) => w.source === 'NetworkChaos shop/order' && w.to === undefined);
     expect(open.map((w) => w.pod).sort()).toEqual(recs.map((r) => r.id).sort());
+    // The recorder's Events, as `kubectl describe` lists them.
+    const reasons = srv.controls.list('v1', 'Event', 'shop').filter((e) => (e.involvedObject as { name: string }).name === 'order')
+      .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion)).map((e) => e.reason);
+    expect(reasons).toEqual(['FinalizerInited', 'Updated', 'Started', 'Updated', 'Applied', 'Applied', 'Applied', 'Updated']);
   });
 
   it('pause recovers every record (AllRecovered, Paused) and closes the fault windows; unpausing injects again', async () => {
@@ -118,7 +122,13 @@ describe('Chaos Mesh controller emulation', () => {
     // Forcing abandons the fault: it is still in effect on that pod (until the pod goes).
     const open = srv.controls.truth().faults.filter((w) => w.source === 'NetworkChaos shop/stuck' && w.to === undefined);
     expect(open.map((w) => w.recordId)).toEqual([stuckRec.id]);
-    expect(srv.controls.chaosEvents().some((e) => e.object === 'NetworkChaos/shop/stuck' && e.reason === 'FinalizerRemoved')).toBe(true);
+    // Chaos Mesh's FinalizerRemoved event really carries reason "FinalizerInited" (recorder/finalizer.go).
+    expect(srv.controls.chaosEvents().some((e) => e.object === 'NetworkChaos/shop/stuck' && e.reason === 'FinalizerInited' && e.message === 'Finalizer has been removed')).toBe(true);
+    const failed = srv.controls.list('v1', 'Event', 'shop').filter((e) => (e.involvedObject as { name: string }).name === 'stuck' && e.reason === 'Failed');
+    // Repeated recover failures fold into one Warning Event with a count, as client-go's correlator does.
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ type: 'Warning', source: { component: 'records' }, message: expect.stringContaining('Failed to recover chaos: rpc error') });
+    expect(Number(failed[0]!.count)).toBeGreaterThanOrEqual(2);
   });
 
   it('selects nothing when no pod matches: records stay unset, Selected False, a Failed event says why', async () => {

@@ -30,7 +30,8 @@ function chaos(over: { kind?: string; spec?: Record<string, unknown>; annotation
 describe('desired phase (desiredphase/controller.go CalcDesiredPhase)', () => {
   it('runs until the duration, counted from creationTimestamp, has passed; then stops', () => {
     const obj = chaos({ spec: { duration: '30s' } });
-    expect(calcDesiredPhase(obj, T0 + 10_000)).toEqual({ phase: 'Run', untilStopMs: 20_000 });
+    expect(calcDesiredPhase(obj, T0 + 10_000)).toEqual({ phase: 'Run', why: 'Running', untilStopMs: 20_000 });
+    expect(calcDesiredPhase(obj, T0 + 30_001)).toEqual({ phase: 'Stop', why: 'TimeUp' });
     expect(calcDesiredPhase(obj, T0 + 30_001).phase).toBe('Stop');
   });
 
