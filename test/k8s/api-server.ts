@@ -92,7 +92,8 @@ export async function handleRequest(ctx: ApiContext, req: IncomingMessage, res: 
   if (req.headers.accept) rec.accept = req.headers.accept;
   try {
     const user = ctx.tokens.userOf(req.headers.authorization);
-    if (!user && !PUBLIC.has(path)) throw unauthorized();
+    // A credential that does not authenticate is refused everywhere; no credential is anonymous (public paths only).
+    if (!user && (req.headers.authorization !== undefined || !PUBLIC.has(path))) throw unauthorized();
     rec.user = user ?? 'system:anonymous';
     const route = parseResourcePath(path);
     if (path !== '/openapi/v2') checkAccept(req.headers.accept);

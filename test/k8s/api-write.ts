@@ -62,8 +62,8 @@ export function handleCreate(ctx: ApiContext, res: ServerResponse, route: Resour
     throw invalid(def.kind, def.group, '', [{ field: 'metadata.name', reason: 'FieldValueRequired', message: 'Required value: name or generateName is required' }]);
   }
   if (!meta.name) meta.name = '';
-  if (def.namespaced && !ctx.store.get(NAMESPACES, undefined, route.namespace!)) throw notFound('namespaces', '', route.namespace!);
   const ns = def.namespaced ? ctx.store.get(NAMESPACES, undefined, route.namespace!) : undefined;
+  if (def.namespaced && !ns) throw notFound('namespaces', '', route.namespace!);
   if (ns?.metadata.deletionTimestamp) {
     throw new ApiError(403, 'Forbidden', `${def.plural}${def.group ? `.${def.group}` : ''} "${obj.metadata.name}" is forbidden: unable to create new content in namespace ${route.namespace} because it is being terminated`);
   }

@@ -31,6 +31,7 @@ describe('authentication and discovery', () => {
     expect(none.status).toBe(401);
     expect(none.json).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
     expect((await call({ ...t, token: 'wrong' }, 'GET', '/api/v1/namespaces')).status).toBe(401);
+    expect((await call({ ...t, token: 'wrong' }, 'GET', '/version')).status).toBe(401);
     expect((await call({ url: srv.url, caPem: srv.caPem }, 'GET', '/version')).json).toMatchObject({ major: '1', gitVersion: expect.stringMatching(/^v1\.\d+\.\d+/) });
   });
 

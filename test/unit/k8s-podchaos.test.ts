@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChaosRecord } from '../k8s/chaos-status.js';
 import type { Manifest } from '../k8s/fixtures.js';
+import { call } from '../k8s/raw-client.js';
 import { startK8sTestServer, type K8sTestServer } from '../k8s/server.js';
 import type { JsonObject, KObject } from '../k8s/types.js';
 
@@ -85,5 +86,28 @@ describe('PodChaos', () => {
     }, 'restarted and ready');
     expect(restarted.restartCount).toBe(1);
     await del('ckill');
+  });
+});
+
+describe('workloads around the experiments', () => {
+  it('a Deployment follows spec.replicas patched through the API (pods and endpoints)', async () => {
+    const t = { url: srv.url, caPem: srv.caPem, token: srv.token };
+    const scale = (n: number): Promise<unknown> => call(t, 'PATCH', '/apis/apps/v1/namespaces/shop/deployments/checkout', { spec: { replicas: n } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
+    await scale(4);
+    await until(() => srv.controls.endpoints('shop', 'checkout').length === 4, 'four endpoints');
+    await scale(3);
+    await until(() => srv.controls.endpoints('shop', 'checkout').length === 3 && checkoutPods().length === 3, 'back to three');
+    await until(() => (srv.controls.get('apps/v1', 'Deployment', 'shop', 'checkout')!.status as { readyReplicas?: number }).readyReplicas === 3, 'status caught up');
+    // Two spec changes: generation 1 → 3 (status writes do not count for built-in kinds).
+    expect(srv.controls.get('apps/v1', 'Deployment', 'shop', 'checkout')!.metadata.generation).toBe(3);
+  });
+
+  it('deleting a namespace deletes what is in it', async () => {
+    srv.controls.apply([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'scratch' } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'tmp', namespace: 'scratch' }, spec: { selector: { app: 'tmp' }, ports: [{ port: 80 }] } },
+    ]);
+    expect(srv.controls.delete('v1', 'Namespace', undefined, 'scratch')).toBe(true);
+    await until(() => srv.controls.list('v1', 'Service', 'scratch').length === 0, 'service gone with its namespace');
   });
 });
