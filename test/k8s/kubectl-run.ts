@@ -4,7 +4,7 @@
  * unset. Short commands are awaited; `kubectl get -w` runs as a background process the test stops.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -57,8 +57,9 @@ export class Kubectl {
     };
   }
 
-  /** Kills any kubectl still running (started by this object only). */
+  /** Kills any kubectl still running (started by this object only) and removes its private HOME. */
   dispose(): void {
     for (const c of this.children) c.kill('SIGKILL');
+    rmSync(this.home, { recursive: true, force: true });
   }
 }
