@@ -14,7 +14,7 @@ step() { # name, command…: a non-vitest check counts as one test
 bash test/tools/apt-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 [ -d node_modules ] || npm ci --no-audit --no-fund || { echo "0 passed, 1 failed"; exit 1; }
 
-step "typecheck (tsc --noEmit)" npx tsc -p tsconfig.json --noEmit
+step "typecheck (tsc -b)" npx tsc -b
 step "CLI bundle (esbuild)" node resources/build-cli.mjs
 step "electron-vite build (main, preload, renderer)" npx electron-vite build --logLevel warn
 step "gameday --help runs" node resources/bin/gameday.mjs --help

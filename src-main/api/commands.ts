@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { runSnapshotSchema, stopReportSchema } from './events.js';
 import { debriefSchema, drillViewSchema, runModeSchema } from './drill.js';
+import { roleSchema, transportKindSchema, type TransportKind } from './roles.js';
 
 const problemSchema = z.object({ file: z.string(), line: z.number(), col: z.number(), path: z.string(), message: z.string(), hint: z.string().optional(), severity: z.enum(['error', 'warning']).optional() });
 const scenarioSummarySchema = z.object({ file: z.string(), title: z.string(), environment: z.string(), hypothesis: z.string().optional(), tags: z.array(z.string()), phases: z.number(), steps: z.number(), faults: z.array(z.string()), valid: z.boolean() });
@@ -38,7 +39,7 @@ const none = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 
 export const commands = {
-  'app.info': { readOnly: true, req: none, res: z.object({ version: z.string(), role: z.enum(['commander', 'observer', 'trainee']), simulated: z.boolean(), workspace: z.string(), inventory: z.string().nullable(), transport: z.enum(['electron', 'bridge']), /** Commander only: the URL trainees open for a drill. */ traineeUrl: z.string().optional() }) },
+  'app.info': { readOnly: true, req: none, res: z.object({ version: z.string(), role: roleSchema, simulated: z.boolean(), workspace: z.string(), inventory: z.string().nullable(), transport: transportKindSchema, /** Commander only: the URL trainees open for a drill. */ traineeUrl: z.string().optional() }) },
   'scenario.list': { readOnly: true, req: none, res: z.array(scenarioSummarySchema) },
   'scenario.open': { readOnly: true, req: z.object({ file: z.string().min(1) }).strict(), res: z.object({ file: z.string(), text: z.string(), summary: scenarioSummarySchema.nullable(), problems: z.array(problemSchema) }) },
   'scenario.validate': { readOnly: true, req: z.object({ file: z.string(), text: z.string().max(1024 * 1024) }).strict(), res: z.object({ summary: scenarioSummarySchema.nullable(), problems: z.array(problemSchema) }) },
@@ -115,5 +116,5 @@ export interface GamedayApi {
   call<K extends CommandName>(name: K, req: CommandReq<K>): Promise<ApiResult<K>>;
   /** Subscribe to engine events; returns an unsubscribe function. */
   onEvent(fn: (e: import('./events.js').EngineEvent) => void): () => void;
-  readonly transport: 'electron' | 'bridge';
+  readonly transport: TransportKind;
 }

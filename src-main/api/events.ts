@@ -11,7 +11,6 @@ export const runStateSchema = z.enum(['ready', 'preflight', 'running', 'paused',
 export const stepStatusSchema = z.enum(['pending', 'running', 'awaiting-approval', 'awaiting-operator', 'done', 'skipped', 'failed']);
 export const phaseStatusSchema = z.enum(['pending', 'running', 'done', 'skipped']);
 export const faultStateSchema = z.enum(['injecting', 'active', 'reverting', 'reverted', 'residue', 'unreachable', 'failed']);
-export const roleSchema = z.enum(['commander', 'scribe', 'injector', 'observer', 'facilitator', 'trainee']);
 
 export const stepViewSchema = z.object({
   id: z.string(),

@@ -5,3 +5,7 @@ export * from './backend.js';
 export * from './outcome.js';
 export * from './units.js';
 export * from './score-text.js';
+export * from './roles.js';
+export * from './wire.js';
+export * from './desktop.js';
+export * from './verbs.js';

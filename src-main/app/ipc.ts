@@ -7,12 +7,11 @@ import { BrowserWindow, dialog, ipcMain, shell, type IpcMainInvokeEvent } from '
 import { existsSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import type { ConsoleBackend } from '../api/index.js';
+import { IPC, OPEN_FILE_KINDS, type ConsoleBackend, type OpenFileKind } from '../api/index.js';
 import { dispatch, apiError } from '../bridge/dispatch.js';
-import { IPC, type OpenFileKind } from '../../src-preload/desktop-api.js';
 import { isOwnPage } from './window.js';
 
-const openKindSchema = z.enum(['scenario', 'inventory']);
+const openKindSchema = z.enum(OPEN_FILE_KINDS);
 const pathSchema = z.string().min(1).max(4096).refine(isAbsolute, 'an absolute path');
 
 export interface IpcDeps {

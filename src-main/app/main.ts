@@ -7,7 +7,7 @@ import { app, BrowserWindow, dialog, Menu, session } from 'electron';
 import { createConsoleService, type ConsoleService } from '../engine/console-service.js';
 import { consoleServiceOptions } from '../cli/commands/console.js';
 import { dispatch } from '../bridge/dispatch.js';
-import { IPC } from '../../src-preload/desktop-api.js';
+import { IPC } from '../api/index.js';
 import { registerIpc } from './ipc.js';
 import { buildMenu } from './menu.js';
 import { electronPdfPrinter } from './pdf-printer.js';

@@ -3,11 +3,13 @@
  * console prints. Compared in constant time so a local attacker cannot learn them byte by byte.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Role as BridgeRole } from '../api/index.js';
 
 /** 32 random bytes = 256 bits: unguessable, and short enough to paste (43 base64url characters). */
 const TOKEN_BYTES = 32;
 
-export type BridgeRole = 'commander' | 'observer' | 'trainee';
+/** A bridge token's role: the contract's one Role. */
+export type { BridgeRole };
 
 /** A fresh random token (base64url, URL-safe without escaping). */
 export function newToken(): string {

@@ -5,16 +5,9 @@
  */
 import { z } from 'zod';
 import { checkFields } from '../api/fields.js';
-import { ApiFailure, commands, traineeMay, type ApiError, type ApiResult, type CommandName, type CommandReq, type ConsoleBackend } from '../api/index.js';
+import { ApiFailure, commands, traineeMay, type ApiError, type ApiResult, type CommandName, type CommandReq, type ConsoleBackend, type Caller } from '../api/index.js';
 
-/** Who is calling: the role decides which commands are allowed; the transport is recorded. */
-export interface Caller {
-  role: 'commander' | 'observer' | 'trainee';
-  transport: 'electron' | 'bridge';
-}
-
-/** Every command name in the contract, in map order. */
-export const COMMAND_NAMES = Object.keys(commands) as CommandName[];
+export { COMMAND_NAMES, type Caller } from '../api/index.js';
 
 export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commands, name);

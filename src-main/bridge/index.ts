@@ -4,4 +4,4 @@ export { dispatch, allowed, isCommandName, toApiError, apiError, COMMAND_NAMES, 
 export { TokenPair, tokenEquals, newToken, type BridgeRole } from './auth.js';
 export { checkHost, checkOrigin } from './origin-guard.js';
 export { certFingerprint, certHosts, workspaceTls, TlsError, type BridgeTls } from './tls.js';
-export { WS_PATH, type ClientMessage, type ServerMessage } from './protocol.js';
+export { WS_PATH, type ClientMessage, type ServerMessage } from '../api/index.js';

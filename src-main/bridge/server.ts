@@ -15,7 +15,7 @@ import { cookieName, readCookie, TokenPair, type BridgeRole } from './auth.js';
 import { checkHost, checkOrigin, type GuardOptions } from './origin-guard.js';
 import { certFingerprint } from './tls.js';
 import { BridgeConnection } from './ws-connection.js';
-import { MAX_CLIENT_MESSAGE_BYTES, WS_PATH } from './protocol.js';
+import { MAX_CLIENT_MESSAGE_BYTES, WS_PATH } from '../api/index.js';
 import { contentSecurityPolicy, resolveStatic, securityHeaders, sendFile, sendText } from './static-files.js';
 
 export interface BridgeOptions {

@@ -4,9 +4,8 @@
  * Shell output goes only to the connection that opened that shell: a terminal is private.
  */
 import type { WebSocket, RawData } from 'ws';
-import type { ConsoleBackend, EngineEvent } from '../api/index.js';
+import { clientMessageSchema, WIRE_VERSION, type ConsoleBackend, type EngineEvent, type ServerMessage } from '../api/index.js';
 import { apiError, dispatch, type Caller } from './dispatch.js';
-import { clientMessageSchema, type ServerMessage } from './protocol.js';
 
 /**
  * A client whose socket buffer grows past this is not keeping up (a frozen tab, a dead laptop
@@ -28,7 +27,7 @@ export class BridgeConnection {
     ws.on('message', (data, isBinary) => void this.onMessage(data, isBinary));
     ws.on('close', () => this.dispose());
     ws.on('error', () => this.dispose());
-    this.send({ kind: 'hello', role: caller.role, version: 1 });
+    this.send({ kind: 'hello', role: caller.role, version: WIRE_VERSION });
   }
 
   /** Forward one engine event if this client should see it. */

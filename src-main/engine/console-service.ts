@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AuditStore, auditExecHooks } from '../audit/index.js';
-import { ApiFailure, type CommandName, type CommandReq, type CommandRes, type ConsoleBackend, type EngineEvent } from '../api/index.js';
+import { ApiFailure, type Caller as Who, type CommandName, type CommandReq, type CommandRes, type ConsoleBackend, type EngineEvent } from '../api/index.js';
 import '../faults/index.js';
 import { getFault } from '../faults/registry.js';
 import { inventorySshOptions, loadInventory, toConnectSpec, type Inventory } from '../inventory/index.js';
@@ -37,7 +37,6 @@ export interface ConsoleServiceOptions {
   };
 }
 
-type Who = { role: 'commander' | 'observer' | 'trainee'; transport: 'electron' | 'bridge' };
 type Handler<K extends CommandName> = (req: CommandReq<K>, who: Who) => Promise<CommandRes<K>>;
 
 /**

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { TextDecoder } from 'node:util';
 import type { ShellChannel as ClientChannel } from '../ssh/index.js';
 import type { AuditStore } from '../audit/index.js';
 import { redact } from '../audit/index.js';

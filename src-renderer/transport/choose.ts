@@ -2,8 +2,7 @@
  * Pick the transport at start: the Electron preload's window.gameday when present, else a
  * WebSocket to the bridge that served this page (token from the URL).
  */
-import type { GamedayApi } from '../../src-main/api/index.js';
-import type { DesktopApi } from '../../src-preload/desktop-api.js';
+import { callThroughVerbs, type DesktopApi, type GamedayApi } from '../../src-main/api/index.js';
 import { bridgeSocketUrl, createWsTransport, type WsStatus } from './ws-transport.js';
 
 export interface Transport {
@@ -22,7 +21,8 @@ export function chooseTransport(win: Window): TransportChoice {
     return {
       ok: true,
       transport: {
-        api: g,
+        // The preload exposes named verbs; the app calls by name, as it does over the bridge.
+        api: { transport: 'electron', call: callThroughVerbs(g), onEvent: (fn) => g.onEvent(fn) },
         desktop: g.desktop,
         onStatus: (fn) => {
           fn({ state: 'open', role: 'commander' });

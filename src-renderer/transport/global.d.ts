@@ -1,10 +1,9 @@
-import type { GamedayApi } from '../../src-main/api/commands.js';
-import type { DesktopApi } from '../../src-preload/desktop-api.js';
+import type { WindowGameday } from '../../src-main/api/index.js';
 
 declare global {
   interface Window {
     /** Present only under Electron (the preload exposes it); absent in a browser. */
-    gameday?: GamedayApi & { readonly desktop: DesktopApi };
+    gameday?: WindowGameday;
   }
 }
 export {};

@@ -3,14 +3,13 @@
  * page URL. Requests carry ids; a dropped connection resolves pending calls with a DISCONNECTED
  * error (data, not exceptions) and reconnects with backoff; the app fetches a fresh snapshot then.
  */
-import type { ApiResult, CommandName, CommandReq, EngineEvent, GamedayApi } from '../../src-main/api/index.js';
-import type { ClientMessage, ServerMessage } from './wire.js';
+import { WS_PATH, type ApiResult, type ClientMessage, type CommandName, type CommandReq, type EngineEvent, type GamedayApi, type Role, type ServerMessage } from '../../src-main/api/index.js';
 
 /** First reconnect delay; doubles up to the cap so a restarting console is found within seconds. */
 const RECONNECT_MIN_MS = 250;
 const RECONNECT_MAX_MS = 4000;
 
-export type WsStatus = { state: 'connecting' | 'closed' } | { state: 'open'; role: 'commander' | 'observer' | 'trainee' };
+export type WsStatus = { state: 'connecting' | 'closed' } | { state: 'open'; role: Role };
 
 export interface WsTransport extends GamedayApi {
   onStatus(fn: (s: WsStatus) => void): () => void;
@@ -101,5 +100,5 @@ export function createWsTransport(url: string): WsTransport {
 export function bridgeSocketUrl(loc: Pick<Location, 'host' | 'search' | 'protocol'>): string | null {
   const token = new URLSearchParams(loc.search).get('token');
   if (!token) return null;
-  return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/ws?token=${encodeURIComponent(token)}`;
+  return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}${WS_PATH}?token=${encodeURIComponent(token)}`;
 }

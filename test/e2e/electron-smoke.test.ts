@@ -42,11 +42,12 @@ describe.skipIf('missing' in found)('Electron desktop window', () => {
       node: typeof (window as unknown as { require?: unknown }).require,
       process: typeof (window as unknown as { process?: unknown }).process,
     }));
-    expect(surface).toEqual({ keys: ['call', 'desktop', 'onEvent', 'transport'], desktop: ['openFile', 'printPdf', 'showItem'], node: 'undefined', process: 'undefined' });
-    const info = await page.evaluate(() => window.gameday!.call('app.info', {}));
+    // One namespace per command group (named verbs), events, desktop verbs: no `call`, no ipcRenderer.
+    expect(surface).toEqual({ keys: ['app', 'audit', 'desktop', 'drill', 'inventory', 'onEvent', 'preflight', 'report', 'run', 'runs', 'scenario', 'shell', 'transport'], desktop: ['openFile', 'printPdf', 'showItem'], node: 'undefined', process: 'undefined' });
+    const info = await page.evaluate(() => window.gameday!.app.info());
     expect(info).toMatchObject({ ok: true, value: { transport: 'electron', role: 'commander', workspace: ws } });
-    const unknown = await page.evaluate(() => window.gameday!.call('no.such' as 'app.info', {}));
-    expect(unknown).toMatchObject({ ok: false, error: { code: 'UNKNOWN_COMMAND' } });
+    const verbs = await page.evaluate(() => Object.keys(window.gameday!.run).sort());
+    expect(verbs).toContain('stop');
     expect(await page.getByTestId('stop').isEnabled()).toBe(true);
   });
 });

@@ -1,7 +1,6 @@
 /** A tiny WebSocket client of the bridge for unit tests: call by id, collect events. */
 import { WebSocket } from 'ws';
-import type { ApiResult, CommandName, EngineEvent } from '../../src-main/api/index.js';
-import type { ServerMessage } from '../../src-main/bridge/protocol.js';
+import type { ApiResult, CommandName, EngineEvent, ServerMessage } from '../../src-main/api/index.js';
 
 export interface TestClient {
   hello: ServerMessage;

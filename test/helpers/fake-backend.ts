@@ -3,13 +3,13 @@
  * (those drive the real ConsoleService against the netns lab). It records every call it receives
  * and can play a small run: phases, an approval, a fault with a lease, probe samples, STOP.
  */
-import type { CommandName, CommandReq, CommandRes, ConsoleBackend, EngineEvent, RunSnapshot, StepView } from '../../src-main/api/index.js';
+import type { Caller, CommandName, CommandReq, CommandRes, ConsoleBackend, EngineEvent, RunSnapshot, StepView } from '../../src-main/api/index.js';
 import { ApiFailure } from '../../src-main/api/index.js';
 
 export interface FakeCall {
   name: CommandName;
   req: unknown;
-  who: { role: 'commander' | 'observer'; transport: 'electron' | 'bridge' };
+  who: Caller;
 }
 
 const SCENARIO = `version: 1

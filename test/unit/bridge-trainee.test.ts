@@ -4,7 +4,7 @@
  * events pass through the backend's per-role redaction before they reach a trainee's socket.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandName, CommandReq, CommandRes, ConsoleBackend, EngineEvent } from '../../src-main/api/index.js';
+import type { CommandName, CommandReq, CommandRes, ConsoleBackend, EngineEvent, Role } from '../../src-main/api/index.js';
 import { traineeMay, commands } from '../../src-main/api/index.js';
 import { startBridge, type Bridge } from '../../src-main/bridge/index.js';
 import { allowed } from '../../src-main/bridge/dispatch.js';
@@ -14,7 +14,7 @@ import { openClient, type TestClient } from '../helpers/bridge-client.js';
 class RoleBackend implements ConsoleBackend {
   readonly calls: Array<{ name: CommandName; role: string }> = [];
   private readonly fns = new Set<(e: EngineEvent) => void>();
-  async handle<K extends CommandName>(name: K, _req: CommandReq<K>, who: { role: 'commander' | 'observer' | 'trainee' }): Promise<CommandRes<K>> {
+  async handle<K extends CommandName>(name: K, _req: CommandReq<K>, who: { role: Role }): Promise<CommandRes<K>> {
     this.calls.push({ name, role: who.role });
     if (name === 'app.info') return { version: 't', role: who.role, simulated: true, workspace: '/w', inventory: null, transport: 'bridge' } as CommandRes<K>;
     if (name === 'shell.open') return { shellId: 'sh-t' } as CommandRes<K>;
@@ -24,7 +24,7 @@ class RoleBackend implements ConsoleBackend {
     this.fns.add(fn);
     return () => this.fns.delete(fn);
   }
-  eventFor(e: EngineEvent, role: 'commander' | 'observer' | 'trainee'): EngineEvent | null {
+  eventFor(e: EngineEvent, role: Role): EngineEvent | null {
     if (role === 'commander') return e;
     if (e.type === 'fault.update') return null;
     if (e.type === 'log') return { ...e, message: 'redacted' };

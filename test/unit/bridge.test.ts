@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { WebSocket } from 'ws';
-import { commands, type CommandName } from '../../src-main/api/index.js';
+import { commands, type CommandName, type ServerMessage } from '../../src-main/api/index.js';
 import { startBridge, type Bridge } from '../../src-main/bridge/index.js';
-import type { ServerMessage } from '../../src-main/bridge/protocol.js';
 import { FakeBackend } from '../helpers/fake-backend.js';
 import { openClient, type TestClient } from '../helpers/bridge-client.js';
 
@@ -211,13 +210,3 @@ describe('WebSocket commands', () => {
   });
 });
 
-
-
-// The renderer restates the wire types (it may import only the API contract); these lines fail to
-// compile (npm run typecheck) the moment the two drift apart.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const wireServerSame: Same<ServerMessage, import('../../src-renderer/transport/wire.js').ServerMessage> = true;
-const wireClientSame: Same<import('../../src-main/bridge/protocol.js').ClientMessage, import('../../src-renderer/transport/wire.js').ClientMessage> = true;
-describe('wire types', () => {
-  it('renderer and bridge agree on the wire format', () => expect([wireServerSame, wireClientSame]).toEqual([true, true]));
-});
