@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findInventory } from '../../src-main/cli/context.js';
 import { CliError } from '../../src-main/cli/exit-codes.js';
-import { recordSimLab, runningSimLabs } from '../../src-main/cli/lab-locator.js';
+import { recordSimLab, runningSimLabs } from '../../src-main/lab/index.js';
 
 let tmp: string;
 let ws: string;

@@ -14,7 +14,7 @@ import { createConsoleService, type ConsoleServiceOptions } from '../../engine/c
 import { reportService, type PdfPrinter } from '../../report/index.js';
 import { findInventory } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { recordSimLab, runningSimLabs } from '../lab-locator.js';
+import { recordSimLab, runningSimLabs } from '../../lab/index.js';
 import { c } from '../output.js';
 import { auditFile, newRunId, workspaceDir } from '../workspace.js';
 
@@ -80,7 +80,7 @@ export async function consoleCommand(opts: ConsoleCmdOpts): Promise<number> {
   const host = opts.host ?? '127.0.0.1';
   const port = parsePort(opts.port);
   const remote = !isLoopback(host);
-  let sim: Awaited<ReturnType<typeof import('../../simlab/index.js').startSimLab>> | undefined;
+  let sim: Awaited<ReturnType<typeof import('../../lab/index.js').startSimLab>> | undefined;
   let simInventory: string | undefined;
   let unrecord: (() => void) | undefined;
   if (opts.sim) {
@@ -92,7 +92,7 @@ export async function consoleCommand(opts: ConsoleCmdOpts): Promise<number> {
       simInventory = running[0]!.inventory;
       process.stdout.write(`${c.yellow('SIMULATED')} lab already running (pid ${running[0]!.pid}, ${running[0]!.by}); using its inventory ${simInventory}\n`);
     } else {
-      const { startSimLab } = await import('../../simlab/index.js');
+      const { startSimLab } = await import('../../lab/index.js');
       const dir = join(ws, 'simlab');
       sim = await startSimLab({ dir });
       simInventory = sim.inventoryPath;

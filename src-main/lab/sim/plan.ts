@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { SimLabError, type SimNodeSpec } from './types.js';
 
 /**
- * The netns lab's layout (test/lab/lab-plan.ts with 5 nodes and a bastion), so the shipped runbooks
+ * The netns lab's layout (../netns/plan.ts with 5 nodes and a bastion), so the shipped runbooks
  * (which target node01/node02, group:db, group:gpu) run unchanged. node05 lacks sch_netem on
  * purpose: preflight shows a real "latency faults unavailable" warning there.
  */

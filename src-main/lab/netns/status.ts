@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultBaseDir, nodeDir } from './lab-plan.js';
-import { namespaceLabIds, resolveLab, savedLabs } from './lab-store.js';
-import type { LabInfo, LabStatus } from './lab-types.js';
+import { defaultBaseDir, nodeDir } from './plan.js';
+import { namespaceLabIds, resolveLab, savedLabs } from './store.js';
+import type { LabInfo, LabStatus } from './types.js';
 
 /** True when the pid in `file` is a live process whose command line names `mustContain`. */
 function pidFileAlive(file: string, mustContain: string): boolean {

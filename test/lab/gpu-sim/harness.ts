@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Shell } from '../../../src-main/ssh/quote.js';
 import type { FaultContext } from '../../../src-main/faults/types.js';
 
-export const SIM_BIN = resolve(dirname(fileURLToPath(import.meta.url)), 'bin');
+export const SIM_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../src-main/lab/gpu-sim/bin');
 const ALL_TOOLS = ['rocm-smi', 'amd-smi', 'nvidia-smi', 'dcgmi', 'gpu-sim-ctl'];
 
 let realPython: string | null | undefined;

@@ -3,7 +3,7 @@
 # netns-lab.ts runs one copy per node concurrently; everything comes in through the environment:
 #   GD_NS        namespace                    GD_IP       node address (a /24)
 #   GD_NAME      node name                    GD_DIR      node folder (sshd_config already written)
-#   GD_NODE_BIN  node executable              GD_HTTP_SVC path of test/lab/http-service.mjs
+#   GD_NODE_BIN  node executable              GD_HTTP_SVC path of http-service.mjs
 #   GD_WAIT_S    seconds to wait for sshd and the HTTP service to listen
 # Exits non-zero with a one-line reason on stderr when the node does not come up.
 set -euo pipefail

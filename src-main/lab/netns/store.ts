@@ -4,9 +4,9 @@
  */
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { run } from './lab-exec.js';
-import { defaultBaseDir, LAB_ID_RE } from './lab-plan.js';
-import { LabError, type LabInfo } from './lab-types.js';
+import { run } from './exec.js';
+import { defaultBaseDir, LAB_ID_RE } from './plan.js';
+import { LabError, type LabInfo } from './types.js';
 
 export const LAB_JSON = 'lab.json';
 

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { LabError, type LabGpu, type LabNode, type LabUpOptions } from './lab-types.js';
+import { LabError, type LabGpu, type LabNode, type LabUpOptions } from './types.js';
 
 /**
  * Lab ids are exactly 5 of [a-z0-9]: short enough that `gdv<id><nnn>` (11 chars) fits Linux's

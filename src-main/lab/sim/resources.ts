@@ -1,5 +1,5 @@
 /**
- * Where the simulated-node tools (src-main/simlab/tools) and the GPU simulators (test/lab/sim/bin)
+ * Where the simulated-node tools (src-main/lab/sim/tools) and the GPU simulators (src-main/lab/gpu-sim/bin)
  * are on disk. They are run as separate Node processes on each simulated command, so they must be
  * real files: found by walking up from this module (works from the sources, from the esbuild CLI
  * bundle in out/cli and from the Electron build in out/main), or given by environment variables
@@ -27,8 +27,8 @@ function findUp(rel: string): string | null {
 export function toolsDir(): string {
   const env = process.env.GAMEDAY_SIMLAB_TOOLS;
   if (env && existsSync(join(env, 'cli.mjs'))) return env;
-  const p = findUp(join('src-main', 'simlab', 'tools', 'cli.mjs'));
-  if (!p) throw new SimLabError('NO_TOOLS', 'the simulated-node tools (src-main/simlab/tools) were not found next to this build', 'set GAMEDAY_SIMLAB_TOOLS to the folder holding cli.mjs');
+  const p = findUp(join('src-main', 'lab', 'sim', 'tools', 'cli.mjs'));
+  if (!p) throw new SimLabError('NO_TOOLS', 'the simulated-node tools (src-main/lab/sim/tools) were not found next to this build', 'set GAMEDAY_SIMLAB_TOOLS to the folder holding cli.mjs');
   return dirname(p);
 }
 
@@ -36,7 +36,7 @@ export function toolsDir(): string {
 export function gpuSimBin(): string | null {
   const env = process.env.GAMEDAY_GPU_SIM_BIN;
   if (env && existsSync(join(env, 'rocm-smi'))) return env;
-  const p = findUp(join('test', 'lab', 'sim', 'bin', 'rocm-smi'));
+  const p = findUp(join('src-main', 'lab', 'gpu-sim', 'bin', 'rocm-smi'));
   return p ? dirname(p) : null;
 }
 

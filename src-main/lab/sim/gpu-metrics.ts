@@ -1,5 +1,5 @@
 /**
- * Reads a simulated GPU node's GPUs the way the GPU simulators see them (test/lab/sim: state file
+ * Reads a simulated GPU node's GPUs the way the GPU simulators see them (../gpu-sim: state file
  * gpu-state.json + the model's physics), for the lab's /metrics and /health. Loaded lazily; a build
  * without the simulators simply reports no GPUs.
  */

@@ -5,9 +5,9 @@
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from './lab-exec.js';
-import { NOSUDO_USER, SUDO_USER, SUDOERS_PATH, renderSudoers } from './lab-files.js';
-import { LabError } from './lab-types.js';
+import { run } from './exec.js';
+import { NOSUDO_USER, SUDO_USER, SUDOERS_PATH, renderSudoers } from './files.js';
+import { LabError } from './types.js';
 
 const LOCK_PATH = join(tmpdir(), 'gameday-lab.lock');
 /** A lock older than this is stale even if its pid was reused: planning a lab takes well under a second. */

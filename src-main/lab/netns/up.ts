@@ -4,29 +4,22 @@
  * benchmarks and `gameday lab up|down|status` use it. Needs root.
  *
  * Bring-up: one `ip -batch` creates every namespace, the bridge and the veths; a second one inside
- * the bastion builds the inner subnet; then test/lab/node-up.sh runs for every node concurrently
+ * the bastion builds the inner subnet; then node-up.sh runs for every node concurrently
  * (address, host key, sshd, HTTP service, wait until both listen). Host-side planning runs under a
  * host-wide lock so two labs started at once get different subnets.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
-import { assertRoot, assertTools, findRepoDir, mapLimit, run } from './lab-exec.js';
-import { assertPlainPath, renderInventory, renderKnownHosts, renderSshConfig, renderSshdConfig, stateDir } from './lab-files.js';
-import { ensurePrivsepDir, ensureUsers, installSudoers, withHostLock } from './lab-host.js';
+import { assertRoot, assertTools, findRepoDir, mapLimit, run } from './exec.js';
+import { assertPlainPath, renderInventory, renderKnownHosts, renderSshConfig, renderSshdConfig, stateDir } from './files.js';
+import { ensurePrivsepDir, ensureUsers, installSudoers, withHostLock } from './host.js';
 import {
   bridgeName, HOST_OCTET, INNER_NET, MAIN_NET, nodeDir, normalizeOptions, nsPrefix, pickOctet, planNodes, usedOctets, vethName,
-} from './lab-plan.js';
-import { labDown } from './lab-down.js';
-import { namespacesWithPrefix, saveLab, savedLabs } from './lab-store.js';
-import { LabError, type LabInfo, type LabUpOptions } from './lab-types.js';
-
-export { labDown } from './lab-down.js';
-export { labStatus, listLabs } from './lab-status.js';
-export { labBlackhole } from './lab-blackhole.js';
-export { readLab } from './lab-store.js';
-export { LabError } from './lab-types.js';
-export type { LabInfo, LabNode, LabStatus, LabNodeStatus, LabUpOptions, LabGpu, LabRole } from './lab-types.js';
+} from './plan.js';
+import { labDown } from './down.js';
+import { namespacesWithPrefix, saveLab, savedLabs } from './store.js';
+import { LabError, type LabInfo, type LabUpOptions } from './types.js';
 
 /**
  * Node bring-up scripts run at once. Each is mostly fork/exec plus one Node start (~0.1 s of CPU);
@@ -96,8 +89,8 @@ async function writeLabFiles(info: LabInfo): Promise<void> {
 }
 
 async function startNodes(info: LabInfo): Promise<void> {
-  const script = join(info.repoDir, 'test', 'lab', 'node-up.sh');
-  const httpSvc = join(info.repoDir, 'test', 'lab', 'http-service.mjs');
+  const script = join(info.repoDir, 'src-main', 'lab', 'netns', 'node-up.sh');
+  const httpSvc = join(info.repoDir, 'src-main', 'lab', 'netns', 'http-service.mjs');
   await mapLimit(info.nodes, NODE_CONCURRENCY, (n) =>
     run('bash', [script], {
       timeoutMs: (NODE_WAIT_S + 30) * 1000,

@@ -34,9 +34,9 @@ export type Mount =
 export interface LabSources {
   /** The lab's sim/ folder: bin/, libexec/, prelude.sh, etc/. */
   sim: string;
-  /** src-main/simlab/tools (cli.mjs and lib/). */
+  /** src-main/lab/sim/tools (cli.mjs and lib/). */
   tools: string;
-  /** test/lab/sim (bin/ and lib/ of the GPU simulators), when shipped. */
+  /** src-main/lab/gpu-sim (bin/ and lib/ of the GPU simulators), when shipped. */
   gpuSim: string | null;
   /** The Node binary that runs the tools (process.execPath). */
   nodeBinary: string;

@@ -21,7 +21,7 @@ const PROBE_MS = 30_000;
 export interface LabParts {
   tools: string;
   nodeBinary: string;
-  /** test/lab/sim on this machine (GPU simulators), or null. */
+  /** src-main/lab/gpu-sim on this machine (GPU simulators), or null. */
   gpuSim: string | null;
   /** Its bin/ folder, or null. */
   gpuBin: string | null;

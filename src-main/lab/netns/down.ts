@@ -7,11 +7,11 @@
  */
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { assertRoot, run } from './lab-exec.js';
-import { removeSudoersIfUnused } from './lab-host.js';
-import { defaultBaseDir, nsPrefix } from './lab-plan.js';
-import { namespacesWithPrefix, resolveLab } from './lab-store.js';
-import { LabError, type LabInfo } from './lab-types.js';
+import { assertRoot, run } from './exec.js';
+import { removeSudoersIfUnused } from './host.js';
+import { defaultBaseDir, nsPrefix } from './plan.js';
+import { namespacesWithPrefix, resolveLab } from './store.js';
+import { LabError, type LabInfo } from './types.js';
 
 /** How long processes get to exit after SIGTERM before SIGKILL (sshd and Node exit in milliseconds). */
 const TERM_GRACE_MS = 3_000;

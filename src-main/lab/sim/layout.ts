@@ -163,7 +163,7 @@ export function sessionEnv(sight: NodeSight, s: SessionInfo): Record<string, str
     GAMEDAY_SIM_PRELUDE: sight.prelude,
     GAMEDAY_SIM_TOOLS: sight.tools,
     GAMEDAY_SIM_NODE_BIN: sight.node,
-    // The GPU simulators' state and vendor (test/lab/sim/README.md).
+    // The GPU simulators' state and vendor (src-main/lab/gpu-sim/README.md).
     GAMEDAY_LAB_NODE: s.name,
     GAMEDAY_LAB_STATE: sight.state,
     GAMEDAY_LAB_GPU: s.gpu,

@@ -18,7 +18,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { argv as shArgv, shq } from '../ssh/quote.js';
+import { argv as shArgv, shq } from '../../ssh/quote.js';
 import { REFUSED, TOOL_NAMES } from './tools/cli.mjs';
 import { systemBinary } from './resources.js';
 import type { LabLayout } from './layout.js';
@@ -29,7 +29,7 @@ import { SimLabError } from './types.js';
 export const SERVICE_COMM = { api: 'api-server', db: 'postgres', gpu: 'trainer', bastion: 'sshd-proxy' } as const;
 const GPU_TOOLS = ['rocm-smi', 'amd-smi', 'nvidia-smi', 'dcgmi', 'gpu-sim-ctl'];
 
-const PRELUDE = `# Sourced by every shell of a simulated node (see src-main/simlab/bin-dir.ts).
+const PRELUDE = `# Sourced by every shell of a simulated node (see src-main/lab/sim/bin-dir.ts).
 # kill: signal 0 and listing stay the builtin; real signals go to the node-confined kill.
 kill() {
   case \${1-} in

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry of every simulated-node tool: `node cli.mjs <tool> args...`. The per-lab bin/ folder holds
-// one small sh wrapper per tool name that execs this (see src-main/simlab/bin-dir.ts).
+// one small sh wrapper per tool name that execs this (see src-main/lab/sim/bin-dir.ts).
 import { Exit } from './lib/env.mjs';
 import { dateMain, ddMain, dfMain, fallocateMain, hostnameMain, idMain, ipMain, nftMain, refuseMain, setsidMain, unshareMain } from './lib/host.mjs';
 import { iptablesMain } from './lib/iptables.mjs';

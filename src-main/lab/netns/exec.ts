@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LabError } from './lab-types.js';
+import { LabError } from './types.js';
 
 /** Outcome of one host command. */
 export interface RunResult {
@@ -127,7 +127,7 @@ export function assertTools(tools: Record<string, string> = REQUIRED_TOOLS): voi
 }
 
 /**
- * Repository root (the folder holding test/lab/http-service.mjs). Found by walking up from this
+ * Repository root (the folder holding src-main/lab/netns/http-service.mjs). Found by walking up from this
  * module, so it also works when the CLI bundles this file elsewhere; env GAMEDAY_REPO overrides.
  */
 export function findRepoDir(): string {
@@ -135,12 +135,12 @@ export function findRepoDir(): string {
   if (fromEnv) return resolve(fromEnv);
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, 'test', 'lab', 'http-service.mjs'))) return dir;
+    if (existsSync(join(dir, 'src-main', 'lab', 'netns', 'http-service.mjs'))) return dir;
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
   const cwd = process.cwd();
-  if (existsSync(join(cwd, 'test', 'lab', 'http-service.mjs'))) return cwd;
-  throw new LabError('NOT_FOUND', 'cannot find the repository (test/lab/http-service.mjs)', 'set GAMEDAY_REPO to the repo root');
+  if (existsSync(join(cwd, 'src-main', 'lab', 'netns', 'http-service.mjs'))) return cwd;
+  throw new LabError('NOT_FOUND', 'cannot find the repository (src-main/lab/netns/http-service.mjs)', 'set GAMEDAY_REPO to the repo root');
 }

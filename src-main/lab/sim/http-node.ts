@@ -4,7 +4,7 @@
  *   GET  /health                 the node's health (health.ts), JSON
  *   GET  /metrics                Prometheus text: up, CPU/memory pressure, data disk, GPU power/clock, training throughput
  *   POST /control/outage?ms=N[&fail=F]  503 for N ms; 0 < F < 1 fails that share of requests, evenly
- *                                spread (flapping); same contract as test/lab/http-service.mjs
+ *                                spread (flapping); same contract as ../netns/http-service.mjs
  *   DELETE /control/outage       end it
  *   GET  /control/state          what the simulation currently applies (for people and tests)
  *   GET  /bytes?n=N              N bytes (application/octet-stream), after their time through the node's egress shaping

@@ -30,7 +30,7 @@ const MEM_TOTAL_KB = 16 * 1024 * 1024;
 const LOAD_TAU_S = [60, 300, 900];
 /** /proc/loadavg's last-pid field climbs slowly and wraps here (a small machine's pid range). */
 const LAST_PID_WRAP = 30_000;
-/** GPUs per simulated node (test/lab/sim/lib/model.mjs defaultGpus). */
+/** GPUs per simulated node (../gpu-sim/lib/model.mjs defaultGpus). */
 const GPUS_PER_NODE = 2;
 
 const UNITS = { api: 'api-server.service', db: 'postgresql.service', gpu: 'trainer.service' } as const;
