@@ -1,11 +1,10 @@
 /**
  * Running host commands for the lab: a promise wrapper over spawn (argv only, never a shell string),
- * the root and tool checks that give a clear error before anything is touched, and the repo lookup.
+ * and the root and tool checks that give a clear error before anything is touched.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
 import { LabError } from './types.js';
 
 /** Outcome of one host command. */
@@ -124,23 +123,4 @@ export function assertTools(tools: Record<string, string> = REQUIRED_TOOLS): voi
     `the netns lab needs ${missing.map(([tool, pkg]) => `${tool} (apt package ${pkg})`).join(', ')}`,
     `install with: apt-get install -y ${pkgs.join(' ')}`,
   );
-}
-
-/**
- * Repository root (the folder holding src-main/lab/netns/http-service.mjs). Found by walking up from this
- * module, so it also works when the CLI bundles this file elsewhere; env GAMEDAY_REPO overrides.
- */
-export function findRepoDir(): string {
-  const fromEnv = process.env.GAMEDAY_REPO;
-  if (fromEnv) return resolve(fromEnv);
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'src-main', 'lab', 'netns', 'http-service.mjs'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  const cwd = process.cwd();
-  if (existsSync(join(cwd, 'src-main', 'lab', 'netns', 'http-service.mjs'))) return cwd;
-  throw new LabError('NOT_FOUND', 'cannot find the repository (src-main/lab/netns/http-service.mjs)', 'set GAMEDAY_REPO to the repo root');
 }

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { labAssetIn } from '../assets.js';
 import { LabError, type LabInfo, type LabNode } from './types.js';
 import { nodeDir } from './plan.js';
 
@@ -18,8 +19,9 @@ export function labPath(repoDir: string): string {
   return `${simBinDir(repoDir)}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
 }
 
+/** The GPU simulators of the package at `repoDir` (on every node's PATH). */
 export function simBinDir(repoDir: string): string {
-  return join(repoDir, 'src-main', 'lab', 'gpu-sim', 'bin');
+  return labAssetIn(repoDir, 'gpu-sim', 'bin');
 }
 
 /**

@@ -42,7 +42,7 @@ export interface LabInfo {
   keyPath: string;
   /** An ssh_config with a Host entry per node (and ProxyJump for inner nodes): `ssh -F <it> node01`. */
   sshConfigPath: string;
-  /** Repository root whose src-main/lab/gpu-sim/bin is on every node's PATH. */
+  /** Package root (see src-main/package) whose src-main/lab/gpu-sim/bin is on every node's PATH. */
   repoDir: string;
   createdAt: string;
   /** Wall time `labUp` took, filled when the lab is up. */

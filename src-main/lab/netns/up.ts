@@ -11,7 +11,9 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
-import { assertRoot, assertTools, findRepoDir, mapLimit, run } from './exec.js';
+import { packageRoot } from '../../package/index.js';
+import { labAssetIn } from '../assets.js';
+import { assertRoot, assertTools, mapLimit, run } from './exec.js';
 import { assertPlainPath, renderInventory, renderKnownHosts, renderSshConfig, renderSshdConfig, stateDir } from './files.js';
 import { ensurePrivsepDir, ensureUsers, installSudoers, withHostLock } from './host.js';
 import {
@@ -89,8 +91,8 @@ async function writeLabFiles(info: LabInfo): Promise<void> {
 }
 
 async function startNodes(info: LabInfo): Promise<void> {
-  const script = join(info.repoDir, 'src-main', 'lab', 'netns', 'node-up.sh');
-  const httpSvc = join(info.repoDir, 'src-main', 'lab', 'netns', 'http-service.mjs');
+  const script = labAssetIn(info.repoDir, 'netns', 'node-up.sh');
+  const httpSvc = labAssetIn(info.repoDir, 'netns', 'http-service.mjs');
   await mapLimit(info.nodes, NODE_CONCURRENCY, (n) =>
     run('bash', [script], {
       timeoutMs: (NODE_WAIT_S + 30) * 1000,
@@ -137,7 +139,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabInfo> {
   assertRoot();
   assertTools();
   const o = normalizeOptions(opts);
-  const repoDir = findRepoDir();
+  const repoDir = packageRoot();
   const baseDir = resolve(o.baseDir);
   assertPlainPath('lab base dir', baseDir);
   assertPlainPath('repository dir', repoDir);

@@ -1,49 +1,31 @@
 /**
- * Where the simulated-node tools (src-main/lab/sim/tools) and the GPU simulators (src-main/lab/gpu-sim/bin)
- * are on disk. They are run as separate Node processes on each simulated command, so they must be
- * real files: found by walking up from this module (works from the sources, from the esbuild CLI
- * bundle in out/cli and from the Electron build in out/main), or given by environment variables
- * for packaged builds.
+ * Where the simulated-node tools (src-main/lab/sim/tools) and the GPU simulators
+ * (src-main/lab/gpu-sim/bin) are on disk. They are run as separate Node processes on each simulated
+ * command, so they must be real files: found from the package root (../assets.ts), which works from
+ * the sources, from the esbuild CLI bundle in out/cli and from the Electron build in out/main.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { labAsset } from '../assets.js';
 import { SimLabError } from './types.js';
 
-/** How many folders up to look for the repository layout (out/cli → repo is 2 levels). */
-const MAX_UP = 6;
-
-function findUp(rel: string): string | null {
-  let d = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i <= MAX_UP; i++) {
-    const p = join(d, rel);
-    if (existsSync(p)) return p;
-    d = dirname(d);
-  }
-  return null;
-}
-
-/** Folder holding cli.mjs of the simulated tools. Env override: GAMEDAY_SIMLAB_TOOLS. */
+/** Folder holding cli.mjs of the simulated tools. */
 export function toolsDir(): string {
-  const env = process.env.GAMEDAY_SIMLAB_TOOLS;
-  if (env && existsSync(join(env, 'cli.mjs'))) return env;
-  const p = findUp(join('src-main', 'lab', 'sim', 'tools', 'cli.mjs'));
-  if (!p) throw new SimLabError('NO_TOOLS', 'the simulated-node tools (src-main/lab/sim/tools) were not found next to this build', 'set GAMEDAY_SIMLAB_TOOLS to the folder holding cli.mjs');
-  return dirname(p);
+  const dir = labAsset('sim', 'tools');
+  if (!existsSync(join(dir, 'cli.mjs'))) throw new SimLabError('NO_TOOLS', `the simulated-node tools were not found (${dir})`, 'reinstall gameday-console: src-main/lab/sim/tools is part of the package');
+  return dir;
 }
 
-/** Folder of the GPU tool simulators (rocm-smi, amd-smi, nvidia-smi, dcgmi, gpu-sim-ctl). Env: GAMEDAY_GPU_SIM_BIN. */
+/** Folder of the GPU tool simulators (rocm-smi, amd-smi, nvidia-smi, dcgmi, gpu-sim-ctl), or null when not shipped. */
 export function gpuSimBin(): string | null {
-  const env = process.env.GAMEDAY_GPU_SIM_BIN;
-  if (env && existsSync(join(env, 'rocm-smi'))) return env;
-  const p = findUp(join('src-main', 'lab', 'gpu-sim', 'bin', 'rocm-smi'));
-  return p ? dirname(p) : null;
+  const bin = labAsset('gpu-sim', 'bin');
+  return existsSync(join(bin, 'rocm-smi')) ? bin : null;
 }
 
 /** GPU model library of the simulators (for the lab's training-throughput metric). */
 export function gpuModelLib(): string | null {
   const bin = gpuSimBin();
-  const p = bin && join(bin, '..', 'lib', 'model.mjs');
+  const p = bin && join(dirname(bin), 'lib', 'model.mjs');
   return p && existsSync(p) ? p : null;
 }
 
