@@ -13,4 +13,4 @@ export { labDown, labStatus, labUp, listLabs, readLab, LabError } from './netns/
 export type { LabGpu, LabInfo, LabNode, LabNodeStatus, LabRole, LabStatus, LabUpOptions } from './netns/index.js';
 export { DEFAULT_NODES, labProcesses, startSimLab, SimLabError } from './sim/index.js';
 export type { SimLab, SimLabOptions, SimNodeInfo, SimNodeSpec, SimRole } from './sim/index.js';
-export { labBaseDir, listLabInventories, recordSimLab, runningSimLabs, type SimLabRecord } from './locator.js';
+export { listLabInventories, recordSimLab, runningSimLabs, type SimLabRecord } from './locator.js';

@@ -6,23 +6,22 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { defaultBaseDir } from './netns/plan.js';
+import { savedLabs } from './netns/store.js';
 
-/** Where `gameday lab up` keeps labs (the netns lab's default base dir). */
-export function labBaseDir(): string {
-  return process.env.GAMEDAY_LAB_DIR ?? '/tmp/gameday-labs';
-}
-
-/** Inventory files of the netns labs that are up, found without loading the lab code. */
+/**
+ * Inventory files of the netns labs that are up: the labs `gameday lab status` lists (the netns
+ * lab's own base dir and lab.json reader), once their inventory is written.
+ */
 export function listLabInventories(): string[] {
-  const base = labBaseDir();
-  let dirs: string[];
+  let labs;
   try {
-    dirs = readdirSync(base);
+    labs = savedLabs(defaultBaseDir());
   } catch {
-    // Missing, or root's lab folder that this (non-root) user may not read: no lab of ours there.
+    // Root's lab folder that this (non-root) user may not read: no lab of ours there.
     return [];
   }
-  return dirs.map((d) => join(base, d, 'inventory.yaml')).filter((f) => existsSync(f) && existsSync(join(f, '..', 'lab.json')));
+  return labs.map((l) => l.inventoryPath).filter((f) => typeof f === 'string' && existsSync(f));
 }
 
 /** What a running simulated lab says about itself (one file per process, in `<workspace>/labs/`). */

@@ -2,6 +2,7 @@
  * Pure planning of a simulated lab: the default fleet, node addresses, seeded randomness.
  */
 import { createHash } from 'node:crypto';
+import { BASTION_OCTET, FIRST_NODE_OCTET, HTTP_PORT as NETNS_HTTP_PORT } from '../netns/plan.js';
 import { SimLabError, type SimNodeSpec } from './types.js';
 
 /**
@@ -24,11 +25,8 @@ export const ALWAYS_TAGS = ['lab', 'simulated'];
 export const DEFAULT_CPUS = 4;
 /** Preferred SSH port on each node address (22 needs root); a free one is picked if it is taken. */
 export const SSH_PORT = 2222;
-/** The runbooks probe http://{host}:8080. */
-export const HTTP_PORT = 8080;
-/** Host octet of the first node (the bastion takes .10), like the netns lab. */
-const FIRST_OCTET = 11;
-const BASTION_OCTET = 10;
+/** The runbooks probe http://{host}:8080, as on the netns lab. */
+export const HTTP_PORT = NETNS_HTTP_PORT;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** Check a node list: names valid and unique, at most 200 (a /24 of addresses from .11). */
@@ -54,7 +52,7 @@ export function addressBase(dir: string): string {
 
 /** Address of the i-th node (0-based) of a lab; bastions take .10. */
 export function nodeAddress(base: string, node: SimNodeSpec, index: number): string {
-  return node.role === 'bastion' ? `${base}.${BASTION_OCTET}` : `${base}.${FIRST_OCTET + index}`;
+  return node.role === 'bastion' ? `${base}.${BASTION_OCTET}` : `${base}.${FIRST_NODE_OCTET + index}`;
 }
 
 /** All tags of a node, deduplicated, fixed ones first. */
