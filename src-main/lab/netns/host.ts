@@ -2,13 +2,15 @@
  * Host-wide state shared by all labs: the lab users, the sudoers drop-in, and a lock so two labs
  * starting at once cannot pick the same subnet or race on useradd.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lock, LockBusy } from '../shared/lock.mjs';
 import { run } from './exec.js';
 import { NOSUDO_USER, SUDO_USER, SUDOERS_PATH, renderSudoers } from './files.js';
 import { LabError } from './types.js';
 
+/** The host-wide lab lock (the labs' one lock, ../shared/lock.mjs). */
 const LOCK_PATH = join(tmpdir(), 'gameday-lab.lock');
 /** A lock older than this is stale even if its pid was reused: planning a lab takes well under a second. */
 const LOCK_STALE_MS = 60_000;
@@ -17,45 +19,22 @@ const LOCK_WAIT_MS = 30_000;
 /** Poll interval while waiting for the lock. */
 const LOCK_POLL_MS = 50;
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function lockIsStale(): boolean {
-  try {
-    const pid = Number(readFileSync(LOCK_PATH, 'utf8').trim());
-    const age = Date.now() - statSync(LOCK_PATH).mtimeMs;
-    return !Number.isInteger(pid) || !pidAlive(pid) || age > LOCK_STALE_MS;
-  } catch {
-    return false; // vanished meanwhile: just retry
-  }
-}
-
-/** Run `fn` holding the host-wide lab lock (an O_EXCL file holding our pid). */
+/**
+ * Run `fn` holding the host-wide lab lock. Every lab process runs in the host's PID namespace, so
+ * the lock keeps its holder's pid and a crashed holder's lock is taken over at once.
+ */
 export async function withHostLock<T>(fn: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      const fd = openSync(LOCK_PATH, 'wx', 0o600);
-      writeFileSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if (lockIsStale()) rmSync(LOCK_PATH, { force: true });
-      else if (Date.now() > deadline) throw new LabError('LOCKED', `another lab operation holds ${LOCK_PATH}`, 'wait, or remove the file if no gameday lab process runs');
-      else await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
-    }
+  let release: () => void;
+  try {
+    release = await lock(LOCK_PATH, { timeoutMs: LOCK_WAIT_MS, staleMs: LOCK_STALE_MS, retryMs: LOCK_POLL_MS, owner: true });
+  } catch (err) {
+    if (err instanceof LockBusy) throw new LabError('LOCKED', `another lab operation holds ${LOCK_PATH}`, 'wait, or remove it if no gameday lab process runs');
+    throw err;
   }
   try {
     return await fn();
   } finally {
-    rmSync(LOCK_PATH, { force: true });
+    release();
   }
 }
 

@@ -18,7 +18,7 @@ import { startHttpNode } from './http-node.js';
 import { bootNode, labIdOf, labLayout, sessionEnv, type SessionInfo } from './layout.js';
 import { NodeView } from './node-view.js';
 import { addressBase, between, checkNodes, DEFAULT_CPUS, DEFAULT_NODES, HTTP_PORT, nodeAddress, nodeTags, seededRandom, SSH_PORT } from './plan.js';
-import { gpuSimBin, toolsDir } from './resources.js';
+import { gpuSimBin, sharedDir, toolsDir } from './resources.js';
 import { startRunners, type NodePlan } from './sandbox/confine.js';
 import { startSshNode, type SshNode } from './ssh-node.js';
 import { Supervisor, type SupervisedNode } from './supervisor.js';
@@ -90,7 +90,7 @@ export async function startSimLab(opts: SimLabOptions): Promise<SimLab> {
     };
     return { spec, host, layout, cpus, token, gpu, session, plan, rand, net: seededRandom(seed, `${spec.name}:net`) };
   });
-  const labRunners = await startRunners(lab, prepared.map((p) => p.plan), { tools, nodeBinary, gpuSim: gpuBin ? dirname(gpuBin) : null, gpuBin });
+  const labRunners = await startRunners(lab, prepared.map((p) => p.plan), { tools, shared: sharedDir(), nodeBinary, gpuSim: gpuBin ? dirname(gpuBin) : null, gpuBin });
   if (labRunners.reason) warnings.push(labRunners.reason);
   const nodesUp = prepared.map((p) => {
     const runner = labRunners.runners.get(p.spec.name)!;

@@ -16,6 +16,11 @@ export function toolsDir(): string {
   return dir;
 }
 
+/** The labs' shared plain-Node modules (the lock the tools and the GPU simulators import). */
+export function sharedDir(): string {
+  return labAsset('shared');
+}
+
 /** Folder of the GPU tool simulators (rocm-smi, amd-smi, nvidia-smi, dcgmi, gpu-sim-ctl), or null when not shipped. */
 export function gpuSimBin(): string | null {
   const bin = labAsset('gpu-sim', 'bin');

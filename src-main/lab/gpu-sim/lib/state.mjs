@@ -1,11 +1,12 @@
 // Shared state for the GPU tool simulators (rocm-smi, amd-smi, nvidia-smi, dcgmi, gpu-sim-ctl).
 //
 // One JSON file per simulated node, in the directory named by GAMEDAY_LAB_STATE. Several tool
-// calls can run at once (the console fans out over SSH), so every read-modify-write holds a lock
-// directory (mkdir is atomic on POSIX filesystems) and the file is replaced by rename, never
+// calls can run at once (the console fans out over SSH), so every read-modify-write holds the labs'
+// one lock (a directory: mkdir is atomic on POSIX filesystems) and the file is replaced by rename, never
 // rewritten in place: a reader sees the old or the new state, never half of one.
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { lockSync } from '../../shared/lock.mjs';
 import { defaultGpus } from './model.mjs';
 
 /** State directory: GAMEDAY_LAB_STATE, or a fixed path under /tmp so a bare call still works. */
@@ -32,31 +33,10 @@ export function labModel(vendor) {
 const LOCK_TIMEOUT_MS = 10_000;
 /** A lock older than this was left by a killed process (no call holds it this long). */
 const LOCK_STALE_MS = 15_000;
-/** Back-off between lock attempts. */
-const LOCK_RETRY_MS = 5;
 
-function sleepMs(ms) {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
+/** The state file's lock (the labs' one lock, ../../shared/lock.mjs); age alone marks it stale (see there). */
 function lock(dir) {
-  const lockDir = join(dir, 'state.lock');
-  const deadline = Date.now() + LOCK_TIMEOUT_MS;
-  for (;;) {
-    try {
-      mkdirSync(lockDir);
-      return () => rmSync(lockDir, { recursive: true, force: true });
-    } catch (e) {
-      if (e.code !== 'EEXIST') throw e;
-      try {
-        if (Date.now() - statSync(lockDir).mtimeMs > LOCK_STALE_MS) rmSync(lockDir, { recursive: true, force: true });
-      } catch {
-        /* removed by its owner meanwhile */
-      }
-      if (Date.now() > deadline) throw new Error(`simulator state lock ${lockDir} is busy`);
-      sleepMs(LOCK_RETRY_MS);
-    }
-  }
+  return lockSync(join(dir, 'state.lock'), { timeoutMs: LOCK_TIMEOUT_MS, staleMs: LOCK_STALE_MS, what: 'simulator state lock' });
 }
 
 function freshState(vendor) {

@@ -20,6 +20,8 @@ const PROBE_MS = 30_000;
 
 export interface LabParts {
   tools: string;
+  /** src-main/lab/shared (what the tools and the GPU simulators import, e.g. the lock). */
+  shared: string;
   nodeBinary: string;
   /** src-main/lab/gpu-sim on this machine (GPU simulators), or null. */
   gpuSim: string | null;
@@ -74,7 +76,7 @@ function unconfined(lab: LabLayout, nodes: NodePlan[], parts: LabParts, why: str
 async function startConfined(lab: LabLayout, nodes: NodePlan[], parts: LabParts, bwrap: string, drop: DropTo | null): Promise<LabRunners> {
   const sight = confinedSight(parts.nodeBinary, parts.gpuSim !== null);
   writeBinDir(lab, sight, parts.gpuBin);
-  const labSrc: LabSources = { sim: lab.sim, tools: parts.tools, gpuSim: parts.gpuSim, nodeBinary: parts.nodeBinary };
+  const labSrc: LabSources = { sim: lab.sim, tools: parts.tools, shared: parts.shared, gpuSim: parts.gpuSim, nodeBinary: parts.nodeBinary };
   const nodeSrc = (l: NodeLayout): NodeSources => ({ home: l.home, tmp: l.tmp, run: join(l.root, 'run'), var: join(l.root, 'var'), loadavg: join(l.root, 'proc', 'loadavg'), meminfo: join(l.root, 'proc', 'meminfo'), state: l.state });
   let stage: Stage | null = null;
   const boxes: NodeSandbox[] = [];

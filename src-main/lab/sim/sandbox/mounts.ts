@@ -8,15 +8,20 @@
 import { lstatSync, readlinkSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
-/** Fixed in-sandbox paths of the lab-wide parts (the same in every node). */
+/**
+ * Fixed in-sandbox paths of the lab-wide parts (the same in every node). The node-side programs
+ * (simulated tools, GPU simulators, the labs' shared lock) sit under /opt/gameday/lab exactly as under
+ * src-main/lab on the host, so their relative imports (../../shared/lock.mjs) resolve in both places.
+ */
 export const INSIDE = {
   sim: '/opt/gameday/sim',
   bin: '/opt/gameday/sim/bin',
   libexec: '/opt/gameday/sim/libexec',
   prelude: '/opt/gameday/sim/prelude.sh',
   etc: '/opt/gameday/sim/etc',
-  tools: '/opt/gameday/tools',
-  gpuSim: '/opt/gameday/gpu-sim',
+  tools: '/opt/gameday/lab/sim/tools',
+  gpuSim: '/opt/gameday/lab/gpu-sim',
+  shared: '/opt/gameday/lab/shared',
   nodeDir: '/opt/gameday/node',
   /** The node's simulated-kernel state (iptables.json, tc.json ...). */
   state: '/opt/gameday/state',
@@ -38,6 +43,8 @@ export interface LabSources {
   tools: string;
   /** src-main/lab/gpu-sim (bin/ and lib/ of the GPU simulators), when shipped. */
   gpuSim: string | null;
+  /** src-main/lab/shared (plain Node modules both import, e.g. the lock). */
+  shared: string;
   /** The Node binary that runs the tools (process.execPath). */
   nodeBinary: string;
 }
@@ -98,6 +105,7 @@ export function labMounts(s: LabSources): Mount[] {
   const out: Mount[] = [
     { kind: 'ro', src: s.sim, dest: INSIDE.sim },
     { kind: 'ro', src: s.tools, dest: INSIDE.tools },
+    { kind: 'ro', src: s.shared, dest: INSIDE.shared },
     { kind: 'ro', src: nb.src, dest: nb.dest },
   ];
   if (s.gpuSim) out.push({ kind: 'ro', src: s.gpuSim, dest: INSIDE.gpuSim });

@@ -5,15 +5,14 @@
 // run at once (a revert from the watchdog while STOP reverts too), so every read-modify-write holds
 // a lock directory (mkdir is atomic) and replaces the file by rename: a reader (the lab's HTTP
 // model reads these on every request) sees the old or the new state, never half of one.
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { lockSync } from '../../../shared/lock.mjs';
 
 /** Wait at most this long for a state lock: like `iptables -w 5`, far above any single call (~50 ms). */
 const LOCK_TIMEOUT_MS = 10_000;
 /** A lock older than this was left by a killed process (no call holds it this long). */
 const LOCK_STALE_MS = 15_000;
-/** Back-off between lock attempts. */
-const LOCK_RETRY_MS = 5;
 
 /** The node this process belongs to; throws when not started by the simulated lab. */
 export function nodeEnv() {
@@ -27,10 +26,6 @@ export function nodeEnv() {
 /** Static per-node config written by the lab at start (node.json). */
 export function nodeConfig(stateDir) {
   return readJson(stateDir, 'node', {});
-}
-
-export function sleepMs(ms) {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** State files are small; anything bigger was not written by a simulated tool. */
@@ -64,24 +59,9 @@ function writeJson(stateDir, name, value) {
   renameSync(tmp, file);
 }
 
+/** The lock of `<name>.json` (the labs' one lock, ../../../shared/lock.mjs); age alone marks it stale (see there). */
 function lock(stateDir, name) {
-  const dir = join(stateDir, `${name}.lock`);
-  const deadline = Date.now() + LOCK_TIMEOUT_MS;
-  for (;;) {
-    try {
-      mkdirSync(dir);
-      return () => rmSync(dir, { recursive: true, force: true });
-    } catch (e) {
-      if (e.code !== 'EEXIST') throw e;
-      try {
-        if (Date.now() - statSync(dir).mtimeMs > LOCK_STALE_MS) rmSync(dir, { recursive: true, force: true });
-      } catch {
-        /* released meanwhile */
-      }
-      if (Date.now() > deadline) throw new Error(`state lock ${dir} is busy`);
-      sleepMs(LOCK_RETRY_MS);
-    }
-  }
+  return lockSync(join(stateDir, `${name}.lock`), { timeoutMs: LOCK_TIMEOUT_MS, staleMs: LOCK_STALE_MS, what: 'state lock' });
 }
 
 /**
