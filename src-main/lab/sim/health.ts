@@ -15,6 +15,7 @@
  * - POST /control/outage?ms=N[&fail=F] → 503 for N ms, or, with 0 < F < 1, a flapping outage where
  *   a share F of requests fails, spread evenly (like the netns lab's service); `outages` records them.
  */
+import { Outages } from '../shared/node-http.mjs';
 import { between } from './plan.js';
 import { dependencyPath, type NodeView, type PathOutcome } from './node-view.js';
 import { readGpus, trainingThroughput } from './gpu-metrics.js';
@@ -49,23 +50,9 @@ export interface HealthDeps {
   dbPeer: NodeView | null;
 }
 
-/** An outage as the service records it: the ground truth recovery tests compare with. */
-export interface OutageRecord {
-  start: number;
-  end: number;
-  /** Share of requests that fail while it lasts (1 = a clean outage). */
-  fail: number;
-}
-
-/** Outages kept in the record (a test asks for a handful). */
-const OUTAGE_HISTORY = 50;
-
 export class HealthModel {
-  outageUntil = 0;
-  readonly outages: OutageRecord[] = [];
-  private outageFail = 1;
-  /** Error diffusion: a deterministic, evenly spread share of failures (no lucky long runs). */
-  private outageAcc = 0;
+  /** Outages asked for through /control/outage (the lab nodes' one implementation, shared with the netns lab). */
+  readonly outages = new Outages();
   private dbLostAt?: number;
   private failoverMs = 0;
   private isolatedSince?: number;
@@ -78,31 +65,6 @@ export class HealthModel {
 
   private reply(status: number, body: Record<string, unknown>, delayMs: number): Answer {
     return { kind: 'reply', status, body: { node: this.self.id.name, role: this.self.id.role, ...body }, delayMs };
-  }
-
-  /** Start an outage of `ms` now, failing a share `fail` of requests (1 = all); returns its record. */
-  startOutage(now: number, ms: number, fail = 1): OutageRecord {
-    const rec = { start: now, end: now + ms, fail };
-    this.outageUntil = rec.end;
-    this.outageFail = fail;
-    this.outageAcc = 0;
-    this.outages.push(rec);
-    if (this.outages.length > OUTAGE_HISTORY) this.outages.shift();
-    return rec;
-  }
-
-  endOutage(now: number): void {
-    const last = this.outages[this.outages.length - 1];
-    if (last && last.end > now) last.end = now;
-    this.outageUntil = 0;
-  }
-
-  /** Does this request fail? All of them in a clean outage; every (1/fail)-th or so in a flapping one. */
-  private outageHits(): boolean {
-    this.outageAcc += this.outageFail;
-    if (this.outageAcc < 1 - 1e-9) return false;
-    this.outageAcc -= 1;
-    return true;
   }
 
   /** Latency of a healthy request under the node's CPU and memory load, plus an overload verdict. */
@@ -145,7 +107,7 @@ export class HealthModel {
     if (svc === 'dead' || svc === 'stopped') return { kind: 'reset', status: 0, body: {}, delayMs: 0 };
     if (svc === 'paused') return { kind: 'hang', status: 0, body: {}, delayMs: 0 };
     const { delayMs, overloaded } = this.load();
-    if (now < this.outageUntil && this.outageHits()) return this.reply(503, { ok: false, outageEndsAt: this.outageUntil }, delayMs);
+    if (this.outages.hit(now)) return this.reply(503, { ok: false, outageEndsAt: this.outages.until }, delayMs);
     if (overloaded) return this.reply(503, { ok: false, error: 'overloaded: request queue full' }, delayMs);
     const role = this.self.id.role;
     if (role === 'db') {

@@ -1,74 +1,26 @@
 /**
- * A simulated node's HTTP service on <node address>:8080, behind the node's firewall gate:
+ * A simulated node's HTTP service on <node address>:8080, behind the node's firewall gate: the lab
+ * nodes' HTTP contract (../shared/node-http.mjs, the same as the netns lab's nodes serve), with
+ * answers shaped by the node's simulated state:
  *
  *   GET  /health                 the node's health (health.ts), JSON
  *   GET  /metrics                Prometheus text: up, CPU/memory pressure, data disk, GPU power/clock, training throughput
- *   POST /control/outage?ms=N[&fail=F]  503 for N ms; 0 < F < 1 fails that share of requests, evenly
- *                                spread (flapping); same contract as ../netns/http-service.mjs
- *   DELETE /control/outage       end it
  *   GET  /control/state          what the simulation currently applies (for people and tests)
  *   GET  /bytes?n=N              N bytes (application/octet-stream), after their time through the node's egress shaping
- *   POST /sink                   read the whole body → {"bytes","durationMs"} (same as the netns lab's service)
  */
 import http from 'node:http';
+import { intParam, MAX_BYTES, outageControl, send, sink, streamBytes } from '../shared/node-http.mjs';
 import { listenGated, retransmit, type Gate } from './gate.js';
 import { readGpus, trainingThroughput } from './gpu-metrics.js';
 import type { Answer, HealthModel, ServiceState } from './health.js';
 import { connectPath, EXCHANGE_BYTES, requestPath, type NodeView, type PathOutcome } from './node-view.js';
 
-/** Longest outage one may ask for (one hour, like the netns lab's service). */
-const MAX_OUTAGE_MS = 3_600_000;
 /** A hung request's socket is freed after this long (clients time out long before). */
 const HANG_MS = 120_000;
 /** TCP_RTO_MIN: first retransmission of a dropped segment. */
 const DATA_RTO_MS = 200;
 /** How often a request waiting on a frozen service checks whether it was resumed. */
 const PAUSE_POLL_MS = 250;
-/** Largest /bytes body (as the netns lab's service): plenty for a bandwidth probe, stops a runaway request. */
-const MAX_BYTES = 4 * 1024 ** 3;
-/** Chunk written per step of /bytes: 64 KiB, Node's default stream high-water mark. */
-const CHUNK = Buffer.alloc(64 * 1024, 0x61);
-
-/** A non-negative integer query parameter up to `max`; null when missing or malformed. */
-function intParam(url: URL, name: string, max: number): number | null {
-  const raw = url.searchParams.get(name);
-  if (raw === null || !/^\d+$/.test(raw)) return null;
-  const n = Number(raw);
-  return n <= max ? n : null;
-}
-
-/** `fail` of an outage: a share in (0, 1], default 1 (every request fails); null when malformed. */
-function failParam(url: URL): number | null {
-  const raw = url.searchParams.get('fail');
-  if (raw === null) return 1;
-  const f = /^(?:0?\.\d+|1(?:\.0*)?)$/.test(raw) ? Number(raw) : Number.NaN;
-  return f > 0 && f <= 1 ? f : null;
-}
-
-/** Stream `total` bytes with backpressure (same body as the netns lab's service). */
-function streamBytes(res: http.ServerResponse, total: number): void {
-  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total, 'cache-control': 'no-store' });
-  let left = total;
-  const pump = () => {
-    while (left > 0) {
-      const n = Math.min(left, CHUNK.length);
-      left -= n;
-      if (!res.write(n === CHUNK.length ? CHUNK : CHUNK.subarray(0, n))) return void res.once('drain', pump);
-    }
-    res.end();
-  };
-  res.on('close', () => (left = 0));
-  pump();
-}
-
-/** Read a whole request body; answer its size and how long it took. */
-function sink(node: string, req: http.IncomingMessage, res: http.ServerResponse): void {
-  const started = performance.now();
-  let bytes = 0;
-  req.on('data', (chunk: Buffer) => (bytes += chunk.length));
-  req.on('end', () => send(res, 200, { node, bytes, durationMs: performance.now() - started }));
-  req.on('error', () => res.destroy());
-}
 
 export interface HttpNodeOptions {
   host: string;
@@ -77,12 +29,6 @@ export interface HttpNodeOptions {
   model: HealthModel;
   service: () => ServiceState;
   rand: () => number;
-}
-
-function send(res: http.ServerResponse, status: number, body: unknown, type = 'application/json'): void {
-  const text = type === 'application/json' ? JSON.stringify(body) : String(body);
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
-  res.end(text);
 }
 
 function metrics(o: HttpNodeOptions): string {
@@ -131,18 +77,11 @@ export async function startHttpNode(o: HttpNodeOptions): Promise<Gate> {
         return health(req, res, path.delayMs);
       case 'GET /metrics':
         return void setTimeout(() => send(res, 200, metrics(o), 'text/plain; version=0.0.4'), path.delayMs);
-      case 'POST /control/outage': {
-        const raw = url.searchParams.get('ms') ?? '';
-        const ms = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-        if (!(ms <= MAX_OUTAGE_MS)) return send(res, 400, { error: `ms must be an integer 0..${MAX_OUTAGE_MS}` });
-        const fail = failParam(url);
-        if (fail === null) return send(res, 400, { error: 'fail must be a number in (0, 1]' });
-        const rec = o.model.startOutage(Date.now(), ms, fail);
-        return send(res, 200, { node: o.view.id.name, ms, ...rec });
+      case 'POST /control/outage':
+      case 'DELETE /control/outage': {
+        const r = outageControl(route, url, o.model.outages, o.view.id.name, Date.now());
+        return r ? send(res, r.status, r.body) : undefined;
       }
-      case 'DELETE /control/outage':
-        o.model.endOutage(Date.now());
-        return send(res, 200, { node: o.view.id.name, healthy: true });
       case 'GET /bytes': {
         const n = intParam(url, 'n', MAX_BYTES);
         if (n === null) return send(res, 400, { error: `n must be an integer 0..${MAX_BYTES}` });
@@ -155,7 +94,7 @@ export async function startHttpNode(o: HttpNodeOptions): Promise<Gate> {
       case 'GET /control/state':
         return send(res, 200, {
           node: o.view.id.name, simulated: true, service: o.service(), cpuPressure: o.view.cpuPressure(), memPressure: o.view.memPressure(),
-          disk: o.view.disk(), outageUntil: o.model.outageUntil, outages: o.model.outages, path, stress: o.view.stress(), gpus: readGpus(o.view.layout.state),
+          disk: o.view.disk(), outageUntil: o.model.outages.until, outages: o.model.outages.history, path, stress: o.view.stress(), gpus: readGpus(o.view.layout.state),
         });
       default:
         return send(res, 404, { error: `no route ${route}` });
