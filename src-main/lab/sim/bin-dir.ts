@@ -19,7 +19,7 @@
 import { chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { argv as shArgv, shq } from '../../ssh/quote.js';
-import { REFUSED, TOOL_NAMES } from './tools/cli.mjs';
+import { REFUSED, TOOL_NAMES } from './tools/tools.mjs';
 import { systemBinary } from './resources.js';
 import type { LabLayout } from './layout.js';
 import type { LabSight } from './node-runner.js';
