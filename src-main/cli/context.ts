@@ -6,7 +6,7 @@ import type { Inventory, InventoryNode } from '../inventory/index.js';
 import { SshPool, type ConnectSpec, type PoolOptions } from '../ssh/index.js';
 import { loadSshConfig } from '../ssh/ssh-config.js';
 import { CliError, EXIT } from './exit-codes.js';
-import { listLabInventories, runningSimLabs } from './lab-locator.js';
+import { listLabInventories, runningSimLabs } from '../lab/index.js';
 import { workspacePath } from './workspace.js';
 
 export interface GlobalOpts {

@@ -7,8 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SshPool, Shell, type ConnectSpec } from '../../src-main/ssh/index.js';
-import { labDown, labUp } from '../lab/netns-lab.js';
-import type { LabInfo } from '../lab/lab-types.js';
+import { labDown, labUp, type LabInfo } from '../../src-main/lab/index.js';
 import { median, ms, ratio, sample } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);

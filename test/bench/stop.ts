@@ -10,7 +10,7 @@ import { buildInject, buildRevert } from '../../src-main/faults/lease.js';
 import { FaultManager, type FaultTarget } from '../../src-main/engine/fault-manager.js';
 import { StopController } from '../../src-main/engine/stop-controller.js';
 import { SshPool, shq, type ConnectSpec } from '../../src-main/ssh/index.js';
-import { labDown, labUp } from '../lab/netns-lab.js';
+import { labDown, labUp } from '../../src-main/lab/index.js';
 import { median, ms, percentile, ratio } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 8);

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getTestLab } from '../lab/fixture.js';
-import type { LabInfo } from '../lab/lab-types.js';
+import type { LabInfo } from '../../src-main/lab/index.js';
 import { CLEAN, nodeTraces } from '../integration/helpers/engine-cli.js';
 import { launchBrowser, type TestBrowser } from './helpers/browser.js';
 import { E2E_FIXTURES, startTestConsole, type TestConsole } from './helpers/console-server.js';

@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'no
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labProcesses } from '../../src-main/simlab/index.js';
+import { labProcesses } from '../../src-main/lab/index.js';
 import { launchBrowser, type TestBrowser } from './helpers/browser.js';
 import { shot } from './helpers/screens.js';
 

@@ -16,7 +16,7 @@ import { anchorFile } from '../../src-main/audit/anchor.js';
 import { eventHash } from '../../src-main/audit/chain.js';
 import { eventMac, recordMac } from '../../src-main/audit/keys.js';
 import { getTestLab } from '../lab/fixture.js';
-import type { LabInfo } from '../lab/lab-types.js';
+import type { LabInfo } from '../../src-main/lab/index.js';
 import { CLEAN, cli, nodeTraces, parseRunJson, shortenedRunbook, workspace, type CliResult } from './helpers/engine-cli.js';
 
 const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite;

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditStore } from '../../src-main/audit/index.js';
 import { getTestLab } from '../lab/fixture.js';
-import type { LabInfo } from '../lab/lab-types.js';
+import type { LabInfo } from '../../src-main/lab/index.js';
 import { startConsole, type RunningConsole } from './helpers/child-console.js';
 import { labNodeByName, testRunId, waitFor } from './helpers/fleet.js';
 import { faultGroup, inNs, residue, tcpFromHost, watchdogs } from './helpers/observe.js';

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditStore } from '../../src-main/audit/index.js';
 import { getTestLab } from '../lab/fixture.js';
-import type { LabInfo } from '../lab/lab-types.js';
+import type { LabInfo } from '../../src-main/lab/index.js';
 import { startConsole, type RunningConsole } from './helpers/child-console.js';
 import { sleep, testRunId, waitFor } from './helpers/fleet.js';
 import { startIsoNode, type IsoNode } from './helpers/iso-node.js';

@@ -11,8 +11,8 @@ import { chmodSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getTestLab } from '../lab/fixture.js';
-import { nodeDir } from '../lab/lab-plan.js';
-import type { LabInfo } from '../lab/lab-types.js';
+import { nodeDir } from '../../src-main/lab/netns/plan.js';
+import type { LabInfo } from '../../src-main/lab/index.js';
 
 const BIN = join(process.cwd(), 'resources/bin/gameday.mjs');
 const PROBE = 'echo "$GAMEDAY_LAB_NODE $(id -un)"';

@@ -20,8 +20,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getTestLab } from '../lab/fixture.js';
-import { nodeDir } from '../lab/lab-plan.js';
-import type { LabInfo } from '../lab/lab-types.js';
+import { nodeDir } from '../../src-main/lab/netns/plan.js';
+import type { LabInfo } from '../../src-main/lab/index.js';
 import { argvFor, hostileValues, MUST_REFUSE, parseOnly, refusalProblem, slots, type Base, type Hostile, type Slot } from './helpers/cli-sweep.js';
 
 const REPO = process.cwd();

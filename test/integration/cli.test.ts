@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getTestLab } from '../lab/fixture.js';
-import type { LabInfo } from '../lab/lab-types.js';
+import type { LabInfo } from '../../src-main/lab/index.js';
 
 let lab: LabInfo;
 const BIN = join(process.cwd(), 'resources/bin/gameday.mjs');

@@ -18,7 +18,7 @@ import type { CommandName, CommandReq, CommandRes, EngineEvent, RunSnapshot } fr
 import { startBridge, type Bridge } from '../../src-main/bridge/index.js';
 import { consoleServiceOptions } from '../../src-main/cli/commands/console.js';
 import { createConsoleService, type ConsoleService } from '../../src-main/engine/console-service.js';
-import { startSimLab, type SimLab } from '../../src-main/simlab/index.js';
+import { startSimLab, type SimLab } from '../../src-main/lab/index.js';
 import { openClient, type TestClient } from '../helpers/bridge-client.js';
 
 const RUNBOOK = 'drill-db-disk-full.yaml';

@@ -16,7 +16,7 @@ import { listFaults, tryResolveParams } from '../../src-main/faults/registry.js'
 import type { FaultContext, FaultModule } from '../../src-main/faults/types.js';
 import { sh } from '../../src-main/ssh/index.js';
 import { getTestLab } from '../lab/fixture.js';
-import type { LabInfo } from '../lab/lab-types.js';
+import type { LabInfo } from '../../src-main/lab/index.js';
 import { labNodeByName, labTarget, openFleet, waitFor, type Fleet } from './helpers/fleet.js';
 import { baseParams, hostileStrings, keyKind, liveHostileStrings, paramKeys, schemaOnlyHostile } from './helpers/hostile.js';
 import { APPROVER, revertLive } from './helpers/inject.js';

@@ -11,7 +11,7 @@ import { FaultRefused } from '../../src-main/engine/fault-manager.js';
 import { runPreflight } from '../../src-main/preflight/preflight.js';
 import { SshPool, Shell, sh } from '../../src-main/ssh/index.js';
 import { getTestLab } from '../lab/fixture.js';
-import type { LabInfo } from '../lab/lab-types.js';
+import type { LabInfo } from '../../src-main/lab/index.js';
 import { labNodeByName, labTarget, labTargets, openFleet, type Fleet } from './helpers/fleet.js';
 import { injectOk, revertLive, revertOk } from './helpers/inject.js';
 import { dnsFromNode, downloadKbit, inNs, residue, startDnsServer, tcpBurstFromHost, tcpFromHost, tcpOnceFromNode } from './helpers/observe.js';

@@ -8,7 +8,7 @@
  * lab is then reused and left running.
  */
 import type { TestProject } from 'vitest/node';
-import { labDown, labUp, readLab } from '../lab/netns-lab.js';
+import { labDown, labUp, readLab } from '../../src-main/lab/index.js';
 import { TEST_LAB_ENV } from '../lab/fixture.js';
 
 /** Plain nodes in the shared lab: enough for fan-out, groups (api/db/gpu) and partitions, small for 2 cores. */

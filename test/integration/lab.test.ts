@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { directNodes, getTestLab, innerNodes, labNode, plainNodes } from '../lab/fixture.js';
 import { labHttp, labSsh } from '../lab/lab-client.js';
-import { labLinks } from '../lab/lab-down.js';
-import { assertRoot, run } from '../lab/lab-exec.js';
-import { labBlackhole, labDown, labStatus, labUp, listLabs, LabError, type LabInfo } from '../lab/netns-lab.js';
+import { labLinks } from '../../src-main/lab/netns/down.js';
+import { assertRoot, run } from '../../src-main/lab/netns/exec.js';
+import { labDown, labStatus, labUp, listLabs, LabError, type LabInfo } from '../../src-main/lab/index.js';
+import { labBlackhole } from '../lab/lab-blackhole.js';
 
 const lab = getTestLab();
-const simBin = join(lab.repoDir, 'test', 'lab', 'sim', 'bin');
+const simBin = join(lab.repoDir, 'src-main', 'lab', 'gpu-sim', 'bin');
 
 /** Is `pid` a live (non-zombie) process? */
 function alive(pid: number): boolean {

@@ -25,7 +25,7 @@ import type { ProbeNode, ProbeSpec, Sample, SampleRow } from '../../src-main/pro
 import { windowStats } from '../../src-main/probes/window-stats.js';
 import { SshPool } from '../../src-main/ssh/index.js';
 import { getTestLab, plainNodes } from '../lab/fixture.js';
-import type { LabInfo, LabNode } from '../lab/lab-types.js';
+import type { LabInfo, LabNode } from '../../src-main/lab/index.js';
 
 const INTERVAL_MS = 100;
 const SLACK_MS = 50;

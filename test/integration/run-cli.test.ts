@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { getTestLab } from '../lab/fixture.js';
-import type { LabInfo } from '../lab/lab-types.js';
+import type { LabInfo } from '../../src-main/lab/index.js';
 import { CLEAN, cli, FIXTURES, nodeTraces, openAudit, parseRunJson, shortenedRunbook, workspace } from './helpers/engine-cli.js';
 
 let lab: LabInfo;

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getTestLab } from '../lab/fixture.js';
-import type { LabInfo } from '../lab/lab-types.js';
+import type { LabInfo } from '../../src-main/lab/index.js';
 import { CLEAN, cli, endOutage, FIXTURES, nodeTraces, openAudit, outageState, parseRunJson, workspace } from './helpers/engine-cli.js';
 import { buildReportModel } from '../../src-main/report/index.js';
 import { findAll, parseXml } from './helpers/engine-junit.js';

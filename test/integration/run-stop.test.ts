@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { getTestLab } from '../lab/fixture.js';
-import type { LabInfo } from '../lab/lab-types.js';
+import type { LabInfo } from '../../src-main/lab/index.js';
 import { CLEAN, cli, endOutage, FIXTURES, nodeTraces, openAudit, outageState, parseRunJson, startCli, waitForActiveFault, workspace } from './helpers/engine-cli.js';
 
 let lab: LabInfo;

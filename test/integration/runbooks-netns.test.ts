@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getTestLab } from '../lab/fixture.js';
-import { labDown, labUp, listLabs, type LabInfo } from '../lab/netns-lab.js';
+import { labDown, labUp, listLabs, type LabInfo } from '../../src-main/lab/index.js';
 import { runAndCheck, shippedRunbooks, summarize, type RunbookOutcome } from './helpers/runbooks.js';
 
 /** Extra labs for concurrent runs (4 runs at once with the shared lab). */

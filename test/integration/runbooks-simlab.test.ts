@@ -14,8 +14,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addressBase } from '../../src-main/simlab/plan.js';
-import { labProcesses } from '../../src-main/simlab/index.js';
+import { addressBase } from '../../src-main/lab/sim/plan.js';
+import { labProcesses } from '../../src-main/lab/index.js';
 import { BIN } from './helpers/engine-cli.js';
 import { limiter, runAndCheck, shippedRunbooks, summarize, type RunbookOutcome } from './helpers/runbooks.js';
 

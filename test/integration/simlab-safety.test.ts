@@ -17,9 +17,9 @@ import { FaultManager, type FaultTarget } from '../../src-main/engine/fault-mana
 import { getFault, resolveParams } from '../../src-main/faults/index.js';
 import type { FaultContext } from '../../src-main/faults/types.js';
 import { loadInventory, toConnectSpec } from '../../src-main/inventory/index.js';
-import { labProcesses, startSimLab } from '../../src-main/simlab/index.js';
-import { localLab } from '../../src-main/simlab/local-node.js';
-import type { SimLab } from '../../src-main/simlab/types.js';
+import { labProcesses, startSimLab } from '../../src-main/lab/index.js';
+import { localLab } from '../../src-main/lab/sim/local-node.js';
+import type { SimLab } from '../../src-main/lab/sim/types.js';
 import { Shell, SshPool } from '../../src-main/ssh/index.js';
 import { isRunning } from '../helpers/ssh-server.js';
 

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SshPool, SshError, Shell, sh, type ConnectSpec } from '../../src-main/ssh/index.js';
 import { getTestLab } from '../lab/fixture.js';
-import { labBlackhole } from '../lab/netns-lab.js';
-import type { LabInfo, LabNode } from '../lab/lab-types.js';
+import { labBlackhole } from '../lab/lab-blackhole.js';
+import type { LabInfo, LabNode } from '../../src-main/lab/index.js';
 
 let lab: LabInfo;
 let pool: SshPool;

@@ -4,8 +4,7 @@
  * also `provide`s the LabInfo as 'lab'; this file only needs the env var, so benchmarks and scripts
  * outside vitest can use it too.
  */
-import { readLab } from './lab-store.js';
-import { LabError, type LabInfo, type LabNode } from './lab-types.js';
+import { LabError, readLab, type LabInfo, type LabNode } from '../../src-main/lab/index.js';
 
 /** Env var holding the path of the shared test lab's lab.json. */
 export const TEST_LAB_ENV = 'GAMEDAY_TEST_LAB';

@@ -4,9 +4,9 @@
  * any ACCEPT a fault under test may add), tagged with a comment so `off` removes exactly them.
  * DROP, not REJECT: a dead link answers nothing, and clients must time out as they would in real life.
  */
-import { assertRoot, run } from './lab-exec.js';
-import { HOST_OCTET, INNER_NET } from './lab-plan.js';
-import { LabError, type LabInfo } from './lab-types.js';
+import { assertRoot, run } from '../../src-main/lab/netns/exec.js';
+import { HOST_OCTET, INNER_NET } from '../../src-main/lab/netns/plan.js';
+import { LabError, type LabInfo } from '../../src-main/lab/index.js';
 
 /** Comment carried by the lab's blackhole rules. */
 export function blackholeTag(labId: string): string {

@@ -3,8 +3,8 @@
  * client (strict host-key checking against the lab's known_hosts) and plain HTTP to the node service.
  */
 import { request } from 'node:http';
-import { run, type RunResult } from './lab-exec.js';
-import type { LabInfo, LabNode } from './lab-types.js';
+import { run, type RunResult } from '../../src-main/lab/netns/exec.js';
+import type { LabInfo, LabNode } from '../../src-main/lab/index.js';
 
 /** Options for `labSsh`. */
 export interface LabSshOptions {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findInventory } from '../../src-main/cli/context.js';
 import { CliError } from '../../src-main/cli/exit-codes.js';
-import { recordSimLab, runningSimLabs } from '../../src-main/cli/lab-locator.js';
+import { listLabInventories, recordSimLab, runningSimLabs } from '../../src-main/lab/index.js';
 
 let tmp: string;
 let ws: string;
@@ -41,11 +41,14 @@ function simLab(name: string): string {
   return inv;
 }
 
-function netnsLab(id: string): string {
-  mkdirSync(join(labs, id));
-  writeFileSync(join(labs, id, 'lab.json'), '{}');
-  writeFileSync(join(labs, id, 'inventory.yaml'), 'version: 1\nnodes: []\n');
-  return join(labs, id, 'inventory.yaml');
+/** A netns lab folder as `gameday lab up` leaves it: lab.json (the lab's own record) and inventory.yaml. */
+function netnsLab(id: string, lab: object = {}): string {
+  const dir = join(labs, id);
+  mkdirSync(dir);
+  const inventoryPath = join(dir, 'inventory.yaml');
+  writeFileSync(join(dir, 'lab.json'), JSON.stringify({ id, dir, state: 'up', nodes: [], inventoryPath, ...lab }));
+  writeFileSync(inventoryPath, 'version: 1\nnodes: []\n');
+  return inventoryPath;
 }
 
 function refusal(fn: () => unknown): CliError {
@@ -97,6 +100,14 @@ describe('finding the lab that is up', () => {
     writeFileSync(join(dir, `sim-${dead}.json`), JSON.stringify({ pid: dead, procStart: null, inventory: join(tmp, 'gone.yaml'), dir: tmp, by: 'lab sim', startedAt: '' }));
     expect(runningSimLabs(ws)).toEqual([]);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('offers exactly the netns labs `gameday lab status` knows: not a folder that is no lab', () => {
+    const real = netnsLab('ab12c');
+    netnsLab('not-a-lab-id'); // the lab's ids are exactly 5 of [a-z0-9]
+    netnsLab('zz999', { id: 42 }); // a lab.json that is not the lab's record
+    expect(listLabInventories()).toEqual([real]);
+    expect(findInventory({})).toBe(real);
   });
 
   it('--inventory wins, and a missing one is "no such file"', () => {

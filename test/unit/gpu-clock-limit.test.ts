@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { gpuClockLimit } from '../../src-main/faults/gpu-clock-limit.js';
 import type { Intensity } from '../../src-main/faults/types.js';
-import { labCtx } from '../lab/sim/harness.js';
-import { SLOW, labPerTest, lifecycle } from '../lab/sim/lifecycle.js';
+import { labCtx } from '../lab/gpu-sim/harness.js';
+import { SLOW, labPerTest, lifecycle } from '../lab/gpu-sim/lifecycle.js';
 
 const INTENSITIES: Intensity[] = ['low', 'medium', 'high'];
 const setup = labPerTest();

@@ -5,8 +5,8 @@ import { gpuDcgmInject } from '../../src-main/faults/gpu-dcgm-inject.js';
 import { gpuFan } from '../../src-main/faults/gpu-fan.js';
 import { gpuPerfLevel } from '../../src-main/faults/gpu-perf-level.js';
 import type { Intensity } from '../../src-main/faults/types.js';
-import { labCtx, type Lab } from '../lab/sim/harness.js';
-import { SLOW, labPerTest, lifecycle } from '../lab/sim/lifecycle.js';
+import { labCtx, type Lab } from '../lab/gpu-sim/harness.js';
+import { SLOW, labPerTest, lifecycle } from '../lab/gpu-sim/lifecycle.js';
 
 const INTENSITIES: Intensity[] = ['low', 'medium', 'high'];
 const setup = labPerTest();

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAmdSmiMetricJson, parseNvidiaSmiCsv, parseObserveOutput, parseRocmSmiJson } from '../../src-main/faults/gpu-observe.js';
 import { gpuPowerCap } from '../../src-main/faults/gpu-power-cap.js';
-import { labCtx, makeLab } from '../lab/sim/harness.js';
+import { labCtx, makeLab } from '../lab/gpu-sim/harness.js';
 
 // influxdata/telegraf plugins/inputs/amd_rocm_smi/testdata/mi100_rocm602.json (card0 and card1,
 // trimmed of firmware keys; the junk "0"/"1" keys from -s are kept on purpose).

@@ -7,7 +7,7 @@ import { gpuKillProcesses } from '../../src-main/faults/gpu-kill-processes.js';
 import { gpuRasInject } from '../../src-main/faults/gpu-ras-inject.js';
 import { gpuReset } from '../../src-main/faults/gpu-reset.js';
 import type { FaultContext, FaultModule } from '../../src-main/faults/types.js';
-import { cleanRunDirs, gpuSettings, labCtx, makeLab, simState, type Lab } from '../lab/sim/harness.js';
+import { cleanRunDirs, gpuSettings, labCtx, makeLab, simState, type Lab } from '../lab/gpu-sim/harness.js';
 
 const SLOW = 90_000;
 const cleanups: Array<() => void> = [];

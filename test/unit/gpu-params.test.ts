@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { gpuFaults } from '../../src-main/faults/gpu-index.js';
 import type { FaultModule } from '../../src-main/faults/types.js';
-import { labCtx } from '../lab/sim/harness.js';
+import { labCtx } from '../lab/gpu-sim/harness.js';
 
 const HOSTILE = [
   '; touch /tmp/pwned', '$(touch /tmp/pwned)', '`touch /tmp/pwned`', "it's", '"double"', 'a\nb', '-rf', '--help', '', ' ',

@@ -5,7 +5,7 @@ import { gpuPowerCap } from '../../src-main/faults/gpu-power-cap.js';
 import { parseObserveOutput } from '../../src-main/faults/gpu-observe.js';
 import { Shell } from '../../src-main/ssh/quote.js';
 import type { FaultContext, Intensity } from '../../src-main/faults/types.js';
-import { cleanRunDirs, gpuSettings, labCtx, makeLab, type Lab } from '../lab/sim/harness.js';
+import { cleanRunDirs, gpuSettings, labCtx, makeLab, type Lab } from '../lab/gpu-sim/harness.js';
 
 const SLOW = 90_000;
 const cleanups: Array<() => void> = [];

@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SIM_BIN, makeLab, simState, type Lab } from '../lab/sim/harness.js';
+import { SIM_BIN, makeLab, simState, type Lab } from '../lab/gpu-sim/harness.js';
 
 const labs: Lab[] = [];
 afterEach(() => {

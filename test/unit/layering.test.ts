@@ -23,7 +23,7 @@ describe('layering', () => {
   const rules: Array<[string, (f: string) => boolean]> = [
     ['electron', (f) => f.startsWith('src-main/app/') || f.startsWith('src-preload/')],
     // The simulated lab is an SSH *server* (ssh2's Server): the one other place ssh2 belongs.
-    ['ssh2', (f) => f.startsWith('src-main/ssh/') || f.startsWith('src-main/simlab/')],
+    ['ssh2', (f) => f.startsWith('src-main/ssh/') || f.startsWith('src-main/lab/sim/')],
     ['better-sqlite3', (f) => f.startsWith('src-main/audit/')],
   ];
   it.each(rules)('%s is imported only where allowed', (pkg, allowed) => {

@@ -12,7 +12,7 @@ import { startTestServer, type TestServer } from '../helpers/ssh-server.js';
 let srv: TestServer;
 let pool: SshPool;
 let target: ProbeTarget;
-const simBin = resolve(__dirname, '../lab/sim/bin');
+const simBin = resolve(__dirname, '../../src-main/lab/gpu-sim/bin');
 const simState = mkdtempSync(join(tmpdir(), 'gd-gpu-sim-'));
 const savedEnv = { ...process.env };
 

@@ -1,6 +1,6 @@
 /**
  * Recovery figures against ground truth, with real parts and no root: two instances of the lab's own
- * HTTP service (test/lab/http-service.mjs, the netns lab's ground truth) on 127.0.0.1, measured by the
+ * HTTP service (src-main/lab/netns/http-service.mjs, the netns lab's ground truth) on 127.0.0.1, measured by the
  * real probe scheduler, timed live by the console's LiveRecoveryTimers and afterwards by the report's
  * function over the same samples. The services' own records of when they were broken are the truth.
  *
@@ -37,7 +37,7 @@ interface Service {
 const services: Service[] = [];
 
 function startService(name: string): Promise<Service> {
-  const child = spawn('node', [join(process.cwd(), 'test/lab/http-service.mjs'), '--host', '127.0.0.1', '--port', '0', '--node', name], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('node', [join(process.cwd(), 'src-main/lab/netns/http-service.mjs'), '--host', '127.0.0.1', '--port', '0', '--node', name], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.once('exit', (code) => reject(new Error(`service ${name} exited (${code}): ${out}`)));

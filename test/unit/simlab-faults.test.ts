@@ -13,8 +13,8 @@ import { buildInject, buildRenew, buildRevert, getFault, isOneShot, listFaults, 
 import { killRemoteCommand, wrapRemote } from '../../src-main/ssh/exec.js';
 import { Shell } from '../../src-main/ssh/quote.js';
 import type { FaultContext } from '../../src-main/faults/types.js';
-import { localLab, type LocalLab, type LocalNode } from '../../src-main/simlab/local-node.js';
-import type { SimNodeSpec } from '../../src-main/simlab/types.js';
+import { localLab, type LocalLab, type LocalNode } from '../../src-main/lab/sim/local-node.js';
+import type { SimNodeSpec } from '../../src-main/lab/sim/types.js';
 
 const RUN = 'simlab-unit';
 let dir: string;
@@ -50,7 +50,7 @@ const alive = (pid: number) => {
   }
 };
 const liveStress = (n: LocalNode) => (json(n, 'stress')?.procs ?? []).filter((p: { pid: number }) => alive(p.pid));
-/** The GPU simulators' state of a node (test/lab/sim). */
+/** The GPU simulators' state of a node (src-main/lab/gpu-sim). */
 const gpus = (n: LocalNode): Array<Record<string, any>> => json(n, 'gpu-state').gpus;
 const dcgmValue = (n: LocalNode, gpu: number, field: number): number | undefined => {
   const hit = (json(n, 'gpu-state').dcgm as Array<Record<string, number>>).filter((d) => (d.gpu ?? d.gpuId) === gpu && (d.field ?? d.fieldId) === field).at(-1);
@@ -161,7 +161,7 @@ const CASES: Case[] = [
     setup: async (n) => {
       expect((await n.run('systemctl start api-server.service 2>&1; true')).code).toBe(0);
       // The node's unit is normally written by the lab's supervisor; here by hand.
-      const { updateJson } = await import('../../src-main/simlab/tools/lib/env.mjs');
+      const { updateJson } = await import('../../src-main/lab/sim/tools/lib/env.mjs');
       updateJson(n.layout.state, 'systemd', { units: {} as Record<string, unknown> }, (s: { units: Record<string, unknown> }) => void (s.units['api-server.service'] = { active: true }));
     },
     active: (n) => expect(json(n, 'systemd').units['api-server.service'].active).toBe(false),

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HealthModel, type ServiceState } from '../../src-main/simlab/health.js';
-import { localLab, type LocalLab, type LocalNode } from '../../src-main/simlab/local-node.js';
-import { connectPath, NodeView, requestPath } from '../../src-main/simlab/node-view.js';
-import { seededRandom } from '../../src-main/simlab/plan.js';
-import type { SimNodeSpec } from '../../src-main/simlab/types.js';
+import { HealthModel, type ServiceState } from '../../src-main/lab/sim/health.js';
+import { localLab, type LocalLab, type LocalNode } from '../../src-main/lab/sim/local-node.js';
+import { connectPath, NodeView, requestPath } from '../../src-main/lab/sim/node-view.js';
+import { seededRandom } from '../../src-main/lab/sim/plan.js';
+import type { SimNodeSpec } from '../../src-main/lab/sim/types.js';
 
 let dir: string;
 let lab: LocalLab;

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
-import { loadOrCreateKey } from '../../src-main/simlab/files.js';
+import { loadOrCreateKey } from '../../src-main/lab/sim/files.js';
 
 /** A pair ssh2.utils.generateKeyPairSync('ed25519') really produced: its public half is 31 bytes. */
 const BAD_PRIVATE = `-----BEGIN OPENSSH PRIVATE KEY-----

@@ -12,8 +12,8 @@ import { FaultManager, type FaultTarget } from '../../src-main/engine/fault-mana
 import { getFault } from '../../src-main/faults/index.js';
 import { loadInventory, toConnectSpec } from '../../src-main/inventory/index.js';
 import { runPreflight } from '../../src-main/preflight/preflight.js';
-import { startSimLab } from '../../src-main/simlab/index.js';
-import type { SimLab } from '../../src-main/simlab/types.js';
+import { startSimLab } from '../../src-main/lab/index.js';
+import type { SimLab } from '../../src-main/lab/sim/types.js';
 import { Shell, SshPool } from '../../src-main/ssh/index.js';
 import { isRunning } from '../helpers/ssh-server.js';
 

@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { buildInject, cleanupAll, getFault, parseStatus, parseTraces, resolveParams, scanTraces, sweepCompleted } from '../../src-main/faults/index.js';
 import { FACTS_SCRIPT, parseFacts } from '../../src-main/preflight/facts.js';
 import { KERNEL_PROBES, kernelProbeScript } from '../../src-main/preflight/kernel-probes.js';
-import { sandboxPaths } from '../../src-main/simlab/layout.js';
-import { localLab, type LocalLab, type LocalNode } from '../../src-main/simlab/local-node.js';
-import { verdict, type IptablesState } from '../../src-main/simlab/tools/lib/packet.mjs';
-import { seededRandom } from '../../src-main/simlab/plan.js';
+import { sandboxPaths } from '../../src-main/lab/sim/layout.js';
+import { localLab, type LocalLab, type LocalNode } from '../../src-main/lab/sim/local-node.js';
+import { verdict, type IptablesState } from '../../src-main/lab/sim/tools/lib/packet.mjs';
+import { seededRandom } from '../../src-main/lab/sim/plan.js';
 import { isRunning } from '../helpers/ssh-server.js';
 
 let dir: string;

@@ -7,14 +7,14 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { certHosts, isLoopback, startBridge, TlsError, workspaceTls, type BridgeTls } from '../../bridge/index.js';
 import { createConsoleService, type ConsoleServiceOptions } from '../../engine/console-service.js';
 import { reportService, type PdfPrinter } from '../../report/index.js';
 import { findInventory } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { recordSimLab, runningSimLabs } from '../lab-locator.js';
+import { recordSimLab, runningSimLabs } from '../../lab/index.js';
+import { packageRoot } from '../../package/index.js';
 import { c } from '../output.js';
 import { auditFile, newRunId, workspaceDir } from '../workspace.js';
 
@@ -29,18 +29,6 @@ export interface ConsoleCmdOpts {
   inventory?: string;
   /** Start the embedded simulated lab and use it as the inventory. */
   sim?: boolean;
-}
-
-/** The package root (holds package.json, scenarios/, out/): found upwards from this module, bundled or not. */
-export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): string {
-  let dir = from;
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'gameday-console') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new CliError('cannot find the gameday-console package root', EXIT.INTERNAL);
-    dir = up;
-  }
 }
 
 /**
@@ -80,7 +68,7 @@ export async function consoleCommand(opts: ConsoleCmdOpts): Promise<number> {
   const host = opts.host ?? '127.0.0.1';
   const port = parsePort(opts.port);
   const remote = !isLoopback(host);
-  let sim: Awaited<ReturnType<typeof import('../../simlab/index.js').startSimLab>> | undefined;
+  let sim: Awaited<ReturnType<typeof import('../../lab/index.js').startSimLab>> | undefined;
   let simInventory: string | undefined;
   let unrecord: (() => void) | undefined;
   if (opts.sim) {
@@ -92,7 +80,7 @@ export async function consoleCommand(opts: ConsoleCmdOpts): Promise<number> {
       simInventory = running[0]!.inventory;
       process.stdout.write(`${c.yellow('SIMULATED')} lab already running (pid ${running[0]!.pid}, ${running[0]!.by}); using its inventory ${simInventory}\n`);
     } else {
-      const { startSimLab } = await import('../../simlab/index.js');
+      const { startSimLab } = await import('../../lab/index.js');
       const dir = join(ws, 'simlab');
       sim = await startSimLab({ dir });
       simInventory = sim.inventoryPath;

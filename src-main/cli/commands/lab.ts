@@ -9,9 +9,9 @@ export interface LabUpOpts {
   json?: boolean;
 }
 
-// The lab lives under test/lab (it is test infrastructure); it is loaded only by `gameday lab`.
+// Loaded only by `gameday lab` (the lab's code is not needed by any other command).
 async function labApi() {
-  return import('../../../test/lab/netns-lab.js');
+  return import('../../lab/index.js');
 }
 
 /** `gameday lab up`: N network-namespace nodes with real sshd, an HTTP service and GPU simulators. */

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { CliError, EXIT } from '../exit-codes.js';
-import { recordSimLab, runningSimLabs } from '../lab-locator.js';
+import { recordSimLab, runningSimLabs } from '../../lab/index.js';
 import { c, table } from '../output.js';
 import { workspaceDir } from '../workspace.js';
 
@@ -24,7 +24,7 @@ export async function simlabCommand(opts: SimlabOpts): Promise<number> {
   // Starting a lab "reboots" its folder's nodes (kills their processes): never under a running one.
   const same = runningSimLabs(ws).find((r) => resolve(r.dir) === dir);
   if (same) throw new CliError(`a simulated lab is already running in ${dir} (pid ${same.pid}, ${same.by})`, EXIT.INVALID_INPUT, `use it (\`gameday --sim …\`, inventory ${same.inventory}), or stop it first`);
-  const { startSimLab, SimLabError } = await import('../../simlab/index.js');
+  const { startSimLab, SimLabError } = await import('../../lab/index.js');
   let lab;
   try {
     lab = await startSimLab({ dir, seed });

@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { startBridge, type Bridge } from '../../../src-main/bridge/index.js';
 import { consoleServiceOptions } from '../../../src-main/cli/commands/console.js';
 import { createConsoleService, type ConsoleService } from '../../../src-main/engine/console-service.js';
-import { startSimLab, type SimLab } from '../../../src-main/simlab/index.js';
+import { startSimLab, type SimLab } from '../../../src-main/lab/index.js';
 import { RENDERER_DIR } from './console-server.js';
 
 export interface SimConsole {

@@ -10,7 +10,7 @@ import { AuditStore } from '../../../src-main/audit/index.js';
 import { DEFAULT_POLICY } from '../../../src-main/engine/blast-radius.js';
 import { FaultManager } from '../../../src-main/engine/fault-manager.js';
 import { SshPool } from '../../../src-main/ssh/index.js';
-import { readLab } from '../../lab/lab-store.js';
+import { readLab } from '../../../src-main/lab/index.js';
 import { labTargets } from './fleet.js';
 
 export interface ChildConfig {

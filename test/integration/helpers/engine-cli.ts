@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseDocument, isMap, isSeq, type YAMLMap } from 'yaml';
 import { AuditStore } from '../../../src-main/audit/index.js';
 import { SshPool, sh, type ConnectSpec } from '../../../src-main/ssh/index.js';
-import type { LabInfo } from '../../lab/lab-types.js';
+import type { LabInfo } from '../../../src-main/lab/index.js';
 
 export const BIN = join(process.cwd(), 'resources/bin/gameday.mjs');
 export const FIXTURES = join(process.cwd(), 'test/integration/fixtures');

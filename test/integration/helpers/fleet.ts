@@ -14,7 +14,7 @@ import { StopController } from '../../../src-main/engine/stop-controller.js';
 import { DEFAULT_POLICY, type BlastPolicy } from '../../../src-main/engine/blast-radius.js';
 import { loadInventory, selectNodes, toConnectSpec } from '../../../src-main/inventory/index.js';
 import { SshPool, type ConnectSpec, type PoolOptions } from '../../../src-main/ssh/index.js';
-import type { LabInfo, LabNode } from '../../lab/lab-types.js';
+import type { LabInfo, LabNode } from '../../../src-main/lab/index.js';
 
 /** A run id that is valid on the node (faults/ids.ts RUN_ID) and recognisably a test's. */
 export function testRunId(prefix: string): string {

@@ -16,10 +16,10 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { run } from '../../lab/lab-exec.js';
-import { labPath, SUDO_USER } from '../../lab/lab-files.js';
-import { nsPrefix } from '../../lab/lab-plan.js';
-import type { LabInfo } from '../../lab/lab-types.js';
+import { run } from '../../../src-main/lab/netns/exec.js';
+import { labPath, SUDO_USER } from '../../../src-main/lab/netns/files.js';
+import { nsPrefix } from '../../../src-main/lab/netns/plan.js';
+import type { LabInfo } from '../../../src-main/lab/index.js';
 
 /** A running isolated node. */
 export interface IsoNode {

@@ -12,9 +12,9 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run } from '../../lab/lab-exec.js';
-import { nodeDir } from '../../lab/lab-plan.js';
-import type { LabInfo } from '../../lab/lab-types.js';
+import { run } from '../../../src-main/lab/netns/exec.js';
+import { nodeDir } from '../../../src-main/lab/netns/plan.js';
+import type { LabInfo } from '../../../src-main/lab/index.js';
 import { labNodeByName } from './fleet.js';
 
 const NETPROBE = join(dirname(fileURLToPath(import.meta.url)), 'netprobe.mjs');
