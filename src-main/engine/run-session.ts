@@ -4,7 +4,8 @@ import { probeUnit, type EngineEvent, type Note, type PhaseView, type RunSnapsho
 import type { Inventory } from '../inventory/index.js';
 import { buildScheduledProbes, nowMs, ProbeScheduler, type Sample } from '../probes/index.js';
 import type { InjectStep, Scenario } from '../scenario/index.js';
-import type { Shell, SshPool } from '../ssh/index.js';
+import type { SshPool } from '../ssh/index.js';
+import type { Shell } from '../shell/index.js';
 import type { SshConfig } from '../ssh/ssh-config.js';
 import { parseDuration } from '../util/duration.js';
 import { FaultManager, type InjectOutcome } from './fault-manager.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Shell } from '../ssh/quote.js';
+import type { Shell } from '../shell/index.js';
 
 export type FaultCategory = 'network' | 'host' | 'gpu' | 'process' | 'dependency';
 export type Risk = 'low' | 'medium' | 'high';

@@ -6,7 +6,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SshPool, Shell, type ConnectSpec } from '../../src-main/ssh/index.js';
+import { SshPool, type ConnectSpec } from '../../src-main/ssh/index.js';
+import { Shell } from '../../src-main/shell/index.js';
 import { labDown, labUp } from '../lab/netns-lab.js';
 import type { LabInfo } from '../lab/lab-types.js';
 import { median, ms, ratio, sample } from './stats.js';

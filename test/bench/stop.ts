@@ -9,7 +9,8 @@ import { getFault, resolveParams } from '../../src-main/faults/registry.js';
 import { buildInject, buildRevert } from '../../src-main/faults/lease.js';
 import { FaultManager, type FaultTarget } from '../../src-main/engine/fault-manager.js';
 import { StopController } from '../../src-main/engine/stop-controller.js';
-import { SshPool, shq, type ConnectSpec } from '../../src-main/ssh/index.js';
+import { SshPool, type ConnectSpec } from '../../src-main/ssh/index.js';
+import { shq } from '../../src-main/shell/index.js';
 import { labDown, labUp } from '../lab/netns-lab.js';
 import { median, ms, percentile, ratio } from './stats.js';
 

@@ -14,7 +14,7 @@ import '../../src-main/faults/index.js';
 import { buildInject, buildRevert } from '../../src-main/faults/lease.js';
 import { listFaults, tryResolveParams } from '../../src-main/faults/registry.js';
 import type { FaultContext, FaultModule } from '../../src-main/faults/types.js';
-import { sh } from '../../src-main/ssh/index.js';
+import { sh } from '../../src-main/shell/index.js';
 import { getTestLab } from '../lab/fixture.js';
 import type { LabInfo } from '../lab/lab-types.js';
 import { labNodeByName, labTarget, openFleet, waitFor, type Fleet } from './helpers/fleet.js';

@@ -20,7 +20,8 @@ import { loadInventory, toConnectSpec } from '../../src-main/inventory/index.js'
 import { labProcesses, startSimLab } from '../../src-main/simlab/index.js';
 import { localLab } from '../../src-main/simlab/local-node.js';
 import type { SimLab } from '../../src-main/simlab/types.js';
-import { Shell, SshPool } from '../../src-main/ssh/index.js';
+import { SshPool } from '../../src-main/ssh/index.js';
+import { Shell } from '../../src-main/shell/index.js';
 import { isRunning } from '../helpers/ssh-server.js';
 
 const sh = (cmd: string) => {

@@ -8,7 +8,7 @@ import {
   resolveParams, scanTraces, setManagementEndpoints,
 } from '../../src-main/faults/index.js';
 import { chainName, tcMajor } from '../../src-main/faults/ids.js';
-import type { Shell } from '../../src-main/ssh/quote.js';
+import type { Shell } from '../../src-main/shell/index.js';
 import { CTX, EXAMPLES } from './faults-fixtures.js';
 
 /** POSIX syntax check with the system sh (dash on Debian): exit 0 or the parser's message. */

@@ -14,7 +14,8 @@ import { loadInventory, toConnectSpec } from '../../src-main/inventory/index.js'
 import { runPreflight } from '../../src-main/preflight/preflight.js';
 import { startSimLab } from '../../src-main/simlab/index.js';
 import type { SimLab } from '../../src-main/simlab/types.js';
-import { Shell, SshPool } from '../../src-main/ssh/index.js';
+import { SshPool } from '../../src-main/ssh/index.js';
+import { Shell } from '../../src-main/shell/index.js';
 import { isRunning } from '../helpers/ssh-server.js';
 
 let dir: string;
