@@ -9,7 +9,7 @@ import type { Debrief } from '../api/drill.js';
 import { probeUnit } from '../api/units.js';
 import { restatesAnotherEvent } from '../api/outcome.js';
 import { runbookFacts } from '../report/runbook.js';
-import { parseDuration } from '../util/duration.js';
+import { parseDuration } from '../api/duration.js';
 import { findRun, runEvents, type Ev } from '../report/audit-read.js';
 import { parseDetail } from '../report/samples.js';
 import { drillViewFromAudit, modeOf } from './from-audit.js';

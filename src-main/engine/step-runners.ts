@@ -6,7 +6,7 @@ import type { FaultContext } from '../faults/types.js';
 import type { AssertStep, CommandStep, InjectStep, IntegrityStep, RevertStep, Scenario, Step } from '../scenario/index.js';
 import { type SshError } from '../ssh/index.js';
 import { Shell } from '../shell/index.js';
-import { parseDuration } from '../util/duration.js';
+import { parseDuration } from '../api/duration.js';
 import type { FaultManager, InjectOutcome } from './fault-manager.js';
 import type { ResolvedTarget } from './targets.js';
 

@@ -8,7 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { mapSlos, primaryProbe } from '../engine/scenario-map.js';
 import { clockWords, DEFAULT_RECOVERY_CLOCK, RECOVERY_CLOCKS, targetFor, type RecoveryClock } from '../probes/index.js';
 import { DEFAULT_HEALTHY_AFTER, loadScenario, ScenarioError, type Scenario } from '../scenario/index.js';
-import { formatDuration, parseDuration } from '../util/duration.js';
+import { formatDuration, parseDuration } from '../api/duration.js';
 import type { SloResult } from '../api/index.js';
 import type { RunbookInfo } from './types.js';
 

@@ -4,3 +4,4 @@ export { SshError, classifySshError } from './errors.js';
 export { describeSpec, NodeConnection } from './connection.js';
 export type { ConnectSpec, ExecOptions, ExecResult, SecretPrompts, SshErrorCode } from './types.js';
 export type { ClientChannel as ShellChannel } from 'ssh2';
+export { utf8Stream } from './utf8-stream.js';

@@ -16,7 +16,7 @@ import { main } from '../../src-main/cli/main.js';
 import { durationValue, protectValue, showValue } from '../../src-main/cli/option-values.js';
 import { checkBlastRadius, DEFAULT_POLICY } from '../../src-main/engine/blast-radius.js';
 import { checkScenario } from '../../src-main/scenario/index.js';
-import { EXIT } from '../../src-main/util/exit-codes.js';
+import { EXIT } from '../../src-main/api/exit-codes.js';
 import { buildFixture } from './report-fixture.js';
 
 const f = buildFixture();
