@@ -49,6 +49,7 @@ export { FaultParamsError, UnknownFault, getFault, isOneShot, listFaults, regist
 export { buildInject, buildRenew, buildRevert, checkGuard, GuardRefused } from './lease.js';
 export { parseStatus, parseStatusLines, parseTraces, sweepCompleted, type TraceLine } from './status.js';
 export { cleanupAll, scanTraces, type SweepOptions } from './cleanup.js';
-export { setManagementEndpoints } from './mgmt-guard.js';
+export { checkBlastRadius, DEFAULT_POLICY, faultSafety, isProtected, managementPaths, type FaultSafety, type ManagementPaths, type PolicyDecision, type SafetyPolicy } from './safety-policy.js';
+export type { FaultTarget, PolicyNode } from './target.js';
 export { BadFaultContext } from './ids.js';
 export { parseRocmSmiJson, parseAmdSmiMetricJson, parseNvidiaSmiCsv, parseObserveOutput, observeScript, type GpuSample } from './gpu-observe.js';

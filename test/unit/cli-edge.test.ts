@@ -14,7 +14,7 @@ import { CliError } from '../../src-main/cli/exit-codes.js';
 import { lookupFault } from '../../src-main/cli/fault-lookup.js';
 import { main } from '../../src-main/cli/main.js';
 import { durationValue, protectValue, showValue } from '../../src-main/cli/option-values.js';
-import { checkBlastRadius, DEFAULT_POLICY } from '../../src-main/engine/blast-radius.js';
+import { checkBlastRadius, DEFAULT_POLICY } from '../../src-main/faults/index.js';
 import { checkScenario } from '../../src-main/scenario/index.js';
 import { EXIT } from '../../src-main/api/exit-codes.js';
 import { buildFixture } from './report-fixture.js';

@@ -7,7 +7,7 @@
  */
 import '../../../src-main/faults/index.js';
 import { AuditStore } from '../../../src-main/audit/index.js';
-import { DEFAULT_POLICY } from '../../../src-main/engine/blast-radius.js';
+import { DEFAULT_POLICY } from '../../../src-main/faults/index.js';
 import { FaultManager } from '../../../src-main/engine/fault-manager.js';
 import { SshPool } from '../../../src-main/ssh/index.js';
 import { readLab } from '../../lab/lab-store.js';
