@@ -3,7 +3,6 @@ import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } fr
 import { basename, dirname, join, resolve } from 'node:path';
 import { AuditStore, auditExecHooks } from '../audit/index.js';
 import { ApiFailure, type CommandName, type CommandReq, type CommandRes, type ConsoleBackend, type EngineEvent } from '../api/index.js';
-import '../faults/index.js';
 import { getFault } from '../faults/registry.js';
 import { inventorySshOptions, loadInventory, toConnectSpec, type Inventory } from '../inventory/index.js';
 import { FACTS_SCRIPT, parseFacts } from '../preflight/facts.js';

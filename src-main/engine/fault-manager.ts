@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { isAuditError, type AuditStore } from '../audit/index.js';
 import type { FaultView } from '../api/index.js';
 import { buildInject, buildRevert, parseStatus } from '../faults/lease.js';
-import '../faults/index.js';
 import { getFault, isOneShot, resolveParams } from '../faults/registry.js';
 import type { FaultContext, FaultModule, Intensity } from '../faults/types.js';
 import type { SshError, SshPool } from '../ssh/index.js';

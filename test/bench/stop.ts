@@ -4,7 +4,6 @@
  * same nodes. One run, one machine; figures and ratios are printed, nothing is asserted.
  */
 import { spawnSync } from 'node:child_process';
-import '../../src-main/faults/index.js';
 import { getFault, resolveParams } from '../../src-main/faults/registry.js';
 import { buildInject, buildRevert } from '../../src-main/faults/lease.js';
 import { FaultManager } from '../../src-main/engine/fault-manager.js';

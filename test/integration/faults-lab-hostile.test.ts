@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import '../../src-main/faults/index.js';
 import { buildInject, buildRevert } from '../../src-main/faults/lease.js';
 import { listFaults, tryResolveParams } from '../../src-main/faults/registry.js';
 import type { FaultContext, FaultModule } from '../../src-main/faults/types.js';

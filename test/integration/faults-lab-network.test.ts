@@ -5,7 +5,6 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import '../../src-main/faults/index.js';
 import { getFault } from '../../src-main/faults/registry.js';
 import { FaultRefused } from '../../src-main/engine/fault-manager.js';
 import { runPreflight } from '../../src-main/preflight/preflight.js';

@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import '../../src-main/faults/index.js';
 import { cleanupAll, scanTraces } from '../../src-main/faults/cleanup.js';
 import type { StopReport } from '../../src-main/engine/stop-controller.js';
 import type { InjectOutcome } from '../../src-main/engine/fault-manager.js';

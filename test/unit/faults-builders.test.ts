@@ -7,6 +7,7 @@ import {
   BadFaultContext, buildInject, buildRenew, buildRevert, cleanupAll, getFault, GuardRefused, isOneShot, listFaults,
   resolveParams, scanTraces, faultSafety, DEFAULT_POLICY, type FaultSafety,
 } from '../../src-main/faults/index.js';
+import { diskFill } from '../../src-main/faults/disk-fill.js';
 import { chainName, tcMajor } from '../../src-main/faults/ids.js';
 import type { Shell } from '../../src-main/shell/index.js';
 import { CTX, EXAMPLES } from './faults-fixtures.js';
@@ -136,7 +137,8 @@ describe('quoting holds even when validation is bypassed', () => {
 
   it('hostile values in verify/revert scripts never execute', () => {
     const hostile = [`/x; touch ${canary}`, `/x$(touch ${canary})`, `/x\`touch ${canary}\``, `/x'; touch ${canary}; '`, `/x\ntouch ${canary}`];
-    const disk = getFault('disk-fill');
+    // The module itself, not its catalog entry (which validates first): the builder must still quote.
+    const disk = diskFill;
     for (const path of hostile) {
       // Deliberately unvalidated: the builder must still quote it.
       const p = { path, targetPercent: 50, keepFreeMb: 1, keepFreePercent: 1 };

@@ -1,4 +1,3 @@
-import '../../faults/index.js';
 import { AuditStore, auditExecHooks } from '../../audit/index.js';
 import { cleanupAll, scanTraces } from '../../faults/cleanup.js';
 import { reconcileFaults } from '../../engine/reconcile.js';

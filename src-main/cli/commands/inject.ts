@@ -1,4 +1,3 @@
-import '../../faults/index.js';
 import { tryResolveParams } from '../../faults/registry.js';
 import type { Intensity } from '../../faults/types.js';
 import { FaultRefused } from '../../engine/fault-manager.js';

@@ -5,7 +5,6 @@
  *
  *   node --import tsx test/integration/helpers/console-child.ts '<json ChildConfig>'
  */
-import '../../../src-main/faults/index.js';
 import { AuditStore } from '../../../src-main/audit/index.js';
 import { DEFAULT_POLICY } from '../../../src-main/faults/index.js';
 import { FaultManager } from '../../../src-main/engine/fault-manager.js';

@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import '../../../src-main/faults/index.js';
 import { AuditStore } from '../../../src-main/audit/index.js';
 import { FaultManager } from '../../../src-main/engine/fault-manager.js';
 import { type FaultTarget } from '../../../src-main/faults/index.js';
