@@ -14,7 +14,7 @@ import { canMove, checkApprover, initialViews, rolesOf, Stopped } from './run-st
 import { StepWaits } from './step-waits.js';
 import { RunTelemetry } from './run-telemetry.js';
 import { awaitSteadyState } from './steady-state.js';
-import { mapProbe } from './scenario-map.js';
+import { mapProbe } from '../scenario/probe-map.js';
 import { evaluateRunSlos } from './slo-eval.js';
 import { runStep, type StepHost } from './step-runners.js';
 import { RunLapses } from './lease-lapses.js';

@@ -92,3 +92,8 @@ export function judgeWindow(stats: WindowStats, t: { availability?: number; erro
   if (t.latencyP95Ms !== undefined) out.push(judge('latencyP95', stats.latencyP95Ms, t.latencyP95Ms, { reason: none }));
   return out;
 }
+
+/** "≤ 10.0s from revert" (the runbook's own words, `from: revert`): the clock is part of the target. */
+export function recoveryTargetText(targetMs: number, clock: RecoveryClock): string {
+  return `≤ ${formatDuration(targetMs)} from ${clock}`;
+}

@@ -3,7 +3,7 @@
  * (milliseconds, src-main/probes). The one place the two shapes meet.
  */
 import { parseDuration } from '../api/duration.js';
-import type { AbortCondition as ScAbort, ProbeSpec as ScProbe, Scenario, SloSpec as ScSlo } from '../scenario/index.js';
+import type { AbortCondition as ScAbort, ProbeSpec as ScProbe, Scenario, SloSpec as ScSlo } from './schema.js';
 import type { AbortCondition, ProbeSpec, SloSpec, SloTarget } from '../probes/index.js';
 
 const ms = (d: string | number) => parseDuration(d);
