@@ -8,7 +8,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import type { ConsoleBackend } from '../api/index.js';
-import { dispatch, apiError } from '../bridge/dispatch.js';
+import { dispatch, apiError } from '../console/index.js';
 import { IPC, type OpenFileKind } from '../../src-preload/desktop-api.js';
 import { isOwnPage } from './window.js';
 

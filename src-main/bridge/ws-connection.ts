@@ -5,7 +5,7 @@
  */
 import type { WebSocket, RawData } from 'ws';
 import type { ConsoleBackend, EngineEvent } from '../api/index.js';
-import { apiError, dispatch, type Caller } from './dispatch.js';
+import { apiError, dispatch, type Caller } from '../console/index.js';
 import { clientMessageSchema, type ServerMessage } from './protocol.js';
 
 /**

@@ -2,7 +2,7 @@ import type { AuditStore, FaultRow } from '../audit/index.js';
 import { buildRevert, parseStatus } from '../faults/lease.js';
 import { getFault } from '../faults/registry.js';
 import type { SshError, SshPool, ConnectSpec } from '../ssh/index.js';
-import { firedAt, leaseRevertedDetail } from './lease-facts.js';
+import { firedAt, leaseRevertedDetail } from '../engine/lease-facts.js';
 
 export interface ReconcileResult {
   fault: FaultRow;

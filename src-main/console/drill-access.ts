@@ -10,7 +10,7 @@ import type { DrillController } from '../drill/controller.js';
 import { buildDebrief } from '../report/debrief.js';
 import { hiddenOf, isEnded, redactDrillView, redactEvent, redactRunSummary, redactSnapshot, type Hidden } from '../drill/redact.js';
 import { HIDDEN_FROM_TRAINEES } from '../drill/trainee-access.js';
-import type { RunSession } from './run-session.js';
+import type { RunSession } from '../engine/run-session.js';
 
 export type Role = 'commander' | 'observer' | 'trainee';
 

@@ -10,12 +10,12 @@ import { runPreflight } from '../preflight/preflight.js';
 import { checkScenario, flattenSteps, type Scenario, type ScenarioProblem } from '../scenario/index.js';
 import { SshPool, type SshError } from '../ssh/index.js';
 import { reconcileFaults } from './reconcile.js';
-import { RunSession } from './run-session.js';
+import { RunSession } from '../engine/run-session.js';
 import { ShellManager } from './shells.js';
-import { resolveTargets } from './targets.js';
+import { resolveTargets } from '../engine/targets.js';
 import { DrillAccess } from './drill-access.js';
-import { listRuns } from './run-list.js';
-import { exportedFile, writeAuditExport } from './exports.js';
+import { listRuns } from '../engine/run-list.js';
+import { exportedFile, writeAuditExport } from '../engine/exports.js';
 
 /** Runs listed (Recent runs, run pickers): a workspace's last hundred; older ones stay in the audit. */
 const RUNS_LISTED = 100;
