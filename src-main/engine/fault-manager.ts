@@ -11,6 +11,7 @@ import type { FaultTarget } from '../faults/target.js';
 import { expiryTime, firedAt, leaseRevertedDetail } from './lease-facts.js';
 import type { LeaseNotice } from './lease-notice.js';
 import { LeaseRenewal } from './lease-renewal.js';
+import { revertAndVerify } from './revert.js';
 
 export type ActiveState = 'injecting' | 'active' | 'reverting' | 'reverted' | 'residue' | 'unreachable' | 'failed';
 
@@ -216,10 +217,8 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
   private async doRevert(f: ActiveFault): Promise<void> {
     this.set(f, 'reverting');
     try {
-      const r = await this.pool.exec(f.target.spec, buildRevert(f.module, f.params, f.ctx), { sudo: f.module.requires.root, timeoutMs: 30_000 });
-      const st = parseStatus(r.stdout);
-      const clean = st.clean === 'yes' || (isOneShot(f.module, f.params) && r.code === 0);
-      const why = st.clean === 'yes' ? undefined : r.stderr.trim().slice(0, 500);
+      const { clean, status: st, stderr } = await revertAndVerify(this.pool, f.target.spec, f.module, f.params, f.ctx);
+      const why = st.clean === 'yes' ? undefined : stderr.trim().slice(0, 500);
       const lapse = this.lapse(f, st.fired);
       if (lapse) this.recordLapse(f, lapse, clean, st.fired_by);
       if (lapse) this.set(f, clean ? 'reverted' : 'residue', `${leaseRevertedDetail(lapse.at)}${st.fired_by === 'max' ? ', at its hard maximum' : ''}${clean ? '' : `; not clean: ${why ?? '?'}`}`);
