@@ -10,7 +10,7 @@ import { probeUnit } from '../api/units.js';
 import { restatesAnotherEvent } from '../api/outcome.js';
 import { runbookFacts } from './runbook.js';
 import { parseDuration } from '../api/duration.js';
-import { findRun, runEvents, type Ev } from './audit-read.js';
+import { findRun, runEvents, type Ev } from '../audit/run-read.js';
 import { parseDetail } from '../audit/index.js';
 import { drillViewFromAudit, modeOf } from '../drill/from-audit.js';
 

@@ -6,7 +6,7 @@
  */
 import type { AuditStore } from '../audit/index.js';
 import { describeOutcome, outcomeFactsFromEvents, type SloResult } from '../api/index.js';
-import { bool, num, readRun, sampledProbeIds, str, type Ev } from './audit-read.js';
+import { bool, num, readRun, sampledProbeIds, str, type Ev } from '../audit/run-read.js';
 import { walkFaults } from './fault-walk.js';
 import { draftActions, draftLessons } from './findings.js';
 import { fmtMs, fmtWall } from './format.js';
