@@ -42,7 +42,12 @@ export interface FaultKind extends FaultModule {
 }
 
 function kind<P>(m: FaultModule<P>, o: { oneShotWhen?: (params: P) => boolean } = {}): FaultKind {
-  const own = (params: unknown): P => m.params.parse(params);
+  // A refusal in plain sentences (e.g. a reconcile reading parameters an older version stored).
+  const own = (params: unknown): P => {
+    const r = m.params.safeParse(params);
+    if (!r.success) throw new FaultParamsError(m.id, describeIssues(r.error));
+    return r.data;
+  };
   const { guard, observe } = m;
   const { oneShotWhen } = o;
   return {

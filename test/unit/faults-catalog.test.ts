@@ -2,7 +2,7 @@
 // importing anything for its side effects, and the map key is the module's own id.
 import { describe, expect, it } from 'vitest';
 import * as faults from '../../src-main/faults/index.js';
-import { FAULTS, getFault, isFaultId, isOneShot, listFaults, UnknownFault } from '../../src-main/faults/registry.js';
+import { FAULTS, FaultParamsError, getFault, isFaultId, isOneShot, listFaults, UnknownFault } from '../../src-main/faults/registry.js';
 import { processKill } from '../../src-main/faults/process-kill.js';
 
 describe('FAULTS, the closed catalog', () => {
@@ -34,6 +34,6 @@ describe('FAULTS, the closed catalog', () => {
 
   it('checks parameters against the module schema before building a command', () => {
     const k = getFault('network-loss');
-    expect(() => k.inject({ bogus: 1 }, {} as never)).toThrow();
+    expect(() => k.inject({ bogus: 1 }, {} as never)).toThrow(FaultParamsError);
   });
 });
