@@ -8,7 +8,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { IPC, OPEN_FILE_KINDS, type ConsoleBackend, type OpenFileKind } from '../api/index.js';
-import { dispatch, apiError } from '../bridge/dispatch.js';
+import { dispatch, apiError } from '../console/index.js';
 import { isOwnPage } from './window.js';
 
 const openKindSchema = z.enum(OPEN_FILE_KINDS);

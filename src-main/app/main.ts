@@ -4,9 +4,9 @@
  * behind (runs.interrupted), offered for revert at once.
  */
 import { app, BrowserWindow, dialog, Menu, session } from 'electron';
-import { createConsoleService, type ConsoleService } from '../engine/console-service.js';
+import { createConsoleService, type ConsoleService } from '../console/index.js';
 import { consoleServiceOptions } from '../cli/commands/console.js';
-import { dispatch } from '../bridge/dispatch.js';
+import { dispatch } from '../console/index.js';
 import { IPC } from '../api/index.js';
 import { registerIpc } from './ipc.js';
 import { buildMenu } from './menu.js';

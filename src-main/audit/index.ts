@@ -9,4 +9,4 @@ export { AuditUnavailable, AuditFileError, AuditKeyError, isAuditError } from '.
 export { parseHead, type VerifyCheck } from './verify.js';
 export { readKey, keyFile, configDir, type AuditKey } from './keys.js';
 export type { Head } from './anchor.js';
-export type { AuditProblem, ReplayReport } from './types.js';
+export type { AuditProblem, ReplayReport, Sample, SampleRow } from './types.js';

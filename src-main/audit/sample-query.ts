@@ -7,7 +7,7 @@
  * Counts, availability and error rate are exact either way; p95 from rollups is known to ±0.5 %
  * (`latencyApprox`), which the report says.
  */
-import type { Sample } from '../probes/types.js';
+import type { Sample } from './types.js';
 import { addHist, HIST_BINS, histBin, histPercentile, ROLLUP_MS } from './rollup.js';
 import { parseDetail } from './sample-detail.js';
 import type { AuditStore, StoredRollup, StoredSample } from './store.js';

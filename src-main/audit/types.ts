@@ -1,5 +1,27 @@
 import type { ChainedFields } from './chain.js';
-import type { SampleRow } from '../probes/types.js';
+
+/** One measurement. `t` is epoch ms read from the monotonic clock (see clock.ts). */
+export interface Sample {
+  probeId: string;
+  series: string;
+  t: number;
+  value: number | null;
+  healthy: boolean;
+  latencyMs: number;
+  error?: string;
+}
+
+/** A row as the audit store takes it (`audit.addSamples(runId, probeId, rows)`). */
+export interface SampleRow {
+  tMs: number;
+  value: number | null;
+  healthy: boolean;
+  /** JSON: `{"series", "latencyMs", "error"?}`. */
+  detail?: string;
+  /** The same two fields as in `detail`, so the audit's rollups need not parse it. */
+  series?: string;
+  latencyMs?: number;
+}
 
 export interface AuditEventInput {
   runId?: string | null;

@@ -1,6 +1,5 @@
-/** Public entry of the loopback bridge (HTTP + WebSocket) and the shared command dispatcher. */
+/** Public entry of the loopback bridge (HTTP + WebSocket); the command dispatcher it calls is console/dispatch.ts. */
 export { startBridge, isLoopback, type Bridge, type BridgeOptions } from './server.js';
-export { dispatch, allowed, isCommandName, toApiError, apiError, COMMAND_NAMES, type Caller } from './dispatch.js';
 export { TokenPair, tokenEquals, newToken, type BridgeRole } from './auth.js';
 export { checkHost, checkOrigin } from './origin-guard.js';
 export { certFingerprint, certHosts, workspaceTls, TlsError, type BridgeTls } from './tls.js';

@@ -5,7 +5,7 @@
  */
 import type { WebSocket, RawData } from 'ws';
 import { clientMessageSchema, WIRE_VERSION, type ConsoleBackend, type EngineEvent, type ServerMessage } from '../api/index.js';
-import { apiError, dispatch, type Caller } from './dispatch.js';
+import { apiError, dispatch, type Caller } from '../console/index.js';
 
 /**
  * A client whose socket buffer grows past this is not keeping up (a frozen tab, a dead laptop

@@ -1,8 +1,8 @@
 /**
- * The CLI's expected-failure type. Exit codes come from the one table, util/exit-codes.ts (the
+ * The CLI's expected-failure type. Exit codes come from the one table, api/exit-codes.ts (the
  * README's "exit codes"), re-exported here so commands import one module; this file adds no codes.
  */
-import { EXIT } from '../util/exit-codes.js';
+import { EXIT } from '../api/exit-codes.js';
 
 export { EXIT };
 

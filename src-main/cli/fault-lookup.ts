@@ -1,5 +1,4 @@
 /** A fault module by the id the user typed, with a did-you-mean like selectors give. */
-import '../faults/index.js';
 import { getFault, listFaults } from '../faults/registry.js';
 import type { FaultModule } from '../faults/types.js';
 import { didYouMean } from '../inventory/suggest.js';

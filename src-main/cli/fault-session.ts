@@ -1,8 +1,9 @@
 import { AuditStore, auditExecHooks, type Head } from '../audit/index.js';
-import { FaultManager, type FaultTarget } from '../engine/fault-manager.js';
+import { FaultManager } from '../engine/fault-manager.js';
+import { type FaultTarget } from '../faults/index.js';
 import { StopController, type StopReport } from '../engine/stop-controller.js';
 import { listenControl } from '../engine/control-socket.js';
-import type { BlastPolicy } from '../engine/blast-radius.js';
+import type { SafetyPolicy } from '../faults/index.js';
 import type { InventoryNode } from '../inventory/index.js';
 import { SshPool, type ConnectSpec } from '../ssh/index.js';
 import { load, type GlobalOpts, type Loaded } from './context.js';
@@ -36,7 +37,7 @@ export class FaultSession {
   private readonly control: { close(): void };
   private readonly uninstallSignals: () => void;
 
-  constructor(opts: SessionOpts, p: { title: string; leaseTtlSec: number; policy: BlastPolicy; runPrefix?: string }) {
+  constructor(opts: SessionOpts, p: { title: string; leaseTtlSec: number; policy: SafetyPolicy; runPrefix?: string }) {
     this.loaded = load(opts);
     const ws = workspaceDir(opts.workspace);
     this.audit = AuditStore.open(auditFile(ws));

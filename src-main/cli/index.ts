@@ -1,4 +1,4 @@
-import { EXIT } from '../util/exit-codes.js';
+import { EXIT } from '../api/exit-codes.js';
 import { main } from './main.js';
 
 // `gameday … | head` closes the pipe early: that is not an error worth a stack trace.

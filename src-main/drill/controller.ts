@@ -9,7 +9,7 @@ import type { Declaration, DrillScore, DrillView, RunMode } from '../api/drill.j
 import type { EngineEvent } from '../api/events.js';
 import type { Sample } from '../probes/index.js';
 import { DEFAULT_HEALTHY_AFTER, type Scenario, type Step } from '../scenario/index.js';
-import { parseDuration } from '../util/duration.js';
+import { parseDuration } from '../api/duration.js';
 import { HintSchedule } from './hints.js';
 import { rehearsalOutcome } from './rehearsal.js';
 import { scoreDrill } from './score.js';

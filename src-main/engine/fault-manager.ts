@@ -3,21 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { isAuditError, type AuditStore } from '../audit/index.js';
 import type { FaultView } from '../api/index.js';
 import { buildInject, buildRevert, parseStatus } from '../faults/lease.js';
-import '../faults/index.js';
 import { getFault, isOneShot, resolveParams } from '../faults/registry.js';
-import { setManagementEndpoints } from '../faults/mgmt-guard.js';
 import type { FaultContext, FaultModule, Intensity } from '../faults/types.js';
-import { type SshError, type ConnectSpec, type SshPool } from '../ssh/index.js';
-import { checkBlastRadius, DEFAULT_POLICY, type BlastPolicy, type PolicyNode } from './blast-radius.js';
+import type { SshError, SshPool } from '../ssh/index.js';
+import { checkBlastRadius, DEFAULT_POLICY, faultSafety, type SafetyPolicy } from '../faults/safety-policy.js';
+import type { FaultTarget } from '../faults/target.js';
 import { expiryTime, firedAt, leaseRevertedDetail } from './lease-facts.js';
 import type { LeaseNotice } from './lease-notice.js';
 import { LeaseRenewal } from './lease-renewal.js';
-
-/** A node a fault is aimed at: what the policy and the fault need, and how to reach it. */
-export interface FaultTarget extends PolicyNode {
-  gpu: 'amd' | 'nvidia' | 'none';
-  spec: ConnectSpec;
-}
+import { revertAndVerify } from './revert.js';
 
 export type ActiveState = 'injecting' | 'active' | 'reverting' | 'reverted' | 'residue' | 'unreachable' | 'failed';
 
@@ -101,7 +95,7 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
     private readonly audit: AuditStore | undefined,
     readonly runId: string,
     readonly leaseTtlSec = 30,
-    private readonly policy: BlastPolicy = DEFAULT_POLICY,
+    private readonly policy: SafetyPolicy = DEFAULT_POLICY,
   ) {
     super();
     this.renewal = new LeaseRenewal<ActiveFault>({
@@ -149,10 +143,10 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
     if (decision.needsApproval.length && req.approver)
       this.audit?.addApproval(this.runId, { step: req.label ?? req.kind, approver: req.approver, decision: 'approved', reason: decision.needsApproval.join('; ') });
     // The guards must know every SSH port and jump host in play: cutting any of them cuts the management path.
-    setManagementEndpoints({ sshPorts: [...new Set(req.targets.map((t) => t.spec.port))], hosts: [...new Set(req.targets.flatMap((t) => (t.spec.jump ?? []).map((j) => j.host)))] });
+    const safety = faultSafety(this.policy, req.targets);
     const maxDurationSec = req.maxDurationSec ?? 3600;
     const prepared = req.targets.map((target) => {
-      const ctx: FaultContext = { runId: this.runId, faultId: this.newFaultId(req.label), node: { name: target.name, host: target.host, gpu: target.gpu }, leaseTtlSec: this.leaseTtlSec, maxDurationSec };
+      const ctx: FaultContext = { runId: this.runId, faultId: this.newFaultId(req.label), node: { name: target.name, host: target.host, gpu: target.gpu }, leaseTtlSec: this.leaseTtlSec, maxDurationSec, safety };
       const refusal = mod.guard?.(params, ctx) ?? null;
       return { target, ctx, refusal };
     });
@@ -223,10 +217,8 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
   private async doRevert(f: ActiveFault): Promise<void> {
     this.set(f, 'reverting');
     try {
-      const r = await this.pool.exec(f.target.spec, buildRevert(f.module, f.params, f.ctx), { sudo: f.module.requires.root, timeoutMs: 30_000 });
-      const st = parseStatus(r.stdout);
-      const clean = st.clean === 'yes' || (isOneShot(f.module, f.params) && r.code === 0);
-      const why = st.clean === 'yes' ? undefined : r.stderr.trim().slice(0, 500);
+      const { clean, status: st, stderr } = await revertAndVerify(this.pool, f.target.spec, f.module, f.params, f.ctx);
+      const why = st.clean === 'yes' ? undefined : stderr.trim().slice(0, 500);
       const lapse = this.lapse(f, st.fired);
       if (lapse) this.recordLapse(f, lapse, clean, st.fired_by);
       if (lapse) this.set(f, clean ? 'reverted' : 'residue', `${leaseRevertedDetail(lapse.at)}${st.fired_by === 'max' ? ', at its hard maximum' : ''}${clean ? '' : `; not clean: ${why ?? '?'}`}`);

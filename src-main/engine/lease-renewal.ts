@@ -1,6 +1,7 @@
 import { buildRenew } from '../faults/lease.js';
 import { parseStatusLines } from '../faults/status.js';
-import type { ConnectSpec, ExecOptions, ExecResult, Shell, SshError } from '../ssh/index.js';
+import type { ConnectSpec, ExecOptions, ExecResult, SshError } from '../ssh/index.js';
+import type { Shell } from '../shell/index.js';
 import type { LeaseNotice } from './lease-notice.js';
 
 /** What renewal needs to know of a fault (ActiveFault satisfies it). */

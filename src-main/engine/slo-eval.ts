@@ -1,11 +1,11 @@
 import { scanProbe, scanStats, type AuditStore } from '../audit/index.js';
-import { measureStoredImpact, type ImpactQuery } from './stored-impact.js';
-import { mapSlos, primaryProbe } from './scenario-map.js';
+import { measureStoredImpact, type ImpactQuery } from '../probes/stored-impact.js';
+import { mapSlos, primaryProbe } from '../scenario/probe-map.js';
 import { DEFAULT_HEALTHY_AFTER, type Scenario } from '../scenario/index.js';
-import { parseDuration } from '../util/duration.js';
-import { attributeImpact, DEFAULT_RECOVERY_CLOCK, judgeDetection, judgeRecovery, judgeWindow, targetFor, windowStats, type ImpactResult, type ImpactWindow, type RecoveryClock, type Sample, type SloCheck, type SloSpec, type WindowStats } from '../probes/index.js';
+import { parseDuration } from '../api/duration.js';
+import { attributeImpact, DEFAULT_RECOVERY_CLOCK, recoveryTargetText, judgeDetection, judgeRecovery, judgeWindow, targetFor, windowStats, type ImpactResult, type ImpactWindow, type RecoveryClock, type Sample, type SloCheck, type SloSpec, type WindowStats } from '../probes/index.js';
 import type { SloResult } from '../api/index.js';
-import { formatDuration } from '../util/duration.js';
+import { formatDuration } from '../api/duration.js';
 
 /**
  * Where the verdicts read samples from: only what they need — the primary probe's samples where
@@ -46,10 +46,6 @@ export interface SloEvaluation {
 
 const isTime = (name: string) => name.startsWith('recovery') || name.startsWith('detection') || name.startsWith('latency');
 
-/** "≤ 10.0s from revert" (the runbook's own words, `from: revert`): the clock is part of the target. */
-export function recoveryTargetText(targetMs: number, clock: RecoveryClock): string {
-  return `≤ ${formatDuration(targetMs)} from ${clock}`;
-}
 
 function toResult(c: SloCheck, clock: RecoveryClock): SloResult {
   const fmt = (v: number | null) => (v === null ? '—' : isTime(c.name) ? formatDuration(v) : `${v.toFixed(2)}%`);

@@ -4,8 +4,9 @@ import { buildInject, buildRevert } from '../faults/lease.js';
 import { getFault, resolveParams } from '../faults/registry.js';
 import type { FaultContext } from '../faults/types.js';
 import type { AssertStep, CommandStep, InjectStep, IntegrityStep, RevertStep, Scenario, Step } from '../scenario/index.js';
-import { Shell, type SshError } from '../ssh/index.js';
-import { parseDuration } from '../util/duration.js';
+import { type SshError } from '../ssh/index.js';
+import { Shell } from '../shell/index.js';
+import { parseDuration } from '../api/duration.js';
 import type { FaultManager, InjectOutcome } from './fault-manager.js';
 import type { ResolvedTarget } from './targets.js';
 
@@ -46,10 +47,11 @@ function target(h: StepHost, name: string): ResolvedTarget {
 
 async function runInject(h: StepHost, s: InjectStep): Promise<StepResult> {
   const t = target(h, s.target);
-  const mod = getFault(s.fault);
-  const params = resolveParams(mod, { intensity: s.intensity, params: s.params });
   const holdMs = s.duration === undefined ? undefined : parseDuration(s.duration);
   if (h.dryRun) {
+    // Only a dry run resolves here (to show the commands); a real inject resolves in FaultManager.inject, once.
+    const mod = getFault(s.fault);
+    const params = resolveParams(mod, { intensity: s.intensity, params: s.params });
     for (const n of t.nodes) {
       const ctx: FaultContext = { runId: h.runId, faultId: `${s.id}-dry`.slice(0, 24), node: { name: n.name, host: n.host, gpu: n.gpu }, leaseTtlSec: h.faults.leaseTtlSec, maxDurationSec: 3600 };
       h.output(s.id, n.name, 'info', `[dry-run] would inject ${s.fault} with ${JSON.stringify(params)}:\n${buildInject(mod, params, ctx).text}\n[dry-run] and revert with:\n${buildRevert(mod, params, ctx).text}\n`);

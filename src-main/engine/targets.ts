@@ -3,7 +3,7 @@ import { selectNodes, toConnectSpec } from '../inventory/index.js';
 import type { SshConfig } from '../ssh/ssh-config.js';
 import type { ProbeNode } from '../probes/index.js';
 import type { Scenario } from '../scenario/index.js';
-import type { FaultTarget } from './fault-manager.js';
+import type { FaultTarget } from '../faults/index.js';
 
 export class TargetError extends Error {
   override readonly name = 'TargetError';

@@ -16,7 +16,7 @@
  * A run with a lease renewed within its TTL belongs to a live console (perhaps another one on the
  * same node): none of its traces is touched unless `forceLive` is given.
  */
-import { sh, Shell } from '../ssh/quote.js';
+import { sh, Shell } from '../shell/index.js';
 import { BadFaultContext, isRunId, TC_SIG } from './ids.js';
 import { CLEANUP_SH } from './embedded-scripts.js';
 import { script } from './shell-lib.js';

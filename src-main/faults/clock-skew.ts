@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sh, Shell } from '../ssh/quote.js';
+import { sh, Shell } from '../shell/index.js';
 import { SCRIPT_EXIT as EXIT } from './script-exit.js';
 import { checked } from './ids.js';
 import { script } from './shell-lib.js';

@@ -3,7 +3,7 @@ import { checked } from './ids.js';
 import { percent } from './schemas.js';
 import { stressInject, stressRevert, stressVerify } from './stress.js';
 import type { FaultModule } from './types.js';
-import { Shell } from '../ssh/quote.js';
+import { Shell } from '../shell/index.js';
 
 /** 1024 workers is far beyond any node's cores; more is a typo. */
 const MAX_WORKERS = 1024;

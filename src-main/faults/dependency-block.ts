@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checked } from './ids.js';
 import { chainInject, chainObserve, chainRevert, chainVerify, type ChainSpec } from './iptables-chain.js';
-import { firstReason, refuseManagementHost } from './mgmt-guard.js';
+import { firstReason, refuseManagementHost } from './safety-policy.js';
 import { ipv4, port } from './schemas.js';
 import type { FaultModule } from './types.js';
 
@@ -34,7 +34,7 @@ export const dependencyBlock: FaultModule<DependencyBlockParams> = {
   params: Params,
   presets: { low: { mode: 'reject' }, medium: { mode: 'reject' }, high: { mode: 'drop' } },
   requires: { tools: ['iptables'], root: true, kernel: ['xt_comment'] },
-  guard: (p) => firstReason(refuseManagementHost([p.host], 'host')),
+  guard: (p, ctx) => firstReason(refuseManagementHost(ctx.safety, [p.host], 'host')),
   inject: checked((p, ctx) => chainInject(ctx, spec(p))),
   verify: checked((p, ctx) => chainVerify(ctx, spec(p))),
   revert: checked((_p, ctx) => chainRevert(ctx)),

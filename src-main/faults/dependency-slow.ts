@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checked } from './ids.js';
-import { firstReason, refuseManagementHost } from './mgmt-guard.js';
+import { firstReason, refuseManagementHost } from './safety-policy.js';
 import { tbfLeaf } from './network-bandwidth.js';
 import { delayLeaf } from './network-netem.js';
 import { ipv4, port } from './schemas.js';
@@ -41,7 +41,7 @@ export const dependencySlow: FaultModule<DependencySlowParams> = {
   params: Params,
   presets: { low: { rateKbit: 10_000 }, medium: { rateKbit: 1_000 }, high: { rateKbit: 100 } },
   requires: { tools: ['tc', 'ip'], root: true, kernel: ['sch_htb', 'sch_tbf', 'cls_u32'] },
-  guard: (p) => firstReason(refuseManagementHost([p.host], 'host')),
+  guard: (p, ctx) => firstReason(refuseManagementHost(ctx.safety, [p.host], 'host')),
   inject: checked((p, ctx) => shapeInject(ctx, spec(p))),
   verify: checked((p, ctx) => shapeVerify(ctx, spec(p))),
   revert: checked((_p, ctx) => shapeRevert(ctx)),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sh, Shell } from '../ssh/quote.js';
+import { sh, Shell } from '../shell/index.js';
 import { checked, fillFileName } from './ids.js';
 import { absPath } from './schemas.js';
 import { script } from './shell-lib.js';

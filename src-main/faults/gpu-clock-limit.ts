@@ -11,7 +11,7 @@
  *   [MIN, MAX]; by default MIN = MAX (a fixed clock), which an idle or a free-running GPU rarely sits at.
  */
 import { z } from 'zod';
-import { Shell, sh } from '../ssh/quote.js';
+import { Shell, sh } from '../shell/index.js';
 import { SCRIPT_EXIT as EXIT } from './script-exit.js';
 import { anyToolSchema, deviceSchema, gpuScript, vendorGuard, type ScriptPurpose } from './gpu-common.js';
 import { observeScript } from './gpu-observe.js';

@@ -8,7 +8,7 @@
  * written here: the module declares `requires.root` and the SSH layer adds `sudo -n` when needed.
  */
 import { z } from 'zod';
-import { Shell, sh, shq } from '../ssh/quote.js';
+import { Shell, sh, shq } from '../shell/index.js';
 import { SCRIPT_EXIT as EXIT } from './script-exit.js';
 import { GD_PY } from './gpu-node-json.js';
 import { assertCtx } from './ids.js';

@@ -6,7 +6,7 @@
  * healthy value (e.g. -f 230 -v 0), as the DCGM docs suggest, and reads it back.
  */
 import { z } from 'zod';
-import { sh } from '../ssh/quote.js';
+import { sh } from '../shell/index.js';
 import { gpuIndex, gpuScript, vendorGuard, type ScriptPurpose } from './gpu-common.js';
 import { observeScript } from './gpu-observe.js';
 import type { FaultContext, FaultModule } from './types.js';

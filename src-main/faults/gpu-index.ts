@@ -4,7 +4,6 @@
  * `gpu:` with tool auto): "gpu-nvidia-power-limit" is gpu-power-cap with nvidia-smi -pl, and
  * "gpu-nvidia-clock-lock" is gpu-clock-limit with nvidia-smi -lgc/-rgc. gpu-dcgm-inject is NVIDIA only.
  */
-import type { FaultModule } from './types.js';
 import { gpuClockLimit } from './gpu-clock-limit.js';
 import { gpuDcgmInject } from './gpu-dcgm-inject.js';
 import { gpuFan } from './gpu-fan.js';
@@ -16,15 +15,3 @@ import { gpuReset } from './gpu-reset.js';
 
 export { gpuClockLimit, gpuDcgmInject, gpuFan, gpuKillProcesses, gpuPerfLevel, gpuPowerCap, gpuRasInject, gpuReset };
 export { parseAmdSmiMetricJson, parseNvidiaSmiCsv, parseObserveOutput, parseRocmSmiJson, observeScript, type GpuSample } from './gpu-observe.js';
-
-/** Every GPU fault, for the registry. */
-export const gpuFaults: FaultModule[] = [
-  gpuPerfLevel,
-  gpuPowerCap,
-  gpuClockLimit,
-  gpuFan,
-  gpuKillProcesses,
-  gpuReset,
-  gpuRasInject,
-  gpuDcgmInject,
-] as FaultModule[];

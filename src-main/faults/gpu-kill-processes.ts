@@ -10,7 +10,7 @@
  * has nothing to undo: a supervisor restarting the workload is what the game day measures.
  */
 import { z } from 'zod';
-import { Shell, sh } from '../ssh/quote.js';
+import { Shell, sh } from '../shell/index.js';
 import { SCRIPT_EXIT as EXIT } from './script-exit.js';
 import { ONE_SHOT_REVERT, anyToolSchema, deviceSchema, gpuScript, vendorGuard } from './gpu-common.js';
 import { observeScript } from './gpu-observe.js';

@@ -13,7 +13,7 @@
  * - nvidia-smi --query-gpu with csv,noheader,nounits: bare numbers; unsupported fields print
  *   "[N/A]" or "[Not Supported]"; memory in MiB.
  */
-import { Shell, sh } from '../ssh/quote.js';
+import { Shell, sh } from '../shell/index.js';
 import { gpuScript, type Device, type ToolParam } from './gpu-common.js';
 import type { FaultContext } from './types.js';
 

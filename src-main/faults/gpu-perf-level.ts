@@ -6,7 +6,7 @@
  * §1.4. NVIDIA has no performance-level switch; its clock analogue is gpu-clock-limit (-lgc).
  */
 import { z } from 'zod';
-import { Shell, sh } from '../ssh/quote.js';
+import { Shell, sh } from '../shell/index.js';
 import { amdToolSchema, deviceSchema, gpuScript, vendorGuard } from './gpu-common.js';
 import { observeScript } from './gpu-observe.js';
 import type { FaultContext, FaultModule } from './types.js';

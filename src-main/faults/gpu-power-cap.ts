@@ -17,7 +17,7 @@
  * verify re-reads the cap rather than trusting inject.
  */
 import { z } from 'zod';
-import { Shell, sh } from '../ssh/quote.js';
+import { Shell, sh } from '../shell/index.js';
 import { anyToolSchema, deviceSchema, gpuScript, vendorGuard, type ScriptPurpose } from './gpu-common.js';
 import { observeScript } from './gpu-observe.js';
 import type { FaultContext, FaultModule } from './types.js';

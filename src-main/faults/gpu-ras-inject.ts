@@ -10,7 +10,7 @@
  * sysfs. Nothing sets it on real nodes.
  */
 import { z } from 'zod';
-import { sh } from '../ssh/quote.js';
+import { sh } from '../shell/index.js';
 import { SCRIPT_EXIT as EXIT } from './script-exit.js';
 import { ONE_SHOT_REVERT, gpuIndex, gpuScript, vendorGuard } from './gpu-common.js';
 import { observeScript } from './gpu-observe.js';

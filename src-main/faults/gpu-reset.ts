@@ -8,7 +8,7 @@
  * reset fails ("Unable to reset GPU" is only logged), so the tool's status proves little.
  */
 import { z } from 'zod';
-import { sh } from '../ssh/quote.js';
+import { sh } from '../shell/index.js';
 import { ONE_SHOT_REVERT, anyToolSchema, gpuIndex, gpuScript, vendorGuard } from './gpu-common.js';
 import { observeScript } from './gpu-observe.js';
 import type { FaultContext, FaultModule } from './types.js';

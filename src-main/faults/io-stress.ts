@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sh } from '../ssh/quote.js';
+import { sh } from '../shell/index.js';
 import { checked } from './ids.js';
 import { absPath } from './schemas.js';
 import { stressInject, stressRevert, stressVerify } from './stress.js';

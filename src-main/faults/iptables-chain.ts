@@ -5,7 +5,7 @@
  * One chain serves both hooks: `-s peer` rules only ever match inbound packets and `-d peer` rules
  * outbound ones, and `-i`/`-o` matches are only valid in their own hook.
  */
-import { sh, Shell } from '../ssh/quote.js';
+import { sh, Shell } from '../shell/index.js';
 import { chainName, commentTag } from './ids.js';
 import { lines, script } from './shell-lib.js';
 import type { FaultContext } from './types.js';

@@ -8,7 +8,7 @@
  * Files in the run dir (/run/gameday/<runId>, else /tmp/gameday/<runId>), per fault id F:
  *   F.lease  F.revert.sh  F.revert.log  F.watchdog.pid  F.timer.sh   + lease-watchdog.sh (shared)
  */
-import { sh, Shell } from '../ssh/quote.js';
+import { sh, Shell } from '../shell/index.js';
 import { SCRIPT_EXIT as EXIT } from './script-exit.js';
 import { assertCtx, BadFaultContext, isFaultId, isRunId, unitName } from './ids.js';
 import { LEASE_WATCHDOG_SH } from './embedded-scripts.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Shell } from '../ssh/quote.js';
+import { Shell } from '../shell/index.js';
 import { checked } from './ids.js';
 import { stressInject, stressRevert, stressVerify } from './stress.js';
 import type { FaultModule } from './types.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checked } from './ids.js';
-import { firstReason, refuseManagementHost } from './mgmt-guard.js';
+import { firstReason, refuseManagementHost } from './safety-policy.js';
 import { iface, ipv4 } from './schemas.js';
 import { shapeInject, shapeObserve, shapeRevert, shapeVerify, type ShapeSpec } from './tc-shape.js';
 import type { FaultModule } from './types.js';
@@ -43,7 +43,7 @@ export const networkBandwidth: FaultModule<NetworkBandwidthParams> = {
   params: Params,
   presets: { low: { rateKbit: 100_000 }, medium: { rateKbit: 10_000 }, high: { rateKbit: 1_000 } },
   requires: { tools: ['tc', 'ip'], root: true, kernel: ['sch_htb', 'sch_tbf', 'cls_u32'] },
-  guard: (p) => firstReason(refuseManagementHost(p.peers ?? [], 'peer')),
+  guard: (p, ctx) => firstReason(refuseManagementHost(ctx.safety, p.peers ?? [], 'peer')),
   inject: checked((p, ctx) => shapeInject(ctx, spec(p))),
   verify: checked((p, ctx) => shapeVerify(ctx, spec(p))),
   revert: checked((_p, ctx) => shapeRevert(ctx)),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checked } from './ids.js';
 import { chainInject, chainObserve, chainRevert, chainVerify, type ChainSpec, type Hook } from './iptables-chain.js';
-import { firstReason, refuseManagementHost } from './mgmt-guard.js';
+import { firstReason, refuseManagementHost } from './safety-policy.js';
 import { peerList, percent } from './schemas.js';
 import type { FaultModule } from './types.js';
 
@@ -45,7 +45,7 @@ export const networkLoss: FaultModule<NetworkLossParams> = {
   params: Params,
   presets: { low: { percent: 5 }, medium: { percent: 20 }, high: { percent: 50 } },
   requires: { tools: ['iptables'], root: true, kernel: ['xt_statistic', 'xt_comment'] },
-  guard: (p) => firstReason(refuseManagementHost(p.peers ?? [], 'peer')),
+  guard: (p, ctx) => firstReason(refuseManagementHost(ctx.safety, p.peers ?? [], 'peer')),
   inject: checked((p, ctx) => chainInject(ctx, spec(p))),
   verify: checked((p, ctx) => chainVerify(ctx, spec(p))),
   revert: checked((_p, ctx) => chainRevert(ctx)),

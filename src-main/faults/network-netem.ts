@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { checked } from './ids.js';
-import { firstReason, refuseManagementHost } from './mgmt-guard.js';
+import { firstReason, refuseManagementHost } from './safety-policy.js';
 import { iface, ipv4, percent } from './schemas.js';
 import { shapeInject, shapeObserve, shapeRevert, shapeVerify, type ShapeSpec } from './tc-shape.js';
 import type { FaultModule, FaultRequires } from './types.js';
@@ -45,7 +45,7 @@ export const networkLatency: FaultModule<NetworkLatencyParams> = {
   params: LatencyParams,
   presets: { low: { delayMs: 50, jitterMs: 10 }, medium: { delayMs: 200, jitterMs: 50 }, high: { delayMs: 1000, jitterMs: 200 } },
   requires: REQUIRES,
-  guard: (p) => firstReason(refuseManagementHost(p.peers ?? [], 'peer')),
+  guard: (p, ctx) => firstReason(refuseManagementHost(ctx.safety, p.peers ?? [], 'peer')),
   inject: checked((p, ctx) => shapeInject(ctx, latencySpec(p))),
   verify: checked((p, ctx) => shapeVerify(ctx, latencySpec(p))),
   revert: checked((_p, ctx) => shapeRevert(ctx)),
@@ -66,7 +66,7 @@ function pctModule(kind: 'corrupt' | 'duplicate', title: string): FaultModule<Ne
     params: PctParams,
     presets: { low: { percent: 1 }, medium: { percent: 5 }, high: { percent: 20 } },
     requires: REQUIRES,
-    guard: (p) => firstReason(refuseManagementHost(p.peers ?? [], 'peer')),
+    guard: (p, ctx) => firstReason(refuseManagementHost(ctx.safety, p.peers ?? [], 'peer')),
     inject: checked((p, ctx) => shapeInject(ctx, spec(p))),
     verify: checked((p, ctx) => shapeVerify(ctx, spec(p))),
     revert: checked((_p, ctx) => shapeRevert(ctx)),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checked } from './ids.js';
 import { chainInject, chainObserve, chainRevert, chainVerify, type ChainSpec } from './iptables-chain.js';
-import { firstReason, refuseManagementHost } from './mgmt-guard.js';
+import { firstReason, refuseManagementHost } from './safety-policy.js';
 import { peerList } from './schemas.js';
 import type { FaultModule } from './types.js';
 
@@ -35,7 +35,7 @@ export const networkPartition: FaultModule<NetworkPartitionParams> = {
   // Intensity here is reach: one peer is not expressible without an address, so presets only vary the action.
   presets: { low: { action: 'reject' }, medium: { action: 'drop' }, high: { action: 'drop' } },
   requires: { tools: ['iptables'], root: true, kernel: ['xt_comment'] },
-  guard: (p) => firstReason(refuseManagementHost(p.peers ?? [], 'peer')),
+  guard: (p, ctx) => firstReason(refuseManagementHost(ctx.safety, p.peers ?? [], 'peer')),
   inject: checked((p, ctx) => chainInject(ctx, spec(p))),
   verify: checked((p, ctx) => chainVerify(ctx, spec(p))),
   revert: checked((_p, ctx) => chainRevert(ctx)),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checked } from './ids.js';
 import { chainInject, chainObserve, chainRevert, chainVerify, type ChainSpec } from './iptables-chain.js';
-import { firstReason, refuseManagementHost, refuseSshPort } from './mgmt-guard.js';
+import { firstReason, refuseManagementHost, refuseSshPort } from './safety-policy.js';
 import { peerList, port } from './schemas.js';
 import type { FaultModule } from './types.js';
 
@@ -35,7 +35,7 @@ export const portBlock: FaultModule<PortBlockParams> = {
   params: Params,
   presets: { low: { mode: 'reject' }, medium: { mode: 'reject' }, high: { mode: 'drop' } },
   requires: { tools: ['iptables'], root: true, kernel: ['xt_comment'] },
-  guard: (p) => firstReason(refuseSshPort(p.port), refuseManagementHost(p.sources ?? [], 'source')),
+  guard: (p, ctx) => firstReason(refuseSshPort(ctx.safety, p.port), refuseManagementHost(ctx.safety, p.sources ?? [], 'source')),
   inject: checked((p, ctx) => chainInject(ctx, spec(p))),
   verify: checked((p, ctx) => chainVerify(ctx, spec(p))),
   revert: checked((_p, ctx) => chainRevert(ctx)),

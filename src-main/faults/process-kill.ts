@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sh, shq, Shell } from '../ssh/quote.js';
+import { sh, shq, Shell } from '../shell/index.js';
 import { checked, processTag } from './ids.js';
 import { exactlyOneTarget, ONE_TARGET, refuseProtected, selectPids, targetShape } from './process-target.js';
 import { killSignal, seconds } from './schemas.js';

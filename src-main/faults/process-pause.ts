@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sh, Shell } from '../ssh/quote.js';
+import { sh, Shell } from '../shell/index.js';
 import { checked } from './ids.js';
 import { exactlyOneTarget, ONE_TARGET, refuseProtected, selectPids, targetShape } from './process-target.js';
 import { script } from './shell-lib.js';

@@ -3,7 +3,7 @@
  * processes that hold the node together, or the management path, are refused outright.
  */
 import { z } from 'zod';
-import { sh, Shell } from '../ssh/quote.js';
+import { sh, Shell } from '../shell/index.js';
 import { pid, processName } from './schemas.js';
 
 /** Killing or freezing any of these cuts the console off or takes the whole node down. */

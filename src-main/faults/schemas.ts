@@ -1,6 +1,6 @@
 /**
  * Zod building blocks for fault parameters. Every value that reaches a node-side command is
- * validated here first, with messages a person can act on; quoting (ssh/quote.ts) is the second
+ * validated here first, with messages a person can act on; quoting (shell/quote.ts) is the second
  * line of defence, never the only one.
  */
 import { isIPv4 } from 'node:net';

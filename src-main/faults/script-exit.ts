@@ -1,5 +1,5 @@
 /**
- * Exit codes of node-side fault scripts, not of `gameday` itself (its one table is util/exit-codes.ts,
+ * Exit codes of node-side fault scripts, not of `gameday` itself (its one table is api/exit-codes.ts,
  * the README's). Distinct values let the engine tell "the node refused" or
  * "this node cannot do that" apart from a real failure without parsing prose.
  */

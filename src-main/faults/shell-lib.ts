@@ -4,7 +4,7 @@
  * functions only as quoted arguments. Each script carries only the helpers it uses, so the audit
  * trail stays readable.
  */
-import { Shell } from '../ssh/quote.js';
+import { Shell } from '../shell/index.js';
 
 const FUNCS = {
   /** Short pause: fractional sleep is not POSIX, so fall back to a whole second. */

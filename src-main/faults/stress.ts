@@ -3,7 +3,7 @@
  * its own session (setsid, stdio redirected) so the SSH exec returns and the session's end cannot
  * kill it; `--timeout <maxDuration>s` is its own dead-man, independent of ours.
  */
-import { sh, Shell } from '../ssh/quote.js';
+import { sh, Shell } from '../shell/index.js';
 import { processTag } from './ids.js';
 import { script } from './shell-lib.js';
 import type { FaultContext } from './types.js';

@@ -12,7 +12,7 @@
  * absent on some, e.g. this project's CI VM), and HTB's direct queue gives an unshaped path.
  * Only egress is shaped (tc root); that is documented in each module's caveat.
  */
-import { sh, Shell } from '../ssh/quote.js';
+import { sh, Shell } from '../shell/index.js';
 import { TC_SIG, tcMajor } from './ids.js';
 import { mgmtPreamble } from './iptables-chain.js';
 import { lines, script } from './shell-lib.js';

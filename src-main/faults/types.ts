@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { Shell } from '../ssh/quote.js';
+import type { Shell } from '../shell/index.js';
+import type { FaultSafety } from './safety-policy.js';
 
 export type FaultCategory = 'network' | 'host' | 'gpu' | 'process' | 'dependency';
 export type Risk = 'low' | 'medium' | 'high';
@@ -29,6 +30,12 @@ export interface FaultContext {
   leaseTtlSec: number;
   /** Hard maximum duration in seconds (systemd-run guard and stress-ng --timeout). */
   maxDurationSec: number;
+  /**
+   * The run's safety policy with the management paths of the nodes in play (safety-policy.ts): the
+   * guards read it here. The fault manager always sets it; absent (a fault built outside a run, by a
+   * test or a tool), only port 22 counts as a management path.
+   */
+  safety?: FaultSafety;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Shell } from '../ssh/quote.js';
+import { Shell } from '../shell/index.js';
 
 /** Tools the console may drive on a node; `inventory check` and preflight report each. */
 export const NODE_TOOLS = ['tc', 'iptables', 'nft', 'stress-ng', 'rocm-smi', 'amd-smi', 'nvidia-smi', 'systemctl', 'timeout', 'setsid', 'pkill', 'sudo'] as const;

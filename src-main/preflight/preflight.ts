@@ -1,6 +1,7 @@
 import type { FaultModule } from '../faults/types.js';
-import type { FaultTarget } from '../engine/fault-manager.js';
-import { SshError, Shell, type SshPool } from '../ssh/index.js';
+import type { FaultTarget } from '../faults/index.js';
+import { SshError, type SshPool } from '../ssh/index.js';
+import { Shell } from '../shell/index.js';
 import { FACTS_SCRIPT, parseFacts, type NodeFacts } from './facts.js';
 import { KERNEL_PROBES, kernelProbeScript } from './kernel-probes.js';
 

@@ -4,7 +4,7 @@
  * value = that number (first number in stdout, or group 1 of `extract`), null when there is none.
  */
 import type { SshPool } from '../ssh/pool.js';
-import { Shell } from '../ssh/quote.js';
+import { Shell } from '../shell/index.js';
 import { nowMs } from './clock.js';
 import { timeoutMessage } from './net-errors.js';
 import { checkBounds, compileRegex, EXCERPT_CHARS, failed, sampleAt, type Probe } from './probe.js';

@@ -6,7 +6,7 @@
  */
 import { observeScript, parseObserveOutput, type GpuSample } from '../faults/gpu-observe.js';
 import type { FaultContext } from '../faults/types.js';
-import type { Shell } from '../ssh/quote.js';
+import type { Shell } from '../shell/index.js';
 import { nowMs } from './clock.js';
 import type { ProbeSsh } from './command.js';
 import { timeoutMessage } from './net-errors.js';

@@ -1,6 +1,6 @@
 /**
  * THE attribution of a probe's impact to faults, used live (live-timers.ts) and by every report and
- * verdict (engine/stored-impact.ts, report/windows.ts): one `ImpactTracker`, fed fault windows and
+ * verdict (probes/stored-impact.ts, report/windows.ts): one `ImpactTracker`, fed fault windows and
  * samples, names the figures. The per-series rules (episodes, hold, relapses, cuts) are in
  * impact-series.ts.
  *

@@ -9,7 +9,7 @@
  *   sampling could flip the verdict; the report says so rather than pretending to more precision.
  */
 import type { FaultImpact } from './impact.js';
-import { formatDuration } from '../util/duration.js';
+import { formatDuration } from '../api/duration.js';
 import { clockElapsed, clockWords, recoveryFigure, type RecoveryClock } from './recovery.js';
 import type { SloTarget } from './types.js';
 import type { WindowStats } from './window-stats.js';
@@ -91,4 +91,9 @@ export function judgeWindow(stats: WindowStats, t: { availability?: number; erro
   if (t.errorRate !== undefined) out.push(judge('errorRate', stats.errorRatePct, t.errorRate, { reason: none }));
   if (t.latencyP95Ms !== undefined) out.push(judge('latencyP95', stats.latencyP95Ms, t.latencyP95Ms, { reason: none }));
   return out;
+}
+
+/** "≤ 10.0s from revert" (the runbook's own words, `from: revert`): the clock is part of the target. */
+export function recoveryTargetText(targetMs: number, clock: RecoveryClock): string {
+  return `≤ ${formatDuration(targetMs)} from ${clock}`;
 }

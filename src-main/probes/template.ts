@@ -5,7 +5,7 @@
  * (shell commands use them: `awk '{print $1}'`).
  */
 import { isIP } from 'node:net';
-import { shq } from '../ssh/quote.js';
+import { shq } from '../shell/index.js';
 import type { ProbeNode } from './types.js';
 
 const PLACEHOLDER = /\{(host|name|port)\}/g;

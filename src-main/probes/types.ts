@@ -6,6 +6,10 @@
  */
 import type { RecoveryClock } from './recovery.js';
 import type { ConnectSpec } from '../ssh/types.js';
+import type { Sample, SampleRow } from '../audit/types.js';
+
+// One measurement and its stored row are the audit's data (the audit sits below the probes).
+export type { Sample, SampleRow };
 
 /** Fields every probe kind shares. */
 export interface ProbeBase {
@@ -108,29 +112,6 @@ export interface ProbeNode {
 export interface ProbeTarget {
   series: string;
   node?: ProbeNode;
-}
-
-/** One measurement. `t` is epoch ms read from the monotonic clock (see clock.ts). */
-export interface Sample {
-  probeId: string;
-  series: string;
-  t: number;
-  value: number | null;
-  healthy: boolean;
-  latencyMs: number;
-  error?: string;
-}
-
-/** A row as the audit store takes it (`audit.addSamples(runId, probeId, rows)`). */
-export interface SampleRow {
-  tMs: number;
-  value: number | null;
-  healthy: boolean;
-  /** JSON: `{"series", "latencyMs", "error"?}`. */
-  detail?: string;
-  /** The same two fields as in `detail`, so the audit's rollups need not parse it. */
-  series?: string;
-  latencyMs?: number;
 }
 
 /** A target in milliseconds (or %), with per-environment overrides already picked by the caller, or not. */

@@ -6,7 +6,7 @@
 import type { DrillScore } from '../api/drill.js';
 import { scorePartText, scoreTotal } from '../api/score-text.js';
 import { drillViewFromAudit } from '../drill/from-audit.js';
-import type { Ev } from './audit-read.js';
+import type { Ev } from '../audit/run-read.js';
 import { escHtml, escMd } from './escape.js';
 import { fmtElapsed } from './format.js';
 

@@ -4,7 +4,7 @@
  */
 export * from './types.js';
 export { buildReportModel, type BuildOptions } from './model.js';
-export { findRun, ReportError } from './audit-read.js';
+export { findRun, ReportError } from '../audit/run-read.js';
 export { renderMarkdown } from './markdown.js';
 export { renderHtml } from './html.js';
 export { renderJson } from './json.js';

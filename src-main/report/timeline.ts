@@ -6,7 +6,7 @@
  * out (the charts show the samples themselves).
  */
 import { restatesAnotherEvent } from '../api/outcome.js';
-import { bool, num, str, type Ev } from './audit-read.js';
+import { bool, num, str, type Ev } from '../audit/run-read.js';
 import { fmtMs } from './format.js';
 import type { TimelineGroup, TimelineItem } from './types.js';
 

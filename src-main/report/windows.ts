@@ -1,12 +1,12 @@
 /**
  * Detection and recovery per inject step, and impact outside every fault window, recomputed from the
  * stored samples with the very attribution the live timers run (probes/impact.ts, through
- * engine/stored-impact.ts) and judged by the engine's functions (probes/slo.ts), so the report and the
+ * probes/stored-impact.ts) and judged by the engine's functions (probes/slo.ts), so the report and the
  * screen cannot disagree on method. Window edges come from the audit's wall clock (see the clock note
  * in the report), so figures may differ from the engine's by a few milliseconds.
  */
 import { judgeDetection, judgeRecovery, notRecoveredReason, recoveryFigure, type FaultImpact, type ImpactResult, type ImpactWindow, type RecoveryClock, type Sample } from '../probes/index.js';
-import type { ImpactQuery } from '../engine/stored-impact.js';
+import type { ImpactQuery } from '../probes/stored-impact.js';
 import type { InjectWindowRaw } from './fault-walk.js';
 import type { FaultEntry, FaultWindowEntry, UnattributedEntry } from './types.js';
 
@@ -21,7 +21,7 @@ export function estimateIntervalMs(samples: Sample[]): number | null {
 
 export interface WindowContext {
   probeId: string;
-  /** The attribution over the run's samples (engine/stored-impact.ts on the audit). */
+  /** The attribution over the run's samples (probes/stored-impact.ts on the audit). */
   measure: (q: ImpactQuery) => ImpactResult;
   intervalMs: number;
   healthyAfter: number;

@@ -9,7 +9,7 @@
  * 1000× mistake for code that calls parseDuration on it again.
  */
 import { z } from 'zod';
-import { DurationError, parseDuration } from '../util/duration.js';
+import { DurationError, parseDuration } from '../api/duration.js';
 
 /** Probe, step, phase and target ids: short, lower-case, safe in file names, audit rows and URLs. */
 export const ID_RE = /^[a-z0-9][a-z0-9-]{0,31}$/;
@@ -34,7 +34,7 @@ withHint(ID_MESSAGE, 'e.g. "api-health" or "cut-db"');
 export const id = z.string().regex(ID_RE, ID_MESSAGE);
 
 /**
- * The same language as parseDuration() (util/duration.ts): one or more `<number><unit>` parts with
+ * The same language as parseDuration() (api/duration.ts): one or more `<number><unit>` parts with
  * unit ms|s|m|h, or a bare number of seconds; whitespace is ignored. Kept as a pattern (not only a
  * refinement) so the generated JSON Schema lets editors flag bad durations as you type. A unit
  * test checks that this pattern and parseDuration agree.

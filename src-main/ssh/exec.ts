@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { SshError } from './errors.js';
 import type { NodeConnection } from './connection.js';
 import { describeSpec } from './connection.js';
-import { shq, type Shell } from './quote.js';
+import { shq, type Shell } from '../shell/index.js';
 import type { ExecOptions, ExecResult } from './types.js';
 
 /** Commands with no timeout of their own still get one: nothing the console sends may run forever. */

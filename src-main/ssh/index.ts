@@ -1,7 +1,7 @@
 /** SSH layer: the only code importing ssh2. */
 export { SshPool, type PoolOptions, type FanOutResult, type FanOutOptions } from './pool.js';
 export { SshError, classifySshError } from './errors.js';
-export { shq, argv, sh, Shell } from './quote.js';
 export { describeSpec, NodeConnection } from './connection.js';
 export type { ConnectSpec, ExecOptions, ExecResult, SecretPrompts, SshErrorCode } from './types.js';
 export type { ClientChannel as ShellChannel } from 'ssh2';
+export { utf8Stream } from './utf8-stream.js';

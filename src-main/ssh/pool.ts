@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { connectOnce, DEFAULT_MAX_SESSIONS, describeSpec, NodeConnection, specKey, type ConnectOptions } from './connection.js';
 import { SshError } from './errors.js';
 import { execOn } from './exec.js';
-import type { Shell } from './quote.js';
+import type { Shell } from '../shell/index.js';
 import { Semaphore } from './semaphore.js';
 import type { ConnectSpec, ExecOptions, ExecResult, SecretPrompts } from './types.js';
 import type { VerifyOutcome } from './host-verifier.js';

@@ -1,4 +1,4 @@
-import type { Shell } from './quote.js';
+import type { Shell } from '../shell/index.js';
 
 /** Everything needed to reach one node. Built by the inventory (optionally merged with ~/.ssh/config). */
 export interface ConnectSpec {

@@ -6,7 +6,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SshPool, Shell, type ConnectSpec } from '../../src-main/ssh/index.js';
+import { SshPool, type ConnectSpec } from '../../src-main/ssh/index.js';
+import { Shell } from '../../src-main/shell/index.js';
 import { labDown, labUp, type LabInfo } from '../../src-main/lab/index.js';
 import { median, ms, ratio, sample } from './stats.js';
 

@@ -4,12 +4,13 @@
  * same nodes. One run, one machine; figures and ratios are printed, nothing is asserted.
  */
 import { spawnSync } from 'node:child_process';
-import '../../src-main/faults/index.js';
 import { getFault, resolveParams } from '../../src-main/faults/registry.js';
 import { buildInject, buildRevert } from '../../src-main/faults/lease.js';
-import { FaultManager, type FaultTarget } from '../../src-main/engine/fault-manager.js';
+import { FaultManager } from '../../src-main/engine/fault-manager.js';
+import { type FaultTarget } from '../../src-main/faults/index.js';
 import { StopController } from '../../src-main/engine/stop-controller.js';
-import { SshPool, shq, type ConnectSpec } from '../../src-main/ssh/index.js';
+import { SshPool, type ConnectSpec } from '../../src-main/ssh/index.js';
+import { shq } from '../../src-main/shell/index.js';
 import { labDown, labUp } from '../../src-main/lab/index.js';
 import { median, ms, percentile, ratio } from './stats.js';
 

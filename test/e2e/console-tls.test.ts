@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certHosts, startBridge, workspaceTls, type Bridge } from '../../src-main/bridge/index.js';
 import { consoleServiceOptions } from '../../src-main/cli/commands/console.js';
-import { createConsoleService, type ConsoleService } from '../../src-main/engine/console-service.js';
+import { createConsoleService, type ConsoleService } from '../../src-main/console/console-service.js';
 import { launchBrowser, type TestBrowser } from './helpers/browser.js';
 import { RENDERER_DIR } from './helpers/console-server.js';
 import { shot } from './helpers/screens.js';

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandName, CommandReq, CommandRes, EngineEvent, RunSnapshot } from '../../src-main/api/index.js';
 import { startBridge, type Bridge } from '../../src-main/bridge/index.js';
 import { consoleServiceOptions } from '../../src-main/cli/commands/console.js';
-import { createConsoleService, type ConsoleService } from '../../src-main/engine/console-service.js';
+import { createConsoleService, type ConsoleService } from '../../src-main/console/console-service.js';
 import { startSimLab, type SimLab } from '../../src-main/lab/index.js';
 import { openClient, type TestClient } from '../helpers/bridge-client.js';
 

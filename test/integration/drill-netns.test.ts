@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandName, CommandReq, CommandRes, EngineEvent, RunSnapshot } from '../../src-main/api/index.js';
 import { consoleServiceOptions } from '../../src-main/cli/commands/console.js';
-import { createConsoleService, type ConsoleService } from '../../src-main/engine/console-service.js';
+import { createConsoleService, type ConsoleService } from '../../src-main/console/console-service.js';
 import { getTestLab } from '../lab/fixture.js';
 
 const RUNBOOK = 'drill-api-mystery-loss.yaml';

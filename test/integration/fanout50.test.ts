@@ -1,6 +1,7 @@
 /** A 50-node fan-out against real sshd: a lab of its own, beside the shared one. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SshPool, Shell, type ConnectSpec } from '../../src-main/ssh/index.js';
+import { SshPool, type ConnectSpec } from '../../src-main/ssh/index.js';
+import { Shell } from '../../src-main/shell/index.js';
 import { labDown, labUp, type LabInfo } from '../../src-main/lab/index.js';
 
 let lab: LabInfo;

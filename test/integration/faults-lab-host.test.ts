@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { run } from '../../src-main/lab/netns/exec.js';
 import { getTestLab } from '../lab/fixture.js';
 import type { LabInfo } from '../../src-main/lab/index.js';
-import { sh } from '../../src-main/ssh/index.js';
+import { sh } from '../../src-main/shell/index.js';
 import { labTarget, labTargets, openFleet, sleep, waitFor, type Fleet } from './helpers/fleet.js';
 import { APPROVER, injectOk, revertLive, revertOk } from './helpers/inject.js';
 import { faultGroup, netnsOf, nodePath, procState, residue, sshdPid, taggedProcs } from './helpers/observe.js';

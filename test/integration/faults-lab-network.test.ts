@@ -5,11 +5,11 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import '../../src-main/faults/index.js';
 import { getFault } from '../../src-main/faults/registry.js';
 import { FaultRefused } from '../../src-main/engine/fault-manager.js';
 import { runPreflight } from '../../src-main/preflight/preflight.js';
-import { SshPool, Shell, sh } from '../../src-main/ssh/index.js';
+import { SshPool } from '../../src-main/ssh/index.js';
+import { Shell, sh } from '../../src-main/shell/index.js';
 import { getTestLab } from '../lab/fixture.js';
 import type { LabInfo } from '../../src-main/lab/index.js';
 import { labNodeByName, labTarget, labTargets, openFleet, type Fleet } from './helpers/fleet.js';

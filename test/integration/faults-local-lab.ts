@@ -7,7 +7,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import type { Shell } from '../../src-main/ssh/quote.js';
+import type { Shell } from '../../src-main/shell/index.js';
 
 export interface Lab {
   ns: string;

@@ -13,7 +13,7 @@ import {
   buildInject, buildRenew, buildRevert, cleanupAll, SCRIPT_EXIT as EXIT, getFault, parseStatus, parseTraces, resolveParams, scanTraces,
 } from '../../src-main/faults/index.js';
 import type { FaultContext } from '../../src-main/faults/types.js';
-import { sh } from '../../src-main/ssh/quote.js';
+import { sh } from '../../src-main/shell/index.js';
 import {
   createLab, destroyLab, measureDownload, MGMT_PORT, nodeInNs, runInNs, sleep, startNsServer, tcpProbe, type Lab,
 } from './faults-local-lab.js';

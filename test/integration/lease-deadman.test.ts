@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, rmSync } from 'node:fs';
-import '../../src-main/faults/index.js';
-import { sh } from '../../src-main/ssh/index.js';
+import { sh } from '../../src-main/shell/index.js';
 import type { SshError } from '../../src-main/ssh/index.js';
 import { getTestLab } from '../lab/fixture.js';
 import { labBlackhole } from '../lab/lab-blackhole.js';

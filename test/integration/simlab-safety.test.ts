@@ -13,14 +13,16 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FaultManager, type FaultTarget } from '../../src-main/engine/fault-manager.js';
+import { FaultManager } from '../../src-main/engine/fault-manager.js';
+import { type FaultTarget } from '../../src-main/faults/index.js';
 import { getFault, resolveParams } from '../../src-main/faults/index.js';
 import type { FaultContext } from '../../src-main/faults/types.js';
 import { loadInventory, toConnectSpec } from '../../src-main/inventory/index.js';
 import { labProcesses, startSimLab } from '../../src-main/lab/index.js';
 import { localLab } from '../../src-main/lab/sim/local-node.js';
 import type { SimLab } from '../../src-main/lab/sim/types.js';
-import { Shell, SshPool } from '../../src-main/ssh/index.js';
+import { SshPool } from '../../src-main/ssh/index.js';
+import { Shell } from '../../src-main/shell/index.js';
 import { isRunning } from '../helpers/ssh-server.js';
 
 const sh = (cmd: string) => {

@@ -23,10 +23,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../../src-main/bridge/index.js';
 import { consoleServiceOptions } from '../../src-main/cli/commands/console.js';
 import { FaultManager } from '../../src-main/engine/fault-manager.js';
-import { createConsoleService, type ConsoleService } from '../../src-main/engine/console-service.js';
+import { createConsoleService, type ConsoleService } from '../../src-main/console/console-service.js';
 import { loadInventory, toConnectSpec } from '../../src-main/inventory/index.js';
 import { labProcesses, startSimLab, type SimLab } from '../../src-main/lab/index.js';
-import { Shell, SshPool } from '../../src-main/ssh/index.js';
+import { SshPool } from '../../src-main/ssh/index.js';
+import { Shell } from '../../src-main/shell/index.js';
 import { openClient, type TestClient } from '../helpers/bridge-client.js';
 import { BIN } from './helpers/engine-cli.js';
 

@@ -6,11 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import '../../src-main/faults/index.js';
 import { cleanupAll, scanTraces } from '../../src-main/faults/cleanup.js';
 import type { StopReport } from '../../src-main/engine/stop-controller.js';
 import type { InjectOutcome } from '../../src-main/engine/fault-manager.js';
-import { Shell } from '../../src-main/ssh/index.js';
+import { Shell } from '../../src-main/shell/index.js';
 import { parseTraces } from '../../src-main/faults/status.js';
 import { getTestLab } from '../lab/fixture.js';
 import { labBlackhole } from '../lab/lab-blackhole.js';

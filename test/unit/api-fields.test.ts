@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { commands, type CommandName } from '../../src-main/api/index.js';
 import { fieldRule } from '../../src-main/api/fields.js';
-import { COMMAND_NAMES, dispatch } from '../../src-main/bridge/dispatch.js';
+import { COMMAND_NAMES, dispatch } from '../../src-main/console/dispatch.js';
 import { FakeBackend } from '../helpers/fake-backend.js';
 
 interface ZNode {

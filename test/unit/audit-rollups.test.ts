@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { AuditStore, HIST_REL_ERROR, ROLLUP_MS, scanProbe, scanStats } from '../../src-main/audit/index.js';
 import { histBin, histPercentile, histValue, HIST_BINS } from '../../src-main/audit/rollup.js';
 import { evaluateSlos, memorySamples, runSamples } from '../../src-main/engine/slo-eval.js';
-import { measureStoredImpact } from '../../src-main/engine/stored-impact.js';
+import { measureStoredImpact } from '../../src-main/probes/stored-impact.js';
 import { attributeImpact, toRow, type Sample } from '../../src-main/probes/index.js';
 import { readProbe } from '../../src-main/report/samples.js';
 

@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { AuditStore, auditExecHooks, redact } from '../../src-main/audit/index.js';
 import { MIGRATIONS } from '../../src-main/audit/migrations.js';
-import { SshPool, sh } from '../../src-main/ssh/index.js';
+import { SshPool } from '../../src-main/ssh/index.js';
+import { sh } from '../../src-main/shell/index.js';
 import { startTestServer } from '../helpers/ssh-server.js';
 
 const open: AuditStore[] = [];

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandName, CommandReq, CommandRes, ConsoleBackend, EngineEvent, Role } from '../../src-main/api/index.js';
 import { traineeMay, commands } from '../../src-main/api/index.js';
 import { startBridge, type Bridge } from '../../src-main/bridge/index.js';
-import { allowed } from '../../src-main/bridge/dispatch.js';
+import { allowed } from '../../src-main/console/dispatch.js';
 import { openClient, type TestClient } from '../helpers/bridge-client.js';
 
 /** Records calls; hides fault.update from everyone but the commander (trainees, and observers: the room's projector) and marks what it redacted (the real rules are in drill/redact.ts, tested there). */

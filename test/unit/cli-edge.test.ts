@@ -14,9 +14,9 @@ import { CliError } from '../../src-main/cli/exit-codes.js';
 import { lookupFault } from '../../src-main/cli/fault-lookup.js';
 import { main } from '../../src-main/cli/main.js';
 import { durationValue, protectValue, showValue } from '../../src-main/cli/option-values.js';
-import { checkBlastRadius, DEFAULT_POLICY } from '../../src-main/engine/blast-radius.js';
+import { checkBlastRadius, DEFAULT_POLICY } from '../../src-main/faults/index.js';
 import { checkScenario } from '../../src-main/scenario/index.js';
-import { EXIT } from '../../src-main/util/exit-codes.js';
+import { EXIT } from '../../src-main/api/exit-codes.js';
 import { buildFixture } from './report-fixture.js';
 
 const f = buildFixture();
@@ -51,10 +51,10 @@ describe('one exit-code table', () => {
   it('no other module exports an EXIT, and the CLI takes its codes from that one table', () => {
     const src = (dir: string): string[] => readdirSync(dir, { recursive: true }).map(String).filter((p) => p.endsWith('.ts')).map((p) => join(dir, p));
     const exporters = src('src-main').filter((p) => /export const EXIT\b/.test(readFileSync(p, 'utf8')));
-    expect(exporters).toEqual([join('src-main', 'util', 'exit-codes.ts')]);
+    expect(exporters).toEqual([join('src-main', 'api', 'exit-codes.ts')]);
     const wrong = src('src-main/cli').flatMap((p) =>
       [...readFileSync(p, 'utf8').matchAll(/import \{([^}]*)\} from '([^']+)'/g)]
-        .filter((m) => /\bEXIT\b/.test(m[1]!) && !/^(\.\.?\/)+(util\/)?exit-codes\.js$/.test(m[2]!))
+        .filter((m) => /\bEXIT\b/.test(m[1]!) && !/^(\.\.?\/)+(api\/)?exit-codes\.js$/.test(m[2]!))
         .map((m) => `${p}: ${m[2]}`),
     );
     expect(wrong).toEqual([]);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditStore, RAW_LIMIT, scanProbe } from '../../src-main/audit/index.js';
-import { buildDebrief, DEBRIEF_POINTS } from '../../src-main/drill/debrief.js';
+import { buildDebrief, DEBRIEF_POINTS } from '../../src-main/report/debrief.js';
 import { toRow, type Sample } from '../../src-main/probes/index.js';
 
 const dirs: string[] = [];

@@ -13,7 +13,6 @@ import type { EngineEvent, RunSnapshot } from '../../src-main/api/index.js';
 import { DrillController } from '../../src-main/drill/controller.js';
 import { hiddenOf, NEUTRAL_TITLE, redactDrillView, redactEvent, redactRunSummary, redactSnapshot } from '../../src-main/drill/redact.js';
 import { RunSession } from '../../src-main/engine/run-session.js';
-import '../../src-main/faults/index.js';
 import { loadInventory } from '../../src-main/inventory/index.js';
 import { loadScenario } from '../../src-main/scenario/index.js';
 import { SshPool } from '../../src-main/ssh/index.js';

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AuditStore, auditExecHooks } from '../../src-main/audit/index.js';
 import { RunSession } from '../../src-main/engine/run-session.js';
-import '../../src-main/faults/index.js';
 import { loadInventory } from '../../src-main/inventory/index.js';
 import { loadScenario } from '../../src-main/scenario/index.js';
 import { SshPool } from '../../src-main/ssh/index.js';

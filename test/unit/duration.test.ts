@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from '../../src-main/util/duration.js';
+import { formatDuration, parseDuration } from '../../src-main/api/duration.js';
 
 describe('durations', () => {
   it.each([

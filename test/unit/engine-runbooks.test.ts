@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import '../../src-main/faults/index.js';
 import { initialViews } from '../../src-main/engine/run-state.js';
 import { loadScenario } from '../../src-main/scenario/index.js';
 

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   BadFaultContext, buildInject, buildRenew, buildRevert, cleanupAll, getFault, GuardRefused, isOneShot, listFaults,
-  resolveParams, scanTraces, setManagementEndpoints,
+  resolveParams, scanTraces, faultSafety, DEFAULT_POLICY, type FaultSafety,
 } from '../../src-main/faults/index.js';
+import { diskFill } from '../../src-main/faults/disk-fill.js';
 import { chainName, tcMajor } from '../../src-main/faults/ids.js';
-import type { Shell } from '../../src-main/ssh/quote.js';
+import type { Shell } from '../../src-main/shell/index.js';
 import { CTX, EXAMPLES } from './faults-fixtures.js';
 
 /** POSIX syntax check with the system sh (dash on Debian): exit 0 or the parser's message. */
@@ -70,18 +71,35 @@ describe('identity and naming', () => {
 });
 
 describe('management-path guards', () => {
-  afterEach(() => setManagementEndpoints({}));
+  /** The run's safety as the fault manager hands it to a fault: the policy with the paths of the nodes in play. */
+  const safety = (m: { sshPorts?: number[]; hosts?: string[] }): FaultSafety => ({ ...DEFAULT_POLICY, management: { sshPorts: [22, ...(m.sshPorts ?? [])], hosts: m.hosts ?? [] } });
 
   it('port-block refuses port 22 and configured SSH ports', () => {
     const mod = getFault('port-block');
     expect(mod.guard?.(resolveParams(mod, { params: { port: 22 } }), CTX)).toMatch(/SSH/);
-    setManagementEndpoints({ sshPorts: [2222] });
-    expect(mod.guard?.(resolveParams(mod, { params: { port: 2222 } }), CTX)).toMatch(/SSH/);
-    expect(mod.guard?.(resolveParams(mod, { params: { port: 8080 } }), CTX)).toBeNull();
+    const ctx = { ...CTX, safety: safety({ sshPorts: [2222] }) };
+    expect(mod.guard?.(resolveParams(mod, { params: { port: 2222 } }), ctx)).toMatch(/SSH/);
+    expect(mod.guard?.(resolveParams(mod, { params: { port: 8080 } }), ctx)).toBeNull();
+  });
+
+  it('the management paths come from the context, never from state another run left behind', () => {
+    const mod = getFault('port-block');
+    const p = resolveParams(mod, { params: { port: 2222 } });
+    // Two runs in one process (the console, tests): one reaches its nodes on 2222, the other on 22.
+    const a = { ...CTX, safety: faultSafety(DEFAULT_POLICY, [{ spec: { port: 2222 } }]) };
+    const b = { ...CTX, safety: faultSafety(DEFAULT_POLICY, [{ spec: { port: 22 } }]) };
+    expect(mod.guard?.(p, a)).toMatch(/SSH/);
+    expect(mod.guard?.(p, b)).toBeNull();
+    expect(mod.guard?.(p, a)).toMatch(/SSH/);
+    // Jump hosts are management hosts: a partition covering one is refused.
+    const viaJump = { ...CTX, safety: faultSafety(DEFAULT_POLICY, [{ spec: { port: 22, jump: [{ host: '10.9.9.9' }] } }]) };
+    const part = getFault('network-partition');
+    expect(part.guard?.(resolveParams(part, { params: { peers: ['10.9.0.0/16'] } }), viaJump)).toMatch(/management host 10\.9\.9\.9/);
+    expect(part.guard?.(resolveParams(part, { params: { peers: ['10.9.0.0/16'] } }), b)).toBeNull();
   });
 
   it('refuses targets that cover the management host', () => {
-    setManagementEndpoints({ hosts: ['10.9.9.9'] });
+    const ctx = { ...CTX, safety: safety({ hosts: ['10.9.9.9'] }) };
     const cases: Array<[string, Record<string, unknown>]> = [
       ['network-partition', { peers: ['10.9.0.0/16'] }],
       ['network-loss', { percent: 10, peers: ['10.9.9.9'] }],
@@ -92,10 +110,10 @@ describe('management-path guards', () => {
     ];
     for (const [id, params] of cases) {
       const mod = getFault(id);
-      expect(mod.guard?.(resolveParams(mod, { params }), CTX), id).toMatch(/management host 10\.9\.9\.9/);
+      expect(mod.guard?.(resolveParams(mod, { params }), ctx), id).toMatch(/management host 10\.9\.9\.9/);
     }
     const part = getFault('network-partition');
-    expect(part.guard?.(resolveParams(part, { params: { peers: ['10.8.0.0/16'] } }), CTX)).toBeNull();
+    expect(part.guard?.(resolveParams(part, { params: { peers: ['10.8.0.0/16'] } }), ctx)).toBeNull();
   });
 
   it('buildInject will not build a refused fault', () => {
@@ -119,7 +137,8 @@ describe('quoting holds even when validation is bypassed', () => {
 
   it('hostile values in verify/revert scripts never execute', () => {
     const hostile = [`/x; touch ${canary}`, `/x$(touch ${canary})`, `/x\`touch ${canary}\``, `/x'; touch ${canary}; '`, `/x\ntouch ${canary}`];
-    const disk = getFault('disk-fill');
+    // The module itself, not its catalog entry (which validates first): the builder must still quote.
+    const disk = diskFill;
     for (const path of hostile) {
       // Deliberately unvalidated: the builder must still quote it.
       const p = { path, targetPercent: 50, keepFreeMb: 1, keepFreePercent: 1 };

@@ -1,9 +1,12 @@
 // Parameter schemas of the GPU faults: strict, presets valid, hostile strings refused everywhere;
 // and command-shape rules (no sudo written by a module, --autorespond y on every rocm-smi set/reset).
 import { describe, expect, it } from 'vitest';
-import { gpuFaults } from '../../src-main/faults/gpu-index.js';
+import { FAULTS } from '../../src-main/faults/index.js';
 import type { FaultModule } from '../../src-main/faults/types.js';
 import { labCtx } from '../lab/gpu-sim/harness.js';
+
+/** The GPU kinds of the closed catalog, in its order (AMD first, NVIDIA-only last). */
+const gpuFaults = Object.values<FaultModule>(FAULTS).filter((m) => m.category === 'gpu');
 
 const HOSTILE = [
   '; touch /tmp/pwned', '$(touch /tmp/pwned)', '`touch /tmp/pwned`', "it's", '"double"', 'a\nb', '-rf', '--help', '', ' ',

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { gpuPowerCap } from '../../src-main/faults/gpu-power-cap.js';
 import { parseObserveOutput } from '../../src-main/faults/gpu-observe.js';
-import { Shell } from '../../src-main/ssh/quote.js';
+import { Shell } from '../../src-main/shell/index.js';
 import type { FaultContext, Intensity } from '../../src-main/faults/types.js';
 import { cleanRunDirs, gpuSettings, labCtx, makeLab, type Lab } from '../lab/gpu-sim/harness.js';
 

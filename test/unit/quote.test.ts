@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { argv, sh, shq, Shell } from '../../src-main/ssh/quote.js';
+import { argv, sh, shq, Shell } from '../../src-main/shell/index.js';
 
 // Hostile strings: each must reach the program as exactly one argument, byte for byte.
 const HOSTILE = [

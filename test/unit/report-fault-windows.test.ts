@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FaultRow } from '../../src-main/audit/index.js';
-import type { Ev } from '../../src-main/report/audit-read.js';
+import type { Ev } from '../../src-main/audit/run-read.js';
 import { walkFaults } from '../../src-main/report/fault-walk.js';
 import { RunTelemetry } from '../../src-main/engine/run-telemetry.js';
 import { parseScenario } from '../../src-main/scenario/index.js';

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditStore } from '../../src-main/audit/index.js';
 import { evaluateSlos, runSamples } from '../../src-main/engine/slo-eval.js';
-import { mapSlos } from '../../src-main/engine/scenario-map.js';
+import { mapSlos } from '../../src-main/scenario/probe-map.js';
 import { loadScenario } from '../../src-main/scenario/index.js';
 
 /** Replaces the global Date so the audit's `new Date()` timestamps are ours; restore() puts it back. */

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { registerFault } from '../../src-main/faults/index.js';
-import { gpuPerfLevel } from '../../src-main/faults/gpu-perf-level.js';
 import { loadInventory } from '../../src-main/inventory/index.js';
 import { checkScenario, type ScenarioProblem } from '../../src-main/scenario/index.js';
 
@@ -160,8 +158,6 @@ describe('against an inventory', () => {
   });
 
   it('GPU faults on nodes without a GPU', () => {
-    // Registered here so the test does not depend on when faults/index.ts starts registering GPU faults.
-    registerFault(gpuPerfLevel);
     const text = edit('fault: network-loss, target: api, intensity: low', 'fault: gpu-perf-level, target: api, intensity: medium');
     expect(only(text, true)).toMatchObject({ path: 'phases[0].steps[0].target', message: 'gpu-perf-level needs a GPU, but node01, node02 have none (gpu: none)' });
     expect(problems(text)).toEqual([]);

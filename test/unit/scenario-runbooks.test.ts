@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src-main/inventory/index.js';
 import { DURATION_PATTERN, durationMs, flattenSteps, loadScenario, renderJsonSchema } from '../../src-main/scenario/index.js';
-import { DurationError, parseDuration } from '../../src-main/util/duration.js';
+import { DurationError, parseDuration } from '../../src-main/api/duration.js';
 
 const DIR = join(import.meta.dirname, '..', '..', 'scenarios');
 const RUNBOOKS = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();

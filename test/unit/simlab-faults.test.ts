@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildInject, buildRenew, buildRevert, getFault, isOneShot, listFaults, observeScript, parseObserveOutput, parseStatus, parseStatusLines, resolveParams } from '../../src-main/faults/index.js';
 import { killRemoteCommand, wrapRemote } from '../../src-main/ssh/exec.js';
-import { Shell } from '../../src-main/ssh/quote.js';
+import { Shell } from '../../src-main/shell/index.js';
 import type { FaultContext } from '../../src-main/faults/types.js';
 import { localLab, type LocalLab, type LocalNode } from '../../src-main/lab/sim/local-node.js';
 import type { SimNodeSpec } from '../../src-main/lab/sim/types.js';

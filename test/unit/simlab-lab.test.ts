@@ -8,13 +8,15 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FaultManager, type FaultTarget } from '../../src-main/engine/fault-manager.js';
+import { FaultManager } from '../../src-main/engine/fault-manager.js';
+import { type FaultTarget } from '../../src-main/faults/index.js';
 import { getFault } from '../../src-main/faults/index.js';
 import { loadInventory, toConnectSpec } from '../../src-main/inventory/index.js';
 import { runPreflight } from '../../src-main/preflight/preflight.js';
 import { startSimLab } from '../../src-main/lab/index.js';
 import type { SimLab } from '../../src-main/lab/sim/types.js';
-import { Shell, SshPool } from '../../src-main/ssh/index.js';
+import { SshPool } from '../../src-main/ssh/index.js';
+import { Shell } from '../../src-main/shell/index.js';
 import { isRunning } from '../helpers/ssh-server.js';
 
 let dir: string;

@@ -3,7 +3,8 @@ import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
-import { SshPool, SshError, Shell, sh } from '../../src-main/ssh/index.js';
+import { SshPool, SshError } from '../../src-main/ssh/index.js';
+import { Shell, sh } from '../../src-main/shell/index.js';
 import type { ConnectSpec } from '../../src-main/ssh/index.js';
 import { isRunning, startTestServer, type TestServer } from '../helpers/ssh-server.js';
 

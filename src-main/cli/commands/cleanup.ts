@@ -1,7 +1,6 @@
-import '../../faults/index.js';
 import { AuditStore, auditExecHooks } from '../../audit/index.js';
 import { cleanupAll, scanTraces } from '../../faults/cleanup.js';
-import { reconcileFaults } from '../../engine/reconcile.js';
+import { reconcileFaults } from '../../console/index.js';
 import { SshPool } from '../../ssh/index.js';
 import { load, type GlobalOpts } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { certHosts, isLoopback, startBridge, TlsError, workspaceTls, type BridgeTls } from '../../bridge/index.js';
-import { createConsoleService, type ConsoleServiceOptions } from '../../engine/console-service.js';
+import { createConsoleService, type ConsoleServiceOptions } from '../../console/index.js';
 import { reportService, type PdfPrinter } from '../../report/index.js';
 import { findInventory } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';

@@ -1,4 +1,4 @@
-import { Shell } from '../../ssh/index.js';
+import { Shell } from '../../shell/index.js';
 import { c, LineSplitter, nodeColor } from '../output.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { load, newPool, type GlobalOpts } from '../context.js';

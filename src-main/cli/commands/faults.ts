@@ -1,4 +1,3 @@
-import '../../faults/index.js';
 import { listFaults } from '../../faults/registry.js';
 import { c, table } from '../output.js';
 import { EXIT } from '../exit-codes.js';

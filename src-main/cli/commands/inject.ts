@@ -1,11 +1,10 @@
-import '../../faults/index.js';
 import { tryResolveParams } from '../../faults/registry.js';
 import type { Intensity } from '../../faults/types.js';
 import { FaultRefused } from '../../engine/fault-manager.js';
-import { DEFAULT_POLICY } from '../../engine/blast-radius.js';
+import { DEFAULT_POLICY } from '../../faults/index.js';
 import { isoSeconds } from '../../engine/lease-facts.js';
 import { describeLeaseNotice } from '../../engine/lease-notice.js';
-import { parseDuration } from '../../util/duration.js';
+import { parseDuration } from '../../api/duration.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
 import { lookupFault } from '../fault-lookup.js';

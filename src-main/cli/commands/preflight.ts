@@ -1,4 +1,3 @@
-import '../../faults/index.js';
 import { lookupFault } from '../fault-lookup.js';
 import { runPreflight, type PreflightReport } from '../../preflight/preflight.js';
 import { CliError, EXIT } from '../exit-codes.js';

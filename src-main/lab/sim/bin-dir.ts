@@ -18,7 +18,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { argv as shArgv, shq } from '../../ssh/quote.js';
+import { argv as shArgv, shq } from '../../shell/index.js';
 import { REFUSED, TOOL_NAMES } from './tools/tools.mjs';
 import { systemBinary } from './resources.js';
 import type { LabLayout } from './layout.js';

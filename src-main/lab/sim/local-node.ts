@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import type { Shell } from '../../ssh/quote.js';
+import type { Shell } from '../../shell/index.js';
 import { writeBinDir } from './bin-dir.js';
 import { bootNode, labLayout, sandboxPaths, sessionEnv, type LabLayout, type NodeLayout } from './layout.js';
 import { loadGpuModel } from './gpu-metrics.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { startBridge, type Bridge } from '../../../src-main/bridge/index.js';
 import { consoleServiceOptions } from '../../../src-main/cli/commands/console.js';
-import { createConsoleService, type ConsoleService } from '../../../src-main/engine/console-service.js';
+import { createConsoleService, type ConsoleService } from '../../../src-main/console/console-service.js';
 import type { LabInfo } from '../../../src-main/lab/index.js';
 
 export const RENDERER_DIR = join(process.cwd(), 'out', 'renderer');

@@ -5,9 +5,8 @@
  *
  *   node --import tsx test/integration/helpers/console-child.ts '<json ChildConfig>'
  */
-import '../../../src-main/faults/index.js';
 import { AuditStore } from '../../../src-main/audit/index.js';
-import { DEFAULT_POLICY } from '../../../src-main/engine/blast-radius.js';
+import { DEFAULT_POLICY } from '../../../src-main/faults/index.js';
 import { FaultManager } from '../../../src-main/engine/fault-manager.js';
 import { SshPool } from '../../../src-main/ssh/index.js';
 import { readLab } from '../../../src-main/lab/index.js';

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument, isMap, isSeq, type YAMLMap } from 'yaml';
 import { AuditStore } from '../../../src-main/audit/index.js';
-import { SshPool, sh, type ConnectSpec } from '../../../src-main/ssh/index.js';
+import { SshPool, type ConnectSpec } from '../../../src-main/ssh/index.js';
+import { sh } from '../../../src-main/shell/index.js';
 import type { LabInfo } from '../../../src-main/lab/index.js';
 
 export const BIN = join(process.cwd(), 'resources/bin/gameday.mjs');

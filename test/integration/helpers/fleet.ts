@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import '../../../src-main/faults/index.js';
 import { AuditStore } from '../../../src-main/audit/index.js';
-import { FaultManager, type FaultTarget } from '../../../src-main/engine/fault-manager.js';
+import { FaultManager } from '../../../src-main/engine/fault-manager.js';
+import { type FaultTarget } from '../../../src-main/faults/index.js';
 import { StopController } from '../../../src-main/engine/stop-controller.js';
-import { DEFAULT_POLICY, type BlastPolicy } from '../../../src-main/engine/blast-radius.js';
+import { DEFAULT_POLICY, type SafetyPolicy } from '../../../src-main/faults/index.js';
 import { loadInventory, selectNodes, toConnectSpec } from '../../../src-main/inventory/index.js';
 import { SshPool, type ConnectSpec, type PoolOptions } from '../../../src-main/ssh/index.js';
 import type { LabInfo, LabNode } from '../../../src-main/lab/index.js';
@@ -63,7 +63,7 @@ export interface Fleet {
  * Open a pool, a temp audit (with the run row the fault rows reference) and a FaultManager with
  * the given lease TTL. `close()` stops renewal, disposes the pool and closes the audit.
  */
-export function openFleet(lab: LabInfo, opts: { prefix: string; leaseTtlSec: number; policy?: Partial<BlastPolicy>; pool?: PoolOptions }): Fleet {
+export function openFleet(lab: LabInfo, opts: { prefix: string; leaseTtlSec: number; policy?: Partial<SafetyPolicy>; pool?: PoolOptions }): Fleet {
   const dir = mkdtempSync(join(tmpdir(), 'gd-it-audit-'));
   const auditPath = join(dir, 'audit.sqlite');
   const audit = AuditStore.open(auditPath);

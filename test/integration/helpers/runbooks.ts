@@ -12,7 +12,8 @@ import { expect } from 'vitest';
 import { AuditStore } from '../../../src-main/audit/index.js';
 import { loadInventory, toConnectSpec } from '../../../src-main/inventory/index.js';
 import { flattenSteps, loadScenario } from '../../../src-main/scenario/index.js';
-import { sh, SshPool } from '../../../src-main/ssh/index.js';
+import { SshPool } from '../../../src-main/ssh/index.js';
+import { sh } from '../../../src-main/shell/index.js';
 import { BIN, parseRunJson, type CliResult, type RunJson } from './engine-cli.js';
 
 export const SCENARIOS = join(process.cwd(), 'scenarios');

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, mkdirSync, symlinkSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Shell } from '../../../src-main/ssh/quote.js';
+import type { Shell } from '../../../src-main/shell/index.js';
 import type { FaultContext } from '../../../src-main/faults/types.js';
 
 export const SIM_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../src-main/lab/gpu-sim/bin');

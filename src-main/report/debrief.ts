@@ -8,11 +8,11 @@ import { scanProbe, type AuditStore } from '../audit/index.js';
 import type { Debrief } from '../api/drill.js';
 import { probeUnit } from '../api/units.js';
 import { restatesAnotherEvent } from '../api/outcome.js';
-import { runbookFacts } from '../report/runbook.js';
-import { parseDuration } from '../util/duration.js';
-import { findRun, runEvents, type Ev } from '../report/audit-read.js';
-import { parseDetail } from '../report/samples.js';
-import { drillViewFromAudit, modeOf } from './from-audit.js';
+import { runbookFacts } from './runbook.js';
+import { parseDuration } from '../api/duration.js';
+import { findRun, runEvents, type Ev } from '../audit/run-read.js';
+import { parseDetail } from '../audit/index.js';
+import { drillViewFromAudit, modeOf } from '../drill/from-audit.js';
 
 /** Points per series in the debrief: enough for a chart, small enough for one message. */
 export const DEBRIEF_POINTS = 400;

@@ -1,6 +1,7 @@
 /**
  * Documented exit codes of `gameday` (README "Exit codes"). Scripts and CI jobs rely on them, so
- * they never change meaning.
+ * they never change meaning. Part of the contract (src-main/api): every adapter (CLI, console,
+ * engine outcomes) reports with these numbers.
  */
 export const EXIT = {
   /** Everything worked (run: all SLOs met). */

@@ -10,7 +10,8 @@
  * (test/unit/audit-rollups.test.ts checks it).
  */
 import { ROLLUP_MS, scanProbe, toSample, windowSamples, type AuditStore } from '../audit/index.js';
-import { attributeImpact, holdWindowMs, type ImpactOptions, type ImpactResult, type ImpactWindow, type Sample } from '../probes/index.js';
+import { attributeImpact, holdWindowMs, type ImpactOptions, type ImpactResult, type ImpactWindow } from './impact.js';
+import type { Sample } from './types.js';
 
 /** Samples this long before the run's start are read too (a series' previous sample bounds the first event). */
 const LOOKBACK_MS = 10_000;

@@ -1,8 +1,8 @@
 import type { AuditStore, FaultRow } from '../audit/index.js';
-import { buildRevert, parseStatus } from '../faults/lease.js';
 import { getFault } from '../faults/registry.js';
 import type { SshError, SshPool, ConnectSpec } from '../ssh/index.js';
-import { firedAt, leaseRevertedDetail } from './lease-facts.js';
+import { firedAt, leaseRevertedDetail } from '../engine/lease-facts.js';
+import { revertAndVerify } from '../engine/revert.js';
 
 export interface ReconcileResult {
   fault: FaultRow;
@@ -30,10 +30,10 @@ export async function reconcileFaults(audit: AuditStore, pool: SshPool, rows: Fa
       try {
         const mod = getFault(f.kind);
         const ctx = { runId: f.run_id, faultId: f.id, node: { name: f.node, host: n.host, gpu: n.gpu }, leaseTtlSec: Math.max(1, Math.round(f.lease_ttl_s ?? 30)), maxDurationSec: 1 };
-        const r = await pool.exec(n.spec, buildRevert(mod, JSON.parse(f.params) as unknown, ctx, { unlessLive: !o.forceLive }), { sudo: mod.requires.root, timeoutMs: 60_000 });
-        const st = parseStatus(r.stdout);
+        const r = await revertAndVerify(pool, n.spec, mod, JSON.parse(f.params) as unknown, ctx, { unlessLive: !o.forceLive });
+        const st = r.status;
         if (st.live === 'yes') return { fault: f, outcome: 'live', detail: `live, run ${f.run_id}, renewed ${st.renewed} s ago (lease ${st.ttl} s)` };
-        const ok = st.clean === 'yes' || st.clean === 'oneshot';
+        const ok = r.clean;
         const fired = firedAt(st.fired);
         const detail = ok ? (fired !== undefined ? `${leaseRevertedDetail(fired, 'seen at cleanup')}; reconciled after restart` : 'reconciled after restart') : r.stderr.slice(0, 300);
         // Known from the watchdog's own log: the fault's active window ended when the node reverted it.

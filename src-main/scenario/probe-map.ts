@@ -2,8 +2,8 @@
  * From the runbook as written (durations as text, src-main/scenario) to what the probes layer takes
  * (milliseconds, src-main/probes). The one place the two shapes meet.
  */
-import { parseDuration } from '../util/duration.js';
-import type { AbortCondition as ScAbort, ProbeSpec as ScProbe, Scenario, SloSpec as ScSlo } from '../scenario/index.js';
+import { parseDuration } from '../api/duration.js';
+import type { AbortCondition as ScAbort, ProbeSpec as ScProbe, Scenario, SloSpec as ScSlo } from './schema.js';
 import type { AbortCondition, ProbeSpec, SloSpec, SloTarget } from '../probes/index.js';
 
 const ms = (d: string | number) => parseDuration(d);

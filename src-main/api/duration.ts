@@ -1,6 +1,9 @@
 /**
  * Durations as people write them in runbooks: `500ms`, `30s`, `2m`, `1h30m`, `1.5s`, or a bare
  * number of seconds. Parsed to milliseconds; anything else is an error that says what is accepted.
+ * Part of the contract (src-main/api): the runbook's duration language (its JSON Schema says the
+ * same) and how durations read to people. Parsing happens at the edge only (the runbook → RunPlan,
+ * CLI options); after that every duration is a number of milliseconds.
  */
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;

@@ -1,9 +1,10 @@
 /**
- * What the report reads from the audit for one run: its row, its events (data parsed), its faults.
+ * What a report or a debrief reads from the audit for one run: its row, its events (data parsed), its faults.
  * Nothing here keeps state; the audit is the only source, so a report can be made long after the
  * run, by another process, after the console restarted.
  */
-import type { AuditEvent, AuditStore, FaultRow } from '../audit/index.js';
+import type { AuditStore } from './store.js';
+import type { AuditEvent, FaultRow } from './types.js';
 
 export interface RunRow {
   id: string;
