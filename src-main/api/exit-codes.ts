@@ -17,3 +17,20 @@ export const EXIT = {
   /** A bug: an unexpected exception. */
   INTERNAL: 70,
 } as const;
+
+/** A documented exit code of `gameday` (0, 1, 2, 3, 4 or 70). */
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/**
+ * An expected failure of a user's input or environment: printed plainly (what, then the hint; no
+ * stack) and mapped to an exit code. The CLI and the console's option resolution both throw it.
+ */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode = EXIT.INVALID_INPUT,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}

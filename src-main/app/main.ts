@@ -5,7 +5,7 @@
  */
 import { app, BrowserWindow, dialog, Menu, session } from 'electron';
 import { createConsoleService, type ConsoleService } from '../console/index.js';
-import { consoleServiceOptions } from '../cli/commands/console.js';
+import { consoleServiceOptions } from '../console/index.js';
 import { dispatch } from '../console/index.js';
 import { IPC } from '../api/index.js';
 import { registerIpc } from './ipc.js';

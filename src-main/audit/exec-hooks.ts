@@ -1,4 +1,4 @@
-import type { PoolOptions } from '../ssh/pool.js';
+import type { PoolOptions } from '../ssh/index.js';
 import type { AuditStore } from './store.js';
 import { excerpt, redact } from './redact.js';
 

@@ -10,3 +10,4 @@ export { parseHead, type VerifyCheck } from './verify.js';
 export { readKey, keyFile, configDir, type AuditKey } from './keys.js';
 export type { Head } from './anchor.js';
 export type { AuditProblem, ReplayReport, Sample, SampleRow } from './types.js';
+export { findRun, runEvents, num, str, bool, readRun, sampledProbeIds, ReportError, type Ev, type RunRow } from './run-read.js';

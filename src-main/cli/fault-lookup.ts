@@ -1,7 +1,7 @@
 /** A fault module by the id the user typed, with a did-you-mean like selectors give. */
-import { getFault, listFaults } from '../faults/registry.js';
-import type { FaultModule } from '../faults/types.js';
-import { didYouMean } from '../inventory/suggest.js';
+import { getFault, listFaults } from '../faults/index.js';
+import type { FaultModule } from '../faults/index.js';
+import { didYouMean } from '../inventory/index.js';
 import { CliError, EXIT } from './exit-codes.js';
 
 /** The module for `id`, or exit 3 with the closest names (or where to see them all). */

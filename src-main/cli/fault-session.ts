@@ -1,8 +1,8 @@
 import { AuditStore, auditExecHooks, type Head } from '../audit/index.js';
-import { FaultManager } from '../engine/fault-manager.js';
+import { FaultManager } from '../engine/index.js';
 import { type FaultTarget } from '../faults/index.js';
-import { StopController, type StopReport } from '../engine/stop-controller.js';
-import { listenControl } from '../engine/control-socket.js';
+import { StopController, type StopReport } from '../engine/index.js';
+import { listenControl } from '../engine/index.js';
 import type { SafetyPolicy } from '../faults/index.js';
 import type { InventoryNode } from '../inventory/index.js';
 import { SshPool, type ConnectSpec } from '../ssh/index.js';

@@ -1,4 +1,4 @@
-import { EXIT } from '../api/exit-codes.js';
+import { EXIT } from '../api/index.js';
 import { main } from './main.js';
 
 // `gameday … | head` closes the pipe early: that is not an error worth a stack trace.
@@ -19,3 +19,4 @@ main(process.argv.slice(2)).then(
     process.exitCode = EXIT.INTERNAL;
   },
 );
+export { consoleServiceOptions } from '../console/index.js';

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { SshError } from '../ssh/index.js';
-import { AuditUnavailable, isAuditError } from '../audit/errors.js';
+import { AuditUnavailable, isAuditError } from '../audit/index.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { c } from './output.js';
 import type { GlobalOpts } from './context.js';

@@ -3,19 +3,19 @@ import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } fr
 import { basename, dirname, join, resolve } from 'node:path';
 import { AuditStore, auditExecHooks } from '../audit/index.js';
 import { ApiFailure, type Caller as Who, type CommandName, type CommandReq, type CommandRes, type ConsoleBackend, type EngineEvent } from '../api/index.js';
-import { getFault } from '../faults/registry.js';
+import { getFault } from '../faults/index.js';
 import { inventorySshOptions, loadInventory, toConnectSpec, type Inventory } from '../inventory/index.js';
-import { FACTS_SCRIPT, parseFacts } from '../preflight/facts.js';
-import { runPreflight } from '../preflight/preflight.js';
+import { FACTS_SCRIPT, parseFacts } from '../preflight/index.js';
+import { runPreflight } from '../preflight/index.js';
 import { checkScenario, flattenSteps, type Scenario, type ScenarioProblem } from '../scenario/index.js';
 import { SshPool, type SshError } from '../ssh/index.js';
 import { reconcileFaults } from './reconcile.js';
-import { RunSession } from '../engine/run-session.js';
+import { RunSession } from '../engine/index.js';
 import { ShellManager } from './shells.js';
-import { resolveTargets } from '../engine/targets.js';
+import { resolveTargets } from '../engine/index.js';
 import { DrillAccess } from './drill-access.js';
-import { listRuns } from '../engine/run-list.js';
-import { exportedFile, writeAuditExport } from '../engine/exports.js';
+import { listRuns } from '../engine/index.js';
+import { exportedFile, writeAuditExport } from '../engine/index.js';
 
 /** Runs listed (Recent runs, run pickers): a workspace's last hundred; older ones stay in the audit. */
 const RUNS_LISTED = 100;

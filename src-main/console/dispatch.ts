@@ -4,7 +4,7 @@
  * schema, and every failure comes back as data `{code, message, hint}` — never a stack trace.
  */
 import { z } from 'zod';
-import { checkFields } from '../api/fields.js';
+import { checkFields } from '../api/index.js';
 import { ApiFailure, commands, traineeMay, type ApiError, type ApiResult, type CommandName, type CommandReq, type ConsoleBackend, type Caller } from '../api/index.js';
 
 export { COMMAND_NAMES, type Caller } from '../api/index.js';

@@ -6,11 +6,11 @@
  */
 import type { AuditStore } from '../audit/index.js';
 import { ApiFailure, type CommandName, type CommandReq, type CommandRes, type EngineEvent, type Role, type RunSnapshot } from '../api/index.js';
-import type { DrillController } from '../drill/controller.js';
-import { buildDebrief } from '../report/debrief.js';
-import { hiddenOf, isEnded, redactDrillView, redactEvent, redactRunSummary, redactSnapshot, type Hidden } from '../drill/redact.js';
-import { HIDDEN_FROM_TRAINEES } from '../drill/trainee-access.js';
-import type { RunSession } from '../engine/run-session.js';
+import type { DrillController } from '../drill/index.js';
+import { buildDebrief } from '../report/index.js';
+import { hiddenOf, isEnded, redactDrillView, redactEvent, redactRunSummary, redactSnapshot, type Hidden } from '../drill/index.js';
+import { HIDDEN_FROM_TRAINEES } from '../drill/index.js';
+import type { RunSession } from '../engine/index.js';
 
 /**
  * Only the facilitator (the commander seat) sees a live drill's hidden faults. Observers get the

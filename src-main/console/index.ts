@@ -10,3 +10,6 @@ export { COMMAND_NAMES, allowed, apiError, dispatch, isCommandName, toApiError, 
 export { DrillAccess, seesHidden } from './drill-access.js';
 export { reconcileFaults, type ReconcileOptions, type ReconcileResult } from './reconcile.js';
 export { ShellManager } from './shells.js';
+export { findInventory, type InventoryChoice } from './inventory-choice.js';
+export { consoleServiceOptions } from './options.js';
+export { auditFile, controlDir, newRunId, workspaceDir, workspacePath } from './workspace.js';

@@ -1,8 +1,8 @@
 import type { AuditStore, FaultRow } from '../audit/index.js';
-import { getFault } from '../faults/registry.js';
+import { getFault } from '../faults/index.js';
 import type { SshError, SshPool, ConnectSpec } from '../ssh/index.js';
-import { firedAt, leaseRevertedDetail } from '../engine/lease-facts.js';
-import { revertAndVerify } from '../engine/revert.js';
+import { firedAt, leaseRevertedDetail } from '../engine/index.js';
+import { revertAndVerify } from '../engine/index.js';
 
 export interface ReconcileResult {
   fault: FaultRow;

@@ -5,11 +5,11 @@
  * a `drill.update` event (the full view; the backend redacts it per client, see redact.ts).
  */
 import type { AuditStore } from '../audit/index.js';
-import type { Declaration, DrillScore, DrillView, RunMode } from '../api/drill.js';
-import type { EngineEvent } from '../api/events.js';
+import type { Declaration, DrillScore, DrillView, RunMode } from '../api/index.js';
+import type { EngineEvent } from '../api/index.js';
 import type { Sample } from '../probes/index.js';
 import { DEFAULT_HEALTHY_AFTER, type Scenario, type Step } from '../scenario/index.js';
-import { parseDuration } from '../api/duration.js';
+import { parseDuration } from '../api/index.js';
 import { HintSchedule } from './hints.js';
 import { rehearsalOutcome } from './rehearsal.js';
 import { scoreDrill } from './score.js';

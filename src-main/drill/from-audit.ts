@@ -3,7 +3,7 @@
  * drill.declared, drill.confirmed, drill.ruled, drill.score, rehearsal.outcome): for the debrief
  * and the report, long after the run and after the console restarted.
  */
-import { drillScoreSchema, runModeSchema, type Declaration, type DrillView, type HintView, type RunMode } from '../api/drill.js';
+import { drillScoreSchema, runModeSchema, type Declaration, type DrillView, type HintView, type RunMode } from '../api/index.js';
 
 /** The few fields of an audit event this needs (the report's Ev has them). */
 export interface DrillEv {

@@ -2,7 +2,7 @@
  * The hint schedule: which hints are due at a given moment of the drill clock. Pure over an
  * injected clock (monotonic epoch ms), so a test can move time by hand; the controller ticks it.
  */
-import type { HintView } from '../api/drill.js';
+import type { HintView } from '../api/index.js';
 
 export interface PlannedHint {
   afterMs: number;

@@ -12,8 +12,8 @@
  * reaches a trainee's browser.
  */
 import { basename, extname } from 'node:path';
-import type { DrillView } from '../api/drill.js';
-import type { EngineEvent, RunSnapshot, RunState, StepView } from '../api/events.js';
+import type { DrillView } from '../api/index.js';
+import type { EngineEvent, RunSnapshot, RunState, StepView } from '../api/index.js';
 import { DEFAULT_DRILL_TITLE } from '../scenario/index.js';
 
 export const NEUTRAL_TITLE = 'Facilitator action';

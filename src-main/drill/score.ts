@@ -13,7 +13,7 @@
  *    the first 30; it may go below zero (hints cost what the runbook says).
  * The total is clamped to 0..100.
  */
-import type { Declaration, DrillScore } from '../api/drill.js';
+import type { Declaration, DrillScore } from '../api/index.js';
 
 export const DRILL_WEIGHTS = { detect: 30, mitigate: 40, diagnosis: 20, steps: 10 } as const;
 /** Shell commands that cost nothing: looking around is the point of a drill. */

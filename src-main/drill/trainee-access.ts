@@ -4,6 +4,6 @@
  * interrupted-run lists. The backend refuses them to trainees until the run has ended; the
  * snapshot and drill view are redacted instead (redact.ts).
  */
-import type { CommandName } from '../api/commands.js';
+import type { CommandName } from '../api/index.js';
 
 export const HIDDEN_FROM_TRAINEES: ReadonlySet<CommandName> = new Set<CommandName>(['scenario.list', 'scenario.open', 'audit.events', 'report.preview', 'report.export', 'runs.interrupted']);

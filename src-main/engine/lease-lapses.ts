@@ -8,7 +8,7 @@
 import type { EngineEvent, SloResult, StepView } from '../api/index.js';
 import { nowMs } from '../probes/index.js';
 import type { Scenario, Step } from '../scenario/index.js';
-import { parseDuration } from '../api/duration.js';
+import { parseDuration } from '../api/index.js';
 import type { FaultManager } from './fault-manager.js';
 import { isoSeconds } from './lease-facts.js';
 import { describeLeaseNotice, type LeaseNotice } from './lease-notice.js';

@@ -1,5 +1,5 @@
-import { buildRenew } from '../faults/lease.js';
-import { parseStatusLines } from '../faults/status.js';
+import { buildRenew } from '../faults/index.js';
+import { parseStatusLines } from '../faults/index.js';
 import type { ConnectSpec, ExecOptions, ExecResult, SshError } from '../ssh/index.js';
 import type { Shell } from '../shell/index.js';
 import type { LeaseNotice } from './lease-notice.js';

@@ -5,9 +5,9 @@
  * all go through this function, so they share one timeout and one meaning of "clean" (before, STOP
  * waited 30 s and reconcile 60 s, and reconcile looked for a `clean=oneshot` no script prints).
  */
-import { buildRevert, parseStatus } from '../faults/lease.js';
-import { isOneShot } from '../faults/registry.js';
-import type { FaultContext, FaultModule } from '../faults/types.js';
+import { buildRevert, parseStatus } from '../faults/index.js';
+import { isOneShot } from '../faults/index.js';
+import type { FaultContext, FaultModule } from '../faults/index.js';
 import type { ConnectSpec, ExecOptions, ExecResult } from '../ssh/index.js';
 
 /**

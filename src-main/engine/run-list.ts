@@ -5,7 +5,7 @@
  */
 import type { AuditStore } from '../audit/index.js';
 import { describeOutcome, outcomeFactsFromEvents, type OutcomeEvent, type OutcomeFacts, type OutcomeText } from '../api/index.js';
-import type { RunMode } from '../api/drill.js';
+import type { RunMode } from '../api/index.js';
 
 /** The event kinds outcomeFactsFromEvents reads (GLOB patterns for the audit's kind filter). */
 const OUTCOME_KINDS = ['run.created', 'run.mode', 'run.ended', 'stop.requested', 'abort.fired', 'fault.refused', 'fault.active', 'fault.failed'];

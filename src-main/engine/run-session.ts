@@ -6,25 +6,25 @@ import { buildScheduledProbes, nowMs, ProbeScheduler, type Sample } from '../pro
 import type { InjectStep, Scenario } from '../scenario/index.js';
 import type { SshPool } from '../ssh/index.js';
 import type { Shell } from '../shell/index.js';
-import type { SshConfig } from '../ssh/ssh-config.js';
-import { parseDuration } from '../api/duration.js';
+import type { SshConfig } from '../ssh/index.js';
+import { parseDuration } from '../api/index.js';
 import { FaultManager, type InjectOutcome } from './fault-manager.js';
 import { utf8Stream } from '../ssh/index.js';
 import { canMove, checkApprover, initialViews, rolesOf, Stopped } from './run-state.js';
 import { StepWaits } from './step-waits.js';
 import { RunTelemetry } from './run-telemetry.js';
 import { awaitSteadyState } from './steady-state.js';
-import { mapProbe } from '../scenario/probe-map.js';
+import { mapProbe } from '../scenario/index.js';
 import { evaluateRunSlos } from './slo-eval.js';
 import { runStep, type StepHost } from './step-runners.js';
 import { RunLapses } from './lease-lapses.js';
 import { StopController, type StopReport } from './stop-controller.js';
 import { probeNodes, resolveTargets, type ResolvedTarget } from './targets.js';
-import { EXIT } from '../api/exit-codes.js';
-import type { RunMode } from '../api/drill.js';
-import { DrillController } from '../drill/controller.js';
-import { traineeCommands } from '../drill/commands-used.js';
-import { NARRATED_KINDS } from '../drill/rehearsal.js';
+import { EXIT } from '../api/index.js';
+import type { RunMode } from '../api/index.js';
+import { DrillController } from '../drill/index.js';
+import { traineeCommands } from '../drill/index.js';
+import { NARRATED_KINDS } from '../drill/index.js';
 
 export interface RunOptions {
   scenario: Scenario;

@@ -1,7 +1,7 @@
 import type { PhaseView, RunState, StepView } from '../api/index.js';
-import { isOneShot, getFault } from '../faults/registry.js';
+import { isOneShot, getFault } from '../faults/index.js';
 import type { Phase, Scenario, Step } from '../scenario/index.js';
-import { parseDuration } from '../api/duration.js';
+import { parseDuration } from '../api/index.js';
 
 /** Thrown inside step runners when STOP was pressed: unwinds the step loop to the `finally`. */
 export class Stopped extends Error {

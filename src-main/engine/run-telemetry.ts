@@ -1,8 +1,8 @@
 import type { EngineEvent, FaultView, ProbeView, TimerView } from '../api/index.js';
 import { AbortEvaluator, DEFAULT_RECOVERY_CLOCK, LiveRecoveryTimers, nowMs, targetFor, type AbortTrip, type ImpactWindow, type LiveTimerState, type RecoveryClock, type Sample, type UnattributedImpact, type WindowEndKind } from '../probes/index.js';
 import { DEFAULT_HEALTHY_AFTER, type Scenario } from '../scenario/index.js';
-import { parseDuration } from '../api/duration.js';
-import { mapAbort, mapSlos, primaryProbe } from '../scenario/probe-map.js';
+import { parseDuration } from '../api/index.js';
+import { mapAbort, mapSlos, primaryProbe } from '../scenario/index.js';
 import { SteadyState } from './steady-state.js';
 import { POLL_MS, sleep } from './step-waits.js';
 

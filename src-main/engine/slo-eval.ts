@@ -1,11 +1,11 @@
 import { scanProbe, scanStats, type AuditStore } from '../audit/index.js';
-import { measureStoredImpact, type ImpactQuery } from '../probes/stored-impact.js';
-import { mapSlos, primaryProbe } from '../scenario/probe-map.js';
+import { measureStoredImpact, type ImpactQuery } from '../probes/index.js';
+import { mapSlos, primaryProbe } from '../scenario/index.js';
 import { DEFAULT_HEALTHY_AFTER, type Scenario } from '../scenario/index.js';
-import { parseDuration } from '../api/duration.js';
+import { parseDuration } from '../api/index.js';
 import { attributeImpact, DEFAULT_RECOVERY_CLOCK, recoveryTargetText, judgeDetection, judgeRecovery, judgeWindow, targetFor, windowStats, type ImpactResult, type ImpactWindow, type RecoveryClock, type Sample, type SloCheck, type SloSpec, type WindowStats } from '../probes/index.js';
 import type { SloResult } from '../api/index.js';
-import { formatDuration } from '../api/duration.js';
+import { formatDuration } from '../api/index.js';
 
 /**
  * Where the verdicts read samples from: only what they need — the primary probe's samples where

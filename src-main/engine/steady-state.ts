@@ -6,7 +6,7 @@
  */
 import type { Sample } from '../probes/index.js';
 import type { Scenario } from '../scenario/index.js';
-import { formatDuration, parseDuration } from '../api/duration.js';
+import { formatDuration, parseDuration } from '../api/index.js';
 import { POLL_MS, sleep } from './step-waits.js';
 
 /** N: samples in a row per series, unless the runbook says otherwise. */

@@ -1,12 +1,12 @@
 import type { StepView } from '../api/index.js';
-import type { RunMode } from '../api/drill.js';
-import { buildInject, buildRevert } from '../faults/lease.js';
-import { getFault, resolveParams } from '../faults/registry.js';
-import type { FaultContext } from '../faults/types.js';
+import type { RunMode } from '../api/index.js';
+import { buildInject, buildRevert } from '../faults/index.js';
+import { getFault, resolveParams } from '../faults/index.js';
+import type { FaultContext } from '../faults/index.js';
 import type { AssertStep, CommandStep, InjectStep, IntegrityStep, RevertStep, Scenario, Step } from '../scenario/index.js';
 import { type SshError } from '../ssh/index.js';
 import { Shell } from '../shell/index.js';
-import { parseDuration } from '../api/duration.js';
+import { parseDuration } from '../api/index.js';
 import type { FaultManager, InjectOutcome } from './fault-manager.js';
 import type { ResolvedTarget } from './targets.js';
 

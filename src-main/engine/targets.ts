@@ -1,6 +1,6 @@
 import type { Inventory, InventoryNode } from '../inventory/index.js';
 import { selectNodes, toConnectSpec } from '../inventory/index.js';
-import type { SshConfig } from '../ssh/ssh-config.js';
+import type { SshConfig } from '../ssh/index.js';
 import type { ProbeNode } from '../probes/index.js';
 import type { Scenario } from '../scenario/index.js';
 import type { FaultTarget } from '../faults/index.js';

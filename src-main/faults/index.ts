@@ -12,3 +12,4 @@ export { checkBlastRadius, DEFAULT_POLICY, faultSafety, isProtected, managementP
 export type { FaultTarget, PolicyNode } from './target.js';
 export { BadFaultContext } from './ids.js';
 export { parseRocmSmiJson, parseAmdSmiMetricJson, parseNvidiaSmiCsv, parseObserveOutput, observeScript, type GpuSample } from './gpu-observe.js';
+export { type Intensity, type FaultModule, type FaultContext } from './types.js';

@@ -10,7 +10,7 @@
  * guards here refuse obviously dangerous parameters before anything is sent.
  */
 import { BlockList, isIPv4 } from 'node:net';
-import { globMatch } from '../ssh/ssh-config.js';
+import { globMatch } from '../ssh/index.js';
 import type { PolicyNode } from './target.js';
 import type { FaultModule } from './types.js';
 

@@ -2,7 +2,7 @@
  * Checks the schema cannot express because they span fields: unique names, jump targets and
  * cycles, and group selectors (unknown groups, loops, terms that select nothing).
  */
-import { parseJumpSpec, SshConfigError } from '../ssh/ssh-config.js';
+import { parseJumpSpec, SshConfigError } from '../ssh/index.js';
 import { formatPath, type InventoryProblem } from './errors.js';
 import type { Locator } from './positions.js';
 import { NAME_RE, type Inventory, type InventoryParsed } from './schema.js';

@@ -3,7 +3,7 @@
  * values ssh would use for it written out, so the file also works with `ssh.config: false`.
  * ProxyJump hops that are themselves imported aliases become node-name jumps.
  */
-import { listConcreteHosts, parseJumpSpec, resolveSshHost, type SshConfig } from '../ssh/ssh-config.js';
+import { listConcreteHosts, parseJumpSpec, resolveSshHost, type SshConfig } from '../ssh/index.js';
 import { NAME_RE, type InventoryDoc, type NodeDoc } from './schema.js';
 
 /** Aliases that are not valid node names get their odd characters replaced. */

@@ -20,3 +20,5 @@ export {
   type Env,
   type Gpu,
 } from './schema.js';
+export { didYouMean } from './suggest.js';
+export { Locator } from './positions.js';

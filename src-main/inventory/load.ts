@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { expandTilde } from '../ssh/ssh-config.js';
+import { expandTilde } from '../ssh/index.js';
 import { checkInventory } from './checks.js';
 import { InventoryError, formatPath, type InventoryProblem } from './errors.js';
 import { Locator } from './positions.js';

@@ -9,8 +9,8 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadSshConfig, parseJumpSpec, resolveSshHost, SshConfigError, type ResolvedHost, type SshConfig } from '../ssh/ssh-config.js';
-import type { ConnectSpec } from '../ssh/types.js';
+import { loadSshConfig, parseJumpSpec, resolveSshHost, SshConfigError, type ResolvedHost, type SshConfig } from '../ssh/index.js';
+import type { ConnectSpec } from '../ssh/index.js';
 import type { Inventory, InventoryNode } from './schema.js';
 
 /** OpenSSH's own default port. */

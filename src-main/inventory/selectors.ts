@@ -7,7 +7,7 @@
  * shrink (or, with `!`, widen) the blast radius. Exclusions that match nothing are fine:
  * `all,!env:prod` is a sensible guard even in an inventory without prod nodes.
  */
-import { globMatch } from '../ssh/ssh-config.js';
+import { globMatch } from '../ssh/index.js';
 import { ENVS, GPUS, type Inventory, type InventoryNode } from './schema.js';
 import { didYouMean } from './suggest.js';
 

@@ -1,4 +1,4 @@
-import type { FaultModule } from '../faults/types.js';
+import type { FaultModule } from '../faults/index.js';
 import type { FaultTarget } from '../faults/index.js';
 import { SshError, type SshPool } from '../ssh/index.js';
 import { Shell } from '../shell/index.js';

@@ -9,7 +9,7 @@
  * value run: an unreadable value is not proof that it is above or below anything.
  * Fires once — the first condition to trip wins; the STOP controller does the rest.
  */
-import { formatDuration } from '../api/duration.js';
+import { formatDuration } from '../api/index.js';
 import type { AbortCondition, Sample } from './types.js';
 
 export interface AbortTrip {

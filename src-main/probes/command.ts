@@ -3,7 +3,7 @@
  * code (default 0), a stdout regex, and a number parsed from stdout against below/above.
  * value = that number (first number in stdout, or group 1 of `extract`), null when there is none.
  */
-import type { SshPool } from '../ssh/pool.js';
+import type { SshPool } from '../ssh/index.js';
 import { Shell } from '../shell/index.js';
 import { nowMs } from './clock.js';
 import { timeoutMessage } from './net-errors.js';

@@ -4,8 +4,8 @@
  * metric. value = that metric on `device`, or the maximum over the node's GPUs (the hottest/most
  * loaded card is what an abort condition or RTO check cares about).
  */
-import { observeScript, parseObserveOutput, type GpuSample } from '../faults/gpu-observe.js';
-import type { FaultContext } from '../faults/types.js';
+import { observeScript, parseObserveOutput, type GpuSample } from '../faults/index.js';
+import type { FaultContext } from '../faults/index.js';
 import type { Shell } from '../shell/index.js';
 import { nowMs } from './clock.js';
 import type { ProbeSsh } from './command.js';

@@ -12,3 +12,4 @@ export { judge, judgeRecovery, judgeDetection, judgeWindow, notRecoveredReason, 
 export { LiveRecoveryTimers, colour, AMBER_AT, type LiveTimerOptions, type LiveTimerState, type TargetColour } from './live-timers.js';
 export { AbortEvaluator, type AbortTrip } from './abort.js';
 export { parseJsonPath, evalJsonPath, JsonPathError } from './json-path.js';
+export { measureStoredImpact, type ImpactQuery } from './stored-impact.js';

@@ -9,7 +9,7 @@
  *   sampling could flip the verdict; the report says so rather than pretending to more precision.
  */
 import type { FaultImpact } from './impact.js';
-import { formatDuration } from '../api/duration.js';
+import { formatDuration } from '../api/index.js';
 import { clockElapsed, clockWords, recoveryFigure, type RecoveryClock } from './recovery.js';
 import type { SloTarget } from './types.js';
 import type { WindowStats } from './window-stats.js';

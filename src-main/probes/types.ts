@@ -5,8 +5,8 @@
  * YAML into its own types; the engine maps those onto these, so this layer never parses YAML.
  */
 import type { RecoveryClock } from './recovery.js';
-import type { ConnectSpec } from '../ssh/types.js';
-import type { Sample, SampleRow } from '../audit/types.js';
+import type { ConnectSpec } from '../ssh/index.js';
+import type { Sample, SampleRow } from '../audit/index.js';
 
 // One measurement and its stored row are the audit's data (the audit sits below the probes).
 export type { Sample, SampleRow };

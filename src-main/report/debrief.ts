@@ -5,14 +5,14 @@
  * The UI replays it at any speed with a scrubber.
  */
 import { scanProbe, type AuditStore } from '../audit/index.js';
-import type { Debrief } from '../api/drill.js';
-import { probeUnit } from '../api/units.js';
-import { restatesAnotherEvent } from '../api/outcome.js';
+import type { Debrief } from '../api/index.js';
+import { probeUnit } from '../api/index.js';
+import { restatesAnotherEvent } from '../api/index.js';
 import { runbookFacts } from './runbook.js';
-import { parseDuration } from '../api/duration.js';
-import { findRun, runEvents, type Ev } from '../audit/run-read.js';
+import { parseDuration } from '../api/index.js';
+import { findRun, runEvents, type Ev } from '../audit/index.js';
 import { parseDetail } from '../audit/index.js';
-import { drillViewFromAudit, modeOf } from '../drill/from-audit.js';
+import { drillViewFromAudit, modeOf } from '../drill/index.js';
 
 /** Points per series in the debrief: enough for a chart, small enough for one message. */
 export const DEBRIEF_POINTS = 400;

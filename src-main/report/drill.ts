@@ -3,10 +3,10 @@
  * the audit's drill.* / rehearsal.* events through the same reader the debrief uses. Renderers get
  * plain data; every text from the audit is escaped by the Markdown and HTML helpers below.
  */
-import type { DrillScore } from '../api/drill.js';
-import { scorePartText, scoreTotal } from '../api/score-text.js';
-import { drillViewFromAudit } from '../drill/from-audit.js';
-import type { Ev } from '../audit/run-read.js';
+import type { DrillScore } from '../api/index.js';
+import { scorePartText, scoreTotal } from '../api/index.js';
+import { drillViewFromAudit } from '../drill/index.js';
+import type { Ev } from '../audit/index.js';
 import { escHtml, escMd } from './escape.js';
 import { fmtElapsed } from './format.js';
 

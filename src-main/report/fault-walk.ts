@@ -8,7 +8,7 @@
  */
 import type { FaultRow } from '../audit/index.js';
 import type { WindowEndKind } from '../probes/index.js';
-import { num, str, type Ev } from '../audit/run-read.js';
+import { num, str, type Ev } from '../audit/index.js';
 import type { FaultEntry, RevertMethod } from './types.js';
 import { fmtWall } from './format.js';
 

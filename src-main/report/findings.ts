@@ -3,8 +3,8 @@
  * learned prompts pre-filled with facts. Drafts for the facilitator: the report proposes, people
  * decide (the owner column says "to assign" unless the runbook names an owner).
  */
-import type { Ev } from '../audit/run-read.js';
-import { bool, str } from '../audit/run-read.js';
+import type { Ev } from '../audit/index.js';
+import { bool, str } from '../audit/index.js';
 import { fmtMs, fmtPct, fmtPrecision, fmtWall } from './format.js';
 import { clockWords } from '../probes/index.js';
 import type { ActionCategory, ActionItem, AvailabilityRow, FaultEntry, FaultWindowEntry, IntegrityInfo, Lessons, SloRow, UnattributedEntry } from './types.js';

@@ -2,7 +2,7 @@
  * How the report writes times and numbers. Wall times are UTC: a post-mortem is read by people in
  * other time zones and compared with logs, which are usually UTC too.
  */
-import { formatDuration } from '../api/duration.js';
+import { formatDuration } from '../api/index.js';
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 

@@ -4,7 +4,7 @@
  */
 export * from './types.js';
 export { buildReportModel, type BuildOptions } from './model.js';
-export { findRun, ReportError } from '../audit/run-read.js';
+export { findRun, ReportError } from '../audit/index.js';
 export { renderMarkdown } from './markdown.js';
 export { renderHtml } from './html.js';
 export { renderJson } from './json.js';
@@ -12,3 +12,4 @@ export { renderPdf, chromiumPrinter, CHROMIUM_ARGS, DEFAULT_CHROMIUM, type PdfPr
 export { resilienceScore, SCORE_FORMULA, SCORE_WEIGHTS, type ScoreInputs } from './score.js';
 export { escHtml, escMd } from './escape.js';
 export { reportService } from './adapter.js';
+export { buildDebrief } from './debrief.js';

@@ -6,14 +6,14 @@
  */
 import type { AuditStore } from '../audit/index.js';
 import { describeOutcome, outcomeFactsFromEvents, type SloResult } from '../api/index.js';
-import { bool, num, readRun, sampledProbeIds, str, type Ev } from '../audit/run-read.js';
+import { bool, num, readRun, sampledProbeIds, str, type Ev } from '../audit/index.js';
 import { walkFaults } from './fault-walk.js';
 import { draftActions, draftLessons } from './findings.js';
 import { fmtMs, fmtWall } from './format.js';
 import { runbookFacts } from './runbook.js';
 import { readProbe } from './samples.js';
 import { windowSamples } from '../audit/index.js';
-import { measureStoredImpact } from '../probes/stored-impact.js';
+import { measureStoredImpact } from '../probes/index.js';
 import { recoveryTargetText } from '../probes/index.js';
 import { resilienceScore } from './score.js';
 import { clockWords as clockWordsOf } from '../probes/index.js';

@@ -5,10 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { mapSlos, primaryProbe } from '../scenario/probe-map.js';
+import { mapSlos, primaryProbe } from '../scenario/index.js';
 import { clockWords, DEFAULT_RECOVERY_CLOCK, RECOVERY_CLOCKS, targetFor, type RecoveryClock } from '../probes/index.js';
 import { DEFAULT_HEALTHY_AFTER, loadScenario, ScenarioError, type Scenario } from '../scenario/index.js';
-import { formatDuration, parseDuration } from '../api/duration.js';
+import { formatDuration, parseDuration } from '../api/index.js';
 import type { SloResult } from '../api/index.js';
 import type { RunbookInfo } from './types.js';
 

@@ -1,6 +1,6 @@
 /** The words at the top of the report: outcome, the one-paragraph summary, the impact explanation. */
-import type { Ev } from '../audit/run-read.js';
-import { str } from '../audit/run-read.js';
+import type { Ev } from '../audit/index.js';
+import { str } from '../audit/index.js';
 import { fmtMs, fmtPct } from './format.js';
 import { clockWords } from '../probes/index.js';
 import type { AvailabilityRow, FaultEntry, FaultWindowEntry, Outcome, ProbeChart, RunInfo, SloRow, UnattributedEntry } from './types.js';

@@ -5,8 +5,8 @@
  * on 4 nodes: 11 exit 0, 1 failed") whose details list each command. Probe sample digests are left
  * out (the charts show the samples themselves).
  */
-import { restatesAnotherEvent } from '../api/outcome.js';
-import { bool, num, str, type Ev } from '../audit/run-read.js';
+import { restatesAnotherEvent } from '../api/index.js';
+import { bool, num, str, type Ev } from '../audit/index.js';
 import { fmtMs } from './format.js';
 import type { TimelineGroup, TimelineItem } from './types.js';
 

@@ -4,7 +4,7 @@
  * the light model (only the probes the score needs), so the score is computed the same way for all.
  */
 import type { AuditStore } from '../audit/index.js';
-import type { RunRow } from '../audit/run-read.js';
+import type { RunRow } from '../audit/index.js';
 import type { ReportModel, TrendRow } from './types.js';
 
 /** The part of a model a trend row needs (the current run passes its own, already built). */

@@ -6,7 +6,7 @@
  * in the report), so figures may differ from the engine's by a few milliseconds.
  */
 import { judgeDetection, judgeRecovery, notRecoveredReason, recoveryFigure, type FaultImpact, type ImpactResult, type ImpactWindow, type RecoveryClock, type Sample } from '../probes/index.js';
-import type { ImpactQuery } from '../probes/stored-impact.js';
+import type { ImpactQuery } from '../probes/index.js';
 import type { InjectWindowRaw } from './fault-walk.js';
 import type { FaultEntry, FaultWindowEntry, UnattributedEntry } from './types.js';
 

@@ -10,7 +10,7 @@ import type { Partiality } from './partial.js';
 import type { ProblemSink } from './problems.js';
 import type { Scenario } from './schema.js';
 import { didYouMean } from './suggest.js';
-import { parseDuration } from '../api/duration.js';
+import { parseDuration } from '../api/index.js';
 
 export function checkDrill(s: Scenario, sink: ProblemSink, pt: Partiality): void {
   const d = s.drill;

@@ -5,3 +5,5 @@ export { checkScenario, loadScenario, parseScenario, readScenarioText, MAX_ALIAS
 export { durationMs, flattenSteps, sloNames, sloTarget, type LocatedStep } from './model.js';
 export { MIN_PROBE_INTERVAL_MS, PLACEHOLDERS } from './checks-probes.js';
 export { buildJsonSchema, renderJsonSchema, SCHEMA_ID } from './json-schema.js';
+export { MAX_DURATION_MS, DURATION_HINT, DURATION_MESSAGE, DURATION_TOO_LONG_MESSAGE, DURATION_TOO_LONG_HINT } from './schema-common.js';
+export { mapProbe, mapAbort, mapSlos, primaryProbe } from './probe-map.js';

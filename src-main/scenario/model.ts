@@ -1,5 +1,5 @@
 /** Helpers over a parsed runbook that the engine, UI and checks share. */
-import { parseDuration } from '../api/duration.js';
+import { parseDuration } from '../api/index.js';
 import type { Duration, Environment, Phase, Scenario, SloSpec, Step } from './schema.js';
 
 /** Milliseconds of a duration as written in the runbook. */

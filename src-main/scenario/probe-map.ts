@@ -2,7 +2,7 @@
  * From the runbook as written (durations as text, src-main/scenario) to what the probes layer takes
  * (milliseconds, src-main/probes). The one place the two shapes meet.
  */
-import { parseDuration } from '../api/duration.js';
+import { parseDuration } from '../api/index.js';
 import type { AbortCondition as ScAbort, ProbeSpec as ScProbe, Scenario, SloSpec as ScSlo } from './schema.js';
 import type { AbortCondition, ProbeSpec, SloSpec, SloTarget } from '../probes/index.js';
 

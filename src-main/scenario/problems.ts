@@ -4,7 +4,7 @@
  * ancestor, which is where the field has to be added.
  */
 import type { Document, LineCounter } from 'yaml';
-import { Locator } from '../inventory/positions.js';
+import { Locator } from '../inventory/index.js';
 import { formatPath, type ScenarioProblem, type Severity } from './errors.js';
 
 export type Path = ReadonlyArray<PropertyKey>;

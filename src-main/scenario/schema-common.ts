@@ -9,7 +9,7 @@
  * 1000× mistake for code that calls parseDuration on it again.
  */
 import { z } from 'zod';
-import { DurationError, parseDuration } from '../api/duration.js';
+import { DurationError, parseDuration } from '../api/index.js';
 
 /** Probe, step, phase and target ids: short, lower-case, safe in file names, audit rows and URLs. */
 export const ID_RE = /^[a-z0-9][a-z0-9-]{0,31}$/;

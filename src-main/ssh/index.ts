@@ -5,3 +5,4 @@ export { describeSpec, NodeConnection } from './connection.js';
 export type { ConnectSpec, ExecOptions, ExecResult, SecretPrompts, SshErrorCode } from './types.js';
 export type { ClientChannel as ShellChannel } from 'ssh2';
 export { utf8Stream } from './utf8-stream.js';
+export { loadSshConfig, globMatch, parseJumpSpec, SshConfigError, listConcreteHosts, resolveSshHost, expandTilde, type SshConfig, type ResolvedHost } from './ssh-config.js';

@@ -3,7 +3,7 @@
  * then asked "what did the room know at time T?" by binary search — so scrubbing a 2-hour run is
  * a handful of lookups, not a filter over every event on every frame.
  */
-import type { Debrief, Declaration, HintView } from '../../src-main/api/drill.js';
+import type { Debrief, Declaration, HintView } from '../../src-main/api/index.js';
 import type { SampleSeries } from '../store/probe-data.js';
 
 /** Points kept per series for the replay: 2 per pixel column of a wide chart is plenty. */

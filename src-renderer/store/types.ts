@@ -1,6 +1,6 @@
 /** The renderer store's shape: one zustand store made of slices, all typed from the API contract. */
 import type { ApiError, CommandRes, FaultView, Note, PhaseView, ProbeView, RunSnapshot, SloResult, StepView, StopReportView, TimerView } from '../../src-main/api/index.js';
-import type { DrillView, RunMode } from '../../src-main/api/drill.js';
+import type { DrillView, RunMode } from '../../src-main/api/index.js';
 import type { OutputLog, ShellRouter } from './output-log.js';
 import type { ProbeData } from './probe-data.js';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certHosts, startBridge, workspaceTls, type Bridge } from '../../src-main/bridge/index.js';
-import { consoleServiceOptions } from '../../src-main/cli/commands/console.js';
+import { consoleServiceOptions } from '../../src-main/console/index.js';
 import { createConsoleService, type ConsoleService } from '../../src-main/console/console-service.js';
 import { launchBrowser, type TestBrowser } from './helpers/browser.js';
 import { RENDERER_DIR } from './helpers/console-server.js';

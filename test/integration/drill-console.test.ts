@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandName, CommandReq, CommandRes, EngineEvent, RunSnapshot } from '../../src-main/api/index.js';
 import { startBridge, type Bridge } from '../../src-main/bridge/index.js';
-import { consoleServiceOptions } from '../../src-main/cli/commands/console.js';
+import { consoleServiceOptions } from '../../src-main/console/index.js';
 import { createConsoleService, type ConsoleService } from '../../src-main/console/console-service.js';
 import { startSimLab, type SimLab } from '../../src-main/lab/index.js';
 import { openClient, type TestClient } from '../helpers/bridge-client.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandName, CommandReq, CommandRes, EngineEvent, RunSnapshot } from '../../src-main/api/index.js';
-import { consoleServiceOptions } from '../../src-main/cli/commands/console.js';
+import { consoleServiceOptions } from '../../src-main/console/index.js';
 import { createConsoleService, type ConsoleService } from '../../src-main/console/console-service.js';
 import { getTestLab } from '../lab/fixture.js';
 

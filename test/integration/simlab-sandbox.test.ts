@@ -21,7 +21,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../../src-main/bridge/index.js';
-import { consoleServiceOptions } from '../../src-main/cli/commands/console.js';
+import { consoleServiceOptions } from '../../src-main/console/index.js';
 import { FaultManager } from '../../src-main/engine/fault-manager.js';
 import { createConsoleService, type ConsoleService } from '../../src-main/console/console-service.js';
 import { loadInventory, toConnectSpec } from '../../src-main/inventory/index.js';

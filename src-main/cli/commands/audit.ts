@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { AuditStore, parseHead, readKey, type VerifyReport } from '../../audit/index.js';
-import { markedAuditLines } from '../../engine/run-list.js';
+import { markedAuditLines } from '../../engine/index.js';
 import { printAuditOpenNotes } from '../audit-notes.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { c } from '../output.js';

@@ -1,5 +1,5 @@
 import type { ExecResult } from '../../ssh/index.js';
-import { parseTraces, sweepCompleted, type TraceLine } from '../../faults/status.js';
+import { parseTraces, sweepCompleted, type TraceLine } from '../../faults/index.js';
 import { c } from '../output.js';
 
 /** One node's sweep, judged: what to print, and whether anything keeps the node from being clean. */

@@ -1,5 +1,5 @@
 import { AuditStore, auditExecHooks } from '../../audit/index.js';
-import { cleanupAll, scanTraces } from '../../faults/cleanup.js';
+import { cleanupAll, scanTraces } from '../../faults/index.js';
 import { reconcileFaults } from '../../console/index.js';
 import { SshPool } from '../../ssh/index.js';
 import { load, type GlobalOpts } from '../context.js';

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { certHosts, isLoopback, startBridge, TlsError, workspaceTls, type BridgeTls } from '../../bridge/index.js';
-import { createConsoleService, type ConsoleServiceOptions } from '../../console/index.js';
+import { consoleServiceOptions, createConsoleService } from '../../console/index.js';
 import { reportService, type PdfPrinter } from '../../report/index.js';
 import { findInventory } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
@@ -29,24 +29,6 @@ export interface ConsoleCmdOpts {
   inventory?: string;
   /** Start the embedded simulated lab and use it as the inventory. */
   sim?: boolean;
-}
-
-/**
- * Options for the console service, shared by `gameday console` and the Electron app so both run
- * the same engine the same way. `inventory` falls back like every other command (flag, env,
- * ./inventory.yaml, the one lab that is up); none is fine — the UI says so.
- */
-export function consoleServiceOptions(o: { workspace?: string; inventory?: string; scenariosDir?: string; pdfPrinter?: PdfPrinter; simulated?: boolean }): ConsoleServiceOptions {
-  const root = packageRoot();
-  const ws = workspaceDir(o.workspace);
-  let inventory: string | undefined;
-  try {
-    inventory = findInventory({ inventory: o.inventory, workspace: o.workspace });
-  } catch (e) {
-    if (o.inventory) throw e;
-  }
-  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-  return { workspace: ws, auditFile: auditFile(ws), inventory, scenariosDir: resolve(o.scenariosDir ?? join(root, 'scenarios')), version, newRunId: () => newRunId(), reports: reportService(o.pdfPrinter), simulated: o.simulated };
 }
 
 /** Open a URL in the default browser without a shell (the token must not end up in a shell string). */

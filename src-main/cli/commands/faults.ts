@@ -1,4 +1,4 @@
-import { listFaults } from '../../faults/registry.js';
+import { listFaults } from '../../faults/index.js';
 import { c, table } from '../output.js';
 import { EXIT } from '../exit-codes.js';
 

@@ -1,10 +1,10 @@
-import { tryResolveParams } from '../../faults/registry.js';
-import type { Intensity } from '../../faults/types.js';
-import { FaultRefused } from '../../engine/fault-manager.js';
+import { tryResolveParams } from '../../faults/index.js';
+import type { Intensity } from '../../faults/index.js';
+import { FaultRefused } from '../../engine/index.js';
 import { DEFAULT_POLICY } from '../../faults/index.js';
-import { isoSeconds } from '../../engine/lease-facts.js';
-import { describeLeaseNotice } from '../../engine/lease-notice.js';
-import { parseDuration } from '../../api/duration.js';
+import { isoSeconds } from '../../engine/index.js';
+import { describeLeaseNotice } from '../../engine/index.js';
+import { parseDuration } from '../../api/index.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
 import { lookupFault } from '../fault-lookup.js';

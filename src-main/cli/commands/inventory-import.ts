@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { AnsibleImportError, importAnsibleText, importFromSshConfig, inventoryFormat, stringifyInventory } from '../../inventory/index.js';
-import { loadSshConfig } from '../../ssh/ssh-config.js';
+import { loadSshConfig } from '../../ssh/index.js';
 import { CliError, EXIT } from '../exit-codes.js';
 
 /** `gameday inventory import FILE`: print a gameday inventory made from an Ansible inventory or an ssh_config. */

@@ -1,4 +1,4 @@
-import { FACTS_SCRIPT, parseFacts, type NodeFacts } from '../../preflight/facts.js';
+import { FACTS_SCRIPT, parseFacts, type NodeFacts } from '../../preflight/index.js';
 import type { SshError } from '../../ssh/index.js';
 import { c, table } from '../output.js';
 import { EXIT } from '../exit-codes.js';

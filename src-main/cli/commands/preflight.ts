@@ -1,5 +1,5 @@
 import { lookupFault } from '../fault-lookup.js';
-import { runPreflight, type PreflightReport } from '../../preflight/preflight.js';
+import { runPreflight, type PreflightReport } from '../../preflight/index.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { newPool, load, type GlobalOpts } from '../context.js';
 import { toTargets } from '../fault-session.js';

@@ -1,7 +1,7 @@
 import type { EngineEvent, TimerView } from '../../api/index.js';
 import { clockWords } from '../../probes/index.js';
-import type { RunOutcome, RunSession } from '../../engine/run-session.js';
-import { formatDuration } from '../../api/duration.js';
+import type { RunOutcome, RunSession } from '../../engine/index.js';
+import { formatDuration } from '../../api/index.js';
 import { c, table } from '../output.js';
 
 /** Redraws of the live block on a terminal, per second (enough for countdowns, cheap to draw). */

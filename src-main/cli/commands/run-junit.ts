@@ -1,5 +1,5 @@
 import { describeOutcome, type RunSnapshot } from '../../api/index.js';
-import type { RunOutcome } from '../../engine/run-session.js';
+import type { RunOutcome } from '../../engine/index.js';
 import type { Scenario } from '../../scenario/index.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

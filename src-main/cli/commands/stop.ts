@@ -1,4 +1,4 @@
-import { sendStop } from '../../engine/control-socket.js';
+import { sendStop } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
 import { printStopReport } from '../fault-session.js';

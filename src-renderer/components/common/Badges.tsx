@@ -5,7 +5,7 @@
  * way and STOP keeps its place.
  */
 import { useConsole } from '../../store/store.js';
-import type { RunMode } from '../../../src-main/api/drill.js';
+import type { RunMode } from '../../../src-main/api/index.js';
 import type { AppInfo, ConnectionState } from '../../store/types.js';
 
 export interface BadgeDef {

@@ -5,7 +5,7 @@
  * most once per animation frame; charts redraw on the chart scheduler behind that.
  */
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
-import type { Debrief } from '../../../src-main/api/drill.js';
+import type { Debrief } from '../../../src-main/api/index.js';
 import { dateTime, duration } from '../../lib/format.js';
 import { frameAt, frameKey, prepareReplay, type Replay, type ReplayFrame } from '../../lib/replay.js';
 import { ReplayClock } from '../../lib/replay-clock.js';

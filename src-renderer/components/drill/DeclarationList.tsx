@@ -4,7 +4,7 @@
  */
 import { duration, timeOfDay } from '../../lib/format.js';
 import { useActions } from '../../store/actions.js';
-import type { Declaration } from '../../../src-main/api/drill.js';
+import type { Declaration } from '../../../src-main/api/index.js';
 
 function verdict(d: Declaration): { text: string; cls: string } {
   if (d.ruling) return { text: d.ruling, cls: d.ruling === 'accepted' ? 'ok' : 'bad' };

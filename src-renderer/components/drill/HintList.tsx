@@ -5,7 +5,7 @@
 import { clock, timeOfDay } from '../../lib/format.js';
 import { useEngineNow } from '../../lib/clock.js';
 import { useActions } from '../../store/actions.js';
-import type { DrillView } from '../../../src-main/api/drill.js';
+import type { DrillView } from '../../../src-main/api/index.js';
 
 export function HintList({ drill, facilitator }: { drill: DrillView; facilitator: boolean }) {
   const actions = useActions();

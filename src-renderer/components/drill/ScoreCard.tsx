@@ -1,5 +1,5 @@
 /** The drill score: total, each part with its measured figure, and the formula in words. */
-import type { DrillScore } from '../../../src-main/api/drill.js';
+import type { DrillScore } from '../../../src-main/api/index.js';
 import { scorePartText, scoreTotal } from '../../../src-main/api/index.js';
 
 export function ScoreCard({ score, testId = 'drill-score' }: { score: DrillScore; testId?: string }) {

@@ -3,7 +3,7 @@
  * a typed reason, which the engine records in the audit with the run.
  */
 import { useState } from 'react';
-import type { RunMode } from '../../../src-main/api/drill.js';
+import type { RunMode } from '../../../src-main/api/index.js';
 import { useActions } from '../../store/actions.js';
 import { useConsole } from '../../store/store.js';
 

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { startBridge, type Bridge } from '../../../src-main/bridge/index.js';
-import { consoleServiceOptions } from '../../../src-main/cli/commands/console.js';
+import { consoleServiceOptions } from '../../../src-main/console/index.js';
 import { createConsoleService, type ConsoleService } from '../../../src-main/console/console-service.js';
 import type { LabInfo } from '../../../src-main/lab/index.js';
 

@@ -1,0 +1,11 @@
+/** The folder's only way in from other folders. */
+export { markedAuditLines, listRuns } from './run-list.js';
+export { FaultRefused, FaultManager } from './fault-manager.js';
+export { isoSeconds, firedAt, leaseRevertedDetail } from './lease-facts.js';
+export { describeLeaseNotice } from './lease-notice.js';
+export { RunSession, type RunOutcome } from './run-session.js';
+export { listenControl, sendStop } from './control-socket.js';
+export { resolveTargets, TargetError } from './targets.js';
+export { StopController, type StopReport } from './stop-controller.js';
+export { exportedFile, writeAuditExport } from './exports.js';
+export { revertAndVerify } from './revert.js';
