@@ -15,6 +15,7 @@ bash test/tools/apt-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 [ -d node_modules ] || npm ci --no-audit --no-fund || { echo "0 passed, 1 failed"; exit 1; }
 
 step "typecheck (tsc -b)" npx tsc -b
+step "lint: layers, index.ts ways in, no cycles (eslint.config.mjs)" npx eslint src-main src-preload src-renderer
 step "CLI bundle (esbuild)" node resources/build-cli.mjs
 step "electron-vite build (main, preload, renderer)" npx electron-vite build --logLevel warn
 step "gameday --help runs" node resources/bin/gameday.mjs --help
@@ -38,5 +39,5 @@ for project in unit integration e2e; do
 done
 
 echo
-if [ "$skipped" -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
