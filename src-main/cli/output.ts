@@ -19,7 +19,6 @@ export function nodeColor(name: string): (s: string) => string {
   return palette[h % palette.length]!;
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
 const width = (s: string) => [...s.replace(ANSI, '')].length;
 

@@ -31,11 +31,14 @@ async function lint(file: string, code: string): Promise<string[]> {
 }
 
 describe('layers (eslint.config.mjs ARROWS)', () => {
-  it('names every product folder, and each has an index.ts as its only way in', () => {
+  it('names every product folder, and each folder another may import has an index.ts as its only way in', () => {
+    const imported = new Set(Object.values(table).flat());
     for (const f of productFolders()) {
       expect(Object.keys(table), `${f} is missing from ARROWS`).toContain(f);
-      expect(existsSync(join(repo, f, 'index.ts')), `${f}/index.ts`).toBe(true);
+      // app/ and cli/ are entries (Electron main, the gameday binary): nothing imports them
+      if (imported.has(f)) expect(existsSync(join(repo, f, 'index.ts')), `${f}/index.ts`).toBe(true);
     }
+    expect(imported.has('src-main/app') || imported.has('src-main/cli')).toBe(false);
   });
 
   it('points down only: the table has no cycle', () => {
@@ -53,12 +56,12 @@ describe('layers (eslint.config.mjs ARROWS)', () => {
 
   it('refuses an arrow that is not in the table (the contract importing the engine)', async () => {
     const msgs = await lint('src-main/api/lint-probe.ts', "import { launchRun } from '../engine/index.js';\nexport const x = launchRun;\n");
-    expect(msgs.join('\n')).toMatch(/no-restricted-paths: src-main\/api may not import src-main\/engine/);
+    expect(msgs.join('\n')).toMatch(/no-restricted-paths: .*src-main\/api may not import src-main\/engine/);
   }, 60_000);
 
   it('refuses a way in past index.ts', async () => {
     const msgs = await lint('src-main/engine/lint-probe.ts', "import { FAULTS } from '../faults/registry.js';\nexport const x = FAULTS;\n");
-    expect(msgs.join('\n')).toMatch(/no-restricted-paths: enter src-main\/faults only through its index\.ts/);
+    expect(msgs.join('\n')).toMatch(/no-restricted-paths: .*enter src-main\/faults only through its index\.ts/);
     const ok = await lint('src-main/engine/lint-probe.ts', "import { FAULTS } from '../faults/index.js';\nexport const x = FAULTS;\n");
     expect(ok.filter((m) => m.startsWith('import-x/no-restricted-paths'))).toEqual([]);
   }, 60_000);

@@ -1,5 +1,5 @@
 // `iptables -S` and `iptables -L [-n] [-v] [-x]` output of the simulated iptables (see iptables.mjs).
-import { BUILTIN, PROTO_ID, refs, ruleSpec } from './iptables.mjs';
+import { BUILTIN, PROTO_ID, refs, ruleSpec } from './iptables-rule.mjs';
 import { PROB_SCALE } from './packet.mjs';
 
 /** `-S [chain]`: policies first, then user chains, then every rule. */

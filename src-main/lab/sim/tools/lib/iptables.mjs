@@ -4,12 +4,11 @@
 import { Exit, nodeConfig, nodeEnv, updateJson } from './env.mjs';
 import { ipNum, numIp, PROB_SCALE } from './packet.mjs';
 import { listRules, listTable } from './iptables-list.mjs';
+import { BUILTIN, PROTO_ID, refs, ruleSpec } from './iptables-rule.mjs';
 
 const VERSION = 'iptables v1.8.9 (nf_tables)';
-export const BUILTIN = ['INPUT', 'FORWARD', 'OUTPUT'];
 const TARGETS = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'LOG']);
 const PROTO_NUM = { 0: 'all', 1: 'icmp', 6: 'tcp', 17: 'udp' };
-export const PROTO_ID = { all: 0, icmp: 1, tcp: 6, udp: 17 };
 /** ICMP type names iptables accepts (the ones a fault could use), as type[/code]. */
 const ICMP_TYPES = { 'echo-reply': '0', 'destination-unreachable': '3', 'network-unreachable': '3/0', 'host-unreachable': '3/1', 'protocol-unreachable': '3/2', 'port-unreachable': '3/3', 'fragmentation-needed': '3/4', 'echo-request': '8', 'time-exceeded': '11' };
 const SERVICES = { ssh: 22, http: 80, https: 443, domain: 53, postgresql: 5432 };
@@ -48,34 +47,6 @@ function port(v) {
     return String(Number(p));
   };
   return v.split(':').map(one).join(':');
-}
-
-/** xtables_save_string: bare when only [A-Za-z0-9_.-], else double-quoted with " and \ escaped. */
-function saveString(s) {
-  return /^[A-Za-z0-9_.-]+$/.test(s) ? s : `"${s.replace(/["\\]/g, '\\$&')}"`;
-}
-
-/** The rule as `iptables -S` prints it after `-A <chain>`; also the identity -C and -D compare. */
-export function ruleSpec(r) {
-  const w = [];
-  if (r.s) w.push('-s', r.s);
-  if (r.d) w.push('-d', r.d);
-  if (r.i) w.push('-i', r.i);
-  if (r.o) w.push('-o', r.o);
-  if (r.p && r.p !== 'all') w.push('-p', r.p);
-  for (const m of r.matches) {
-    if (m.m === 'comment') w.push('-m', 'comment', '--comment', saveString(m.comment));
-    else if (m.m === 'statistic') w.push('-m', 'statistic', '--mode', 'random', '--probability', (m.prob / PROB_SCALE).toFixed(11));
-    else if (m.m === 'icmp') w.push('-m', 'icmp', '--icmp-type', m.type);
-    else {
-      w.push('-m', m.m);
-      if (m.sport !== undefined) w.push('--sport', m.sport);
-      if (m.dport !== undefined) w.push('--dport', m.dport);
-    }
-  }
-  if (r.j) w.push('-j', r.j);
-  if (r.j === 'REJECT') w.push('--reject-with', r.rejectWith ?? 'icmp-port-unreachable');
-  return w.join(' ');
 }
 
 /** Parse argv into { op, chain, num, rule, policy, flags }. Throws Exit(2) on a usage error. */
@@ -184,10 +155,6 @@ export function parseArgs(argv) {
   if (r.rejectWith && r.j !== 'REJECT') throw usage('unknown option "--reject-with"');
   out.rule = ruleWords > 0 || r.matches.length ? r : null;
   return out;
-}
-
-export function refs(t, name) {
-  return Object.values(t.chains).reduce((n, c) => n + c.rules.filter((r) => r.j === name).length, 0);
 }
 
 function chainOf(t, name) {
