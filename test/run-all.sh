@@ -15,7 +15,7 @@ bash test/tools/apt-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 [ -d node_modules ] || npm ci --no-audit --no-fund || { echo "0 passed, 1 failed"; exit 1; }
 
 step "typecheck (tsc -b)" npx tsc -b
-step "lint: layers, index.ts ways in, no cycles (eslint.config.mjs)" npx eslint src-main src-preload src-renderer
+step "lint: layers, index.ts ways in, no cycles (eslint.config.mjs)" npm run -s lint
 step "CLI bundle (esbuild)" node resources/build-cli.mjs
 step "electron-vite build (main, preload, renderer)" npx electron-vite build --logLevel warn
 step "gameday --help runs" node resources/bin/gameday.mjs --help
