@@ -10,9 +10,8 @@ import { runPreflight } from '../preflight/index.js';
 import { checkScenario, flattenSteps, type Scenario, type ScenarioProblem } from '../scenario/index.js';
 import { SshPool, type SshError } from '../ssh/index.js';
 import { reconcileFaults } from './reconcile.js';
-import { RunSession } from '../engine/index.js';
+import { launchRun, preflightItems, type RunSession } from '../engine/index.js';
 import { ShellManager } from './shells.js';
-import { resolveTargets } from '../engine/index.js';
 import { DrillAccess } from './drill-access.js';
 import { listRuns } from '../engine/index.js';
 import { exportedFile, writeAuditExport } from '../engine/index.js';
@@ -205,9 +204,7 @@ export class ConsoleService implements ConsoleBackend {
     },
     'preflight.run': async ({ file }) => {
       const sc = this.scenarioOf(file);
-      const targets = resolveTargets(sc, this.requireInventory());
-      const items = flattenSteps(sc).flatMap((l) => (l.step.kind === 'inject' ? targets.get(l.step.target)!.nodes.map((target) => ({ target, module: getFault((l.step as { fault: string }).fault) })) : []));
-      const r = await runPreflight(this.pool, items);
+      const r = await runPreflight(this.pool, preflightItems(sc, this.requireInventory()));
       return { ok: r.ok, cells: r.cells, nodes: r.nodes.map((n) => ({ node: n.node, reachable: n.reachable, os: n.facts?.os, error: n.error?.message })) };
     },
     'run.start': async ({ file, commander, dryRun, mode, preflightOverride }) => {
@@ -221,11 +218,12 @@ export class ConsoleService implements ConsoleBackend {
         if (!pre.ok && !preflightOverride) throw new ApiFailure('PREFLIGHT_FAILED', 'preflight failed', 'fix the checks, or start with an override reason (recorded in the audit)');
         if (!pre.ok) this.audit.append({ runId, kind: 'preflight.overridden', actor: commander, data: { reason: preflightOverride, failed: pre.cells.filter((c) => !c.ok).map((c) => `${c.node}/${c.fault}`) } });
       }
-      const s = new RunSession({ scenario: sc, scenarioFile: this.safePath(file), inventory: inv, pool: this.pool, audit: this.audit, runId, commander, dryRun, mode, simulated: this.o.simulated });
+      const run = launchRun({ kind: 'scenario', run: { scenario: sc, scenarioFile: this.safePath(file), inventory: inv, dryRun, mode, simulated: this.o.simulated } }, { audit: this.audit, runId, commander, pool: this.pool });
+      const s = run.session;
       this.drills.started(s);
       s.on('event', (e) => this.emit(e));
       this.session = s;
-      this.running = s.run().catch((e: Error) => this.emit({ type: 'log', level: 'error', message: `run crashed: ${e.message}`, at: Date.now() }));
+      this.running = run.start().finally(() => run.close()).catch((e: Error) => this.emit({ type: 'log', level: 'error', message: `run crashed: ${e.message}`, at: Date.now() }));
       return { runId };
     },
     'run.snapshot': async (_r, who) => {
