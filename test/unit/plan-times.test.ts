@@ -4,7 +4,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../src-main/api/index.js';
+import { formatDuration, parseDuration } from '../../src-main/api/index.js';
+import { runbookFacts } from '../../src-main/report/runbook.js';
 import { initialViews } from '../../src-main/engine/run-state.js';
 import { flattenSteps, loadScenario, planTimes } from '../../src-main/scenario/index.js';
 
@@ -45,5 +46,18 @@ describe('durations in ms, once', () => {
     const t = planTimes(sc);
     expect(t.leaseTtlSec).toBe(3);
     expect([...t.probeIntervalMs.values()]).toEqual(sc.probes.map((_, i) => (i ? 90_000 : 2_000)));
+  });
+
+  it.each(files)('%s: the report states the SLO targets as written (ms from the one conversion)', (f) => {
+    const { scenario } = loadScenario(join(dir, f));
+    const s = scenario.slos;
+    const env = scenario.environment;
+    const pick = <T,>(t: { target: T; lab?: T; staging?: T; prod?: T }): T => t[env] ?? t.target;
+    const text = runbookFacts(join(dir, f), []).info.sloText.join('\n');
+    if (s?.recoveryTime) expect(text).toContain(`Recovery time ≤ ${formatDuration(parseDuration(pick(s.recoveryTime)))} `);
+    if (s?.recoveryTime?.hold !== undefined) expect(text).toContain(`a ${formatDuration(parseDuration(s.recoveryTime.hold))} hold`);
+    if (s?.detectionTime) expect(text).toContain(`Detection time ≤ ${formatDuration(parseDuration(pick(s.detectionTime)))} after`);
+    if (s?.latencyP95) expect(text).toContain(`p95 latency of ${s.latencyP95.probe} ≤ ${formatDuration(parseDuration(pick(s.latencyP95)))}`);
+    expect(text.length > 0).toBe(Boolean(s && Object.keys(s).length));
   });
 });
