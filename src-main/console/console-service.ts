@@ -7,7 +7,7 @@ import { getFault } from '../faults/index.js';
 import { inventorySshOptions, loadInventory, toConnectSpec, type Inventory } from '../inventory/index.js';
 import { FACTS_SCRIPT, parseFacts } from '../preflight/index.js';
 import { runPreflight } from '../preflight/index.js';
-import { checkScenario, flattenSteps, planTimes, type Scenario, type ScenarioProblem } from '../scenario/index.js';
+import { checkScenario, flattenSteps, planFaultParams, planTimes, type Scenario, type ScenarioProblem } from '../scenario/index.js';
 import { SshPool, type SshError } from '../ssh/index.js';
 import { reconcileFaults } from './reconcile.js';
 import { launchRun, preflightItems, type RunSession } from '../engine/index.js';
@@ -218,7 +218,7 @@ export class ConsoleService implements ConsoleBackend {
         if (!pre.ok && !preflightOverride) throw new ApiFailure('PREFLIGHT_FAILED', 'preflight failed', 'fix the checks, or start with an override reason (recorded in the audit)');
         if (!pre.ok) this.audit.append({ runId, kind: 'preflight.overridden', actor: commander, data: { reason: preflightOverride, failed: pre.cells.filter((c) => !c.ok).map((c) => `${c.node}/${c.fault}`) } });
       }
-      const run = launchRun({ kind: 'scenario', run: { scenario: sc, times: planTimes(sc), scenarioFile: this.safePath(file), inventory: inv, dryRun, mode, simulated: this.o.simulated } }, { audit: this.audit, runId, commander, pool: this.pool });
+      const run = launchRun({ kind: 'scenario', run: { scenario: sc, times: planTimes(sc), faultParams: planFaultParams(sc), scenarioFile: this.safePath(file), inventory: inv, dryRun, mode, simulated: this.o.simulated } }, { audit: this.audit, runId, commander, pool: this.pool });
       const s = run.session;
       this.drills.started(s);
       s.on('event', (e) => this.emit(e));

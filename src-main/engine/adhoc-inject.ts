@@ -37,7 +37,7 @@ export async function injectHoldRevert(plan: InjectPlan, w: { faults: FaultManag
   const { faults, stopper } = w;
   let outcomes: InjectOutcome[];
   try {
-    outcomes = await faults.inject({ kind: plan.fault.kind, intensity: plan.fault.intensity, params: plan.fault.params, targets: plan.targets, approver: plan.fault.approver, maxDurationSec: Math.ceil(plan.holdMs / 1000) + 60, label: plan.fault.kind }, stopper.signal);
+    outcomes = await faults.inject({ kind: plan.fault.kind, intensity: plan.fault.intensity, params: plan.fault.params, resolved: plan.fault.resolved, targets: plan.targets, approver: plan.fault.approver, maxDurationSec: Math.ceil(plan.holdMs / 1000) + 60, label: plan.fault.kind }, stopper.signal);
   } catch (e) {
     if (e instanceof FaultRefused) w.audit.append({ runId: w.runId, kind: 'fault.refused', data: { kind: plan.fault.kind, reasons: e.reasons } });
     throw e;

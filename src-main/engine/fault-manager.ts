@@ -53,6 +53,8 @@ export interface InjectRequest {
   label?: string;
   /** The runbook step injecting it (recorded on each fault). */
   stepId?: string;
+  /** The params already resolved and validated when the run was planned (then not resolved again). */
+  resolved?: unknown;
 }
 
 export interface InjectOutcome {
@@ -137,7 +139,7 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
   /** Inject one fault kind on each target (in parallel). Refused as a whole when the policy says no. */
   async inject(req: InjectRequest, signal?: AbortSignal): Promise<InjectOutcome[]> {
     const mod = getFault(req.kind);
-    const params = resolveParams(mod, { intensity: req.intensity, params: req.params });
+    const params = req.resolved ?? resolveParams(mod, { intensity: req.intensity, params: req.params });
     const decision = checkBlastRadius(this.policy, mod, req.targets, req.approver);
     if (!decision.ok) throw new FaultRefused(decision.refusals);
     if (decision.needsApproval.length && req.approver)

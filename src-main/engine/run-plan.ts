@@ -17,7 +17,8 @@ export interface InjectPlan {
   kind: 'inject';
   /** Recorded as the run's scenario and title (e.g. "adhoc cpu-stress"). */
   title: string;
-  fault: { kind: string; intensity?: Intensity; params: Record<string, unknown>; approver?: string };
+  /** `resolved`: the params already resolved and validated at load (not resolved again). */
+  fault: { kind: string; intensity?: Intensity; params: Record<string, unknown>; resolved?: unknown; approver?: string };
   targets: FaultTarget[];
   /** How long the fault is held, in milliseconds. */
   holdMs: number;

@@ -3,7 +3,7 @@ import type { AuditStore } from '../audit/index.js';
 import { probeUnit, type EngineEvent, type Note, type PhaseView, type RunSnapshot, type RunState, type SloResult, type StepView } from '../api/index.js';
 import type { Inventory } from '../inventory/index.js';
 import { buildScheduledProbes, nowMs, ProbeScheduler, type Sample } from '../probes/index.js';
-import { planTimes, type InjectStep, type PlanTimes, type Scenario } from '../scenario/index.js';
+import { planFaultParams, planTimes, type InjectStep, type PlanTimes, type Scenario } from '../scenario/index.js';
 import type { SshPool } from '../ssh/index.js';
 import type { Shell } from '../shell/index.js';
 import type { SshConfig } from '../ssh/index.js';
@@ -47,6 +47,8 @@ export interface RunOptions {
   rehearsalPause?: (stepId: string, text: string) => Promise<void>;
   /** The runbook's times in ms, converted once when the run was planned (default: converted here). */
   times?: PlanTimes;
+  /** Each inject step's params, resolved once when the run was planned (default: resolved here). */
+  faultParams?: ReadonlyMap<string, unknown>;
 }
 
 export interface RunOutcome {
@@ -79,6 +81,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   readonly stopper: StopController;
   /** Every duration of the runbook, in milliseconds (scenario/plan-times.ts). */
   readonly times: PlanTimes;
+  readonly faultParams: ReadonlyMap<string, unknown>;
   targets = new Map<string, ResolvedTarget>();
   readonly integrity = new Map<string, Map<string, string>>();
   state: RunState = 'ready';
@@ -108,6 +111,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     // A rehearsal is a dry run that narrates: the dry-run path is what proves nothing is sent.
     this.dryRun = Boolean(o.dryRun) || this.mode === 'rehearsal';
     this.times = o.times ?? planTimes(o.scenario);
+    this.faultParams = o.faultParams ?? planFaultParams(o.scenario);
     if (this.mode !== 'gameday') this.drill = new DrillController({ runId: o.runId, scenario: o.scenario, times: this.times, mode: this.mode, audit: o.audit, commander: o.commander, emit: (e) => this.emitEvent(e), now: nowMs, commandsUsed: () => traineeCommands(o.audit, o.runId) });
     const v = initialViews(o.scenario, this.times);
     this.phases = v.phases;

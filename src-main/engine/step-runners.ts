@@ -14,6 +14,8 @@ export interface StepHost {
   readonly scenario: Scenario;
   /** The runbook's durations in ms, converted once (scenario/plan-times.ts). */
   readonly times: PlanTimes;
+  /** Each inject step's params, resolved once when the run was planned (scenario/plan-faults.ts). */
+  readonly faultParams: ReadonlyMap<string, unknown>;
   readonly runId: string;
   readonly dryRun: boolean;
   /** rehearsal: a dry run whose waits and instructions wait for the facilitator (the room talks). */
@@ -50,9 +52,9 @@ async function runInject(h: StepHost, s: InjectStep): Promise<StepResult> {
   const t = target(h, s.target);
   const holdMs = h.times.steps.get(s.id)?.durationMs;
   if (h.dryRun) {
-    // Only a dry run resolves here (to show the commands); a real inject resolves in FaultManager.inject, once.
+    // The plan's resolved params (a step whose params did not resolve is refused here, as before).
     const mod = getFault(s.fault);
-    const params = resolveParams(mod, { intensity: s.intensity, params: s.params });
+    const params = h.faultParams.has(s.id) ? h.faultParams.get(s.id) : resolveParams(mod, { intensity: s.intensity, params: s.params });
     for (const n of t.nodes) {
       const ctx: FaultContext = { runId: h.runId, faultId: `${s.id}-dry`.slice(0, 24), node: { name: n.name, host: n.host, gpu: n.gpu }, leaseTtlSec: h.faults.leaseTtlSec, maxDurationSec: 3600 };
       h.output(s.id, n.name, 'info', `[dry-run] would inject ${s.fault} with ${JSON.stringify(params)}:\n${buildInject(mod, params, ctx).text}\n[dry-run] and revert with:\n${buildRevert(mod, params, ctx).text}\n`);
@@ -61,7 +63,7 @@ async function runInject(h: StepHost, s: InjectStep): Promise<StepResult> {
     return { status: 'done', message: `dry run: ${t.nodes.length} node(s) would get ${s.fault}` };
   }
   const outcomes = await h.faults.inject(
-    { kind: s.fault, intensity: s.intensity, params: s.params, targets: t.nodes, label: s.id, stepId: s.id, approver: h.view(s.id).approvedBy, maxDurationSec: Math.ceil((holdMs ?? 3_600_000) / 1000) + 120 },
+    { kind: s.fault, intensity: s.intensity, params: s.params, targets: t.nodes, label: s.id, stepId: s.id, resolved: h.faultParams.get(s.id), approver: h.view(s.id).approvedBy, maxDurationSec: Math.ceil((holdMs ?? 3_600_000) / 1000) + 120 },
     h.signal,
   );
   const at = performance.timeOrigin + performance.now();

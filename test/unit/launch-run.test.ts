@@ -93,4 +93,18 @@ describe('launchRun is the one launcher', () => {
     expect(audit.events({ runId: 'adhoc-3', kind: 'fault.refused' })).toHaveLength(1);
     expect(sent).toEqual([]);
   });
+
+  it('params resolved at load are the ones injected: the fault manager does not resolve them again', async () => {
+    const { audit } = workspace();
+    const { pool, sent } = fakePool();
+    const faults = await import('../../src-main/faults/index.js');
+    const resolved = faults.resolveParams(faults.getFault('network-loss'), { intensity: 'low', params: { percent: 37 } });
+    // The request's own intensity would give 5 %: only the plan's resolved params can put 37 % on the node.
+    const run = launchRun(plan({ holdMs: 10, fault: { kind: 'network-loss', intensity: 'low', params: {}, resolved } }), { audit, runId: 'adhoc-4', commander: 'alice', pool });
+    const r = await run.start();
+    await run.close(r.status);
+    const inject = sent.find((t) => t.includes('inject='))!;
+    expect(inject).toMatch(/--probability'? '?0\.3700/);
+    expect(inject).not.toMatch(/--probability'? '?0\.0500/);
+  });
 });

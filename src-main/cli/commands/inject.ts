@@ -76,7 +76,7 @@ export async function injectCommand(kind: string, selector: string, o: InjectOpt
     badSelector = e;
   }
   const s = launchRun(
-    { kind: 'inject', title: `adhoc ${kind}`, fault: { kind, intensity, params, approver: o.approver }, targets, holdMs, leaseTtlSec: ttlSec, inventoryFile: loaded.file, policy: { maxNodesPerFault: maxNodes, protected: o.protect ?? [], allowProd: Boolean(o.allowProd), commander } },
+    { kind: 'inject', title: `adhoc ${kind}`, fault: { kind, intensity, params, resolved: resolved.params, approver: o.approver }, targets, holdMs, leaseTtlSec: ttlSec, inventoryFile: loaded.file, policy: { maxNodesPerFault: maxNodes, protected: o.protect ?? [], allowProd: Boolean(o.allowProd), commander } },
     { ...deps, audit, runId, commander, poolOptions: loaded.poolOptions() },
   );
   let status = 'failed';

@@ -5,7 +5,7 @@ import type { EngineEvent, StepView } from '../../api/index.js';
 import { launchRun, preflightItems, type RunOutcome } from '../../engine/index.js';
 import { resolveTargets, TargetError } from '../../engine/index.js';
 import { runPreflight } from '../../preflight/index.js';
-import { formatProblem, loadScenario, planTimes, ScenarioError, type Scenario } from '../../scenario/index.js';
+import { formatProblem, loadScenario, planFaultParams, planTimes, ScenarioError, type Scenario } from '../../scenario/index.js';
 import { loadSshConfig } from '../../ssh/index.js';
 import { load, type GlobalOpts } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
@@ -102,7 +102,7 @@ export async function runCommand(file: string, o: RunCmdOpts): Promise<number> {
   printAuditOpenNotes(audit, o.json);
   const runId = newRunId('run');
   const run = launchRun(
-    { kind: 'scenario', run: { scenario, times: planTimes(scenario), scenarioFile: file, inventory: l.inv, sshConfig, dryRun: o.dryRun, headless: true, approver: o.approver, approvalPrompt: askApprover, mode, rehearsalPause: rehearsal ? (stepId, text) => outcomePause(stepId, text, Boolean(o.yes), Boolean(o.json)) : undefined } },
+    { kind: 'scenario', run: { scenario, times: planTimes(scenario), faultParams: planFaultParams(scenario), scenarioFile: file, inventory: l.inv, sshConfig, dryRun: o.dryRun, headless: true, approver: o.approver, approvalPrompt: askApprover, mode, rehearsalPause: rehearsal ? (stepId, text) => outcomePause(stepId, text, Boolean(o.yes), Boolean(o.json)) : undefined } },
     { audit, runId, commander, poolOptions: l.poolOptions(), controlDir: controlDir(ws), stopSignals: installStopSignals, signalActor: 'cli' },
   );
   try {
