@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { SshError } from '../ssh/index.js';
+import { SshError } from '../ssh/errors.js';
 import { AuditUnavailable, isAuditError } from '../audit/errors.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { c } from './output.js';

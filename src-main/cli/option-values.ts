@@ -8,7 +8,7 @@
 import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { MAX_DURATION_MS, DURATION_HINT, DURATION_MESSAGE, DURATION_TOO_LONG_MESSAGE, DURATION_TOO_LONG_HINT } from '../scenario/schema-common.js';
+import { MAX_DURATION_MS, DURATION_HINT, DURATION_MESSAGE, DURATION_TOO_LONG_MESSAGE, DURATION_TOO_LONG_HINT } from '../util/duration-text.js';
 import { DurationError, parseDuration } from '../util/duration.js';
 import { CliError, EXIT } from './exit-codes.js';
 
