@@ -4,7 +4,7 @@ import { StopController, type StopReport } from '../engine/stop-controller.js';
 import { listenControl } from '../engine/control-socket.js';
 import type { BlastPolicy } from '../engine/blast-radius.js';
 import type { InventoryNode } from '../inventory/index.js';
-import { SshPool, type ConnectSpec } from '../ssh/index.js';
+import { SshPool, sharePool, type ConnectSpec } from '../ssh/index.js';
 import { load, type GlobalOpts, type Loaded } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { auditFile, controlDir, newRunId, workspaceDir } from './workspace.js';
@@ -49,7 +49,11 @@ export class FaultSession {
     this.stopper = new StopController(this.faults, this.audit);
     this.control = listenControl(controlDir(ws), this.runId, async (req) => (req.cmd === 'stop' ? this.stopper.stop(req.reason ?? 'gameday stop', req.actor ?? 'cli') : { runId: this.runId, faults: this.faults.live().map((f) => ({ id: f.id, node: f.target.name, kind: f.kind, state: f.state })) }));
     this.uninstallSignals = installStopSignals({ stop: (sig) => this.stopper.stop(`${sig} received`, actor), abandon: () => this.stopper.abandon() });
+    this.share = sharePool(this.pool, controlDir(ws), this.runId);
   }
+
+  /** This run's connections, shared with `gameday exec` & co. while it lives (ssh/pool-share.ts). */
+  private readonly share: { close(): void };
 
   /**
    * Ends the run in the audit and releases everything. Returns the run's head (unless its last
@@ -58,6 +62,7 @@ export class FaultSession {
   async close(status: string): Promise<AuditEnd> {
     this.uninstallSignals();
     this.control.close();
+    this.share.close();
     this.faults.dispose();
     await this.pool.dispose();
     this.audit.endRun(this.runId, status);

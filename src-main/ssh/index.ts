@@ -5,3 +5,4 @@ export { shq, argv, sh, Shell } from './quote.js';
 export { describeSpec, NodeConnection } from './connection.js';
 export type { ConnectSpec, ExecOptions, ExecResult, SecretPrompts, SshErrorCode } from './types.js';
 export type { ClientChannel as ShellChannel } from 'ssh2';
+export { fanOutShared, sharePool, sharedPools, type SharedFanOutHandlers } from './pool-share.js';
