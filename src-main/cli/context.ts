@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadInventory, selectNodes, toConnectSpec, inventorySshOptions, InventoryError, SelectorError } from '../inventory/index.js';
 import type { Inventory, InventoryNode } from '../inventory/index.js';
-import { SshPool, type ConnectSpec, type PoolOptions } from '../ssh/index.js';
+import type { ConnectSpec, PoolOptions } from '../ssh/index.js';
 import { loadSshConfig } from '../ssh/ssh-config.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { listLabInventories, runningSimLabs } from './lab-locator.js';
@@ -121,6 +121,3 @@ function ttyPrompts(): PoolOptions['prompts'] {
   };
 }
 
-export function newPool(l: Loaded): SshPool {
-  return new SshPool(l.poolOptions());
-}

@@ -1,9 +1,10 @@
 import { basename, join } from 'node:path';
-import { fanOutShared, Shell } from '../../ssh/index.js';
+import { fanOutShared } from '../../ssh/pool-share.js';
+import { Shell } from '../../ssh/quote.js';
 import { workspacePath } from '../workspace.js';
 import { c, LineSplitter, nodeColor } from '../output.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { load, newPool, type GlobalOpts } from '../context.js';
+import { load, type GlobalOpts } from '../context.js';
 
 export interface ExecCmdOpts extends GlobalOpts {
   timeout?: string;
@@ -45,7 +46,8 @@ export async function execCommand(selector: string, words: string[], opts: ExecC
           throw new CliError(e.message, EXIT.FAILED, 'the command may have run on some nodes; GAMEDAY_SHARED_POOL=0 makes gameday exec open its own connections');
         });
   if (shared && !opts.json) process.stderr.write(`${c.dim(`(through the open connections of ${basename(shared.via, '.pool')})`)}\n`);
-  const pool = shared ? undefined : newPool(l);
+  // ssh2 is loaded only here, when this command opens connections of its own.
+  const pool = shared ? undefined : (await import('../new-pool.js')).newPool(l);
   try {
     const results = shared ? shared.results : await pool!.fanOut(specs, Shell.raw(words.join(' ')), fan);
     for (const s of splitters.values()) {

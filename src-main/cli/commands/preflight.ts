@@ -2,7 +2,8 @@ import '../../faults/index.js';
 import { lookupFault } from '../fault-lookup.js';
 import { runPreflight, type PreflightReport } from '../../preflight/preflight.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { newPool, load, type GlobalOpts } from '../context.js';
+import { load, type GlobalOpts } from '../context.js';
+import { newPool } from '../new-pool.js';
 import { toTargets } from '../fault-session.js';
 import { c, table } from '../output.js';
 
