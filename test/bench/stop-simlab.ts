@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gd-bench-sim-'));
   console.log(`simulated lab: ${N} nodes, ${KIND}, ${TRIALS} trials; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const t0 = Date.now();
-  const lab = await startSimLab({ dir, nodes: Array.from({ length: N }, (_, i) => ({ name: `sim${String(i + 1).padStart(4, '0')}`, role: 'api' as const })) });
+  const lab = await startSimLab({ dir, nodes: Array.from({ length: N }, (_, i) => ({ name: `sim${String(i + 1).padStart(4, '0')}`, role: (['api', 'db', 'gpu'] as const)[i % 3]!, tags: [(['api', 'db', 'gpu'] as const)[i % 3]!], gpu: i % 3 === 2 ? ('amd' as const) : ('none' as const) })) });
   console.log(`up in ${((Date.now() - t0) / 1000).toFixed(1)} s (confined: ${lab.confined})`);
   const inv = loadInventory(lab.inventoryPath);
   const targets: FaultTarget[] = selectNodes(inv, 'all').map((n) => ({ name: n.name, host: n.host, env: n.env, tags: n.tags, gpu: n.gpu, spec: toConnectSpec(inv, n) }));
