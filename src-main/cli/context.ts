@@ -3,8 +3,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadInventory, selectNodes, toConnectSpec, inventorySshOptions, InventoryError, SelectorError } from '../inventory/index.js';
 import type { Inventory, InventoryNode } from '../inventory/index.js';
-import { SshPool, type ConnectSpec, type PoolOptions } from '../ssh/index.js';
-import { loadSshConfig } from '../ssh/index.js';
+import { loadSshConfig, type ConnectSpec, type PoolOptions } from '../ssh/index.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { findInventory } from '../console/index.js';
 
@@ -89,6 +88,3 @@ function ttyPrompts(): PoolOptions['prompts'] {
   };
 }
 
-export function newPool(l: Loaded): SshPool {
-  return new SshPool(l.poolOptions());
-}

@@ -5,7 +5,7 @@ import { StopController, type StopReport } from '../engine/index.js';
 import { listenControl } from '../engine/index.js';
 import type { SafetyPolicy } from '../faults/index.js';
 import type { InventoryNode } from '../inventory/index.js';
-import { SshPool, type ConnectSpec } from '../ssh/index.js';
+import { SshPool, sharePool, type ConnectSpec } from '../ssh/index.js';
 import { load, type GlobalOpts, type Loaded } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { auditFile, controlDir, newRunId, workspaceDir } from './workspace.js';
@@ -50,7 +50,11 @@ export class FaultSession {
     this.stopper = new StopController(this.faults, this.audit);
     this.control = listenControl(controlDir(ws), this.runId, async (req) => (req.cmd === 'stop' ? this.stopper.stop(req.reason ?? 'gameday stop', req.actor ?? 'cli') : { runId: this.runId, faults: this.faults.live().map((f) => ({ id: f.id, node: f.target.name, kind: f.kind, state: f.state })) }));
     this.uninstallSignals = installStopSignals({ stop: (sig) => this.stopper.stop(`${sig} received`, actor), abandon: () => this.stopper.abandon() });
+    this.share = sharePool(this.pool, controlDir(ws), this.runId);
   }
+
+  /** This run's connections, shared with `gameday exec` & co. while it lives (ssh/pool-share.ts). */
+  private readonly share: { close(): void };
 
   /**
    * Ends the run in the audit and releases everything. Returns the run's head (unless its last
@@ -59,6 +63,7 @@ export class FaultSession {
   async close(status: string): Promise<AuditEnd> {
     this.uninstallSignals();
     this.control.close();
+    this.share.close();
     this.faults.dispose();
     await this.pool.dispose();
     this.audit.endRun(this.runId, status);
@@ -89,24 +94,7 @@ export function printAuditEnd(end: AuditEnd): void {
   process.stdout.write(`${end.head ? headLine(end.head, end.anchorFile) : 'audit head: not known yet (the run\'s last records are in the journal)'}\n`);
 }
 
-/** Print a STOP report as the per-node list the console shows. */
-export function printStopReport(r: StopReport): void {
-  process.stdout.write(`${c.bold('STOP')} ${r.reason} — ${r.nodes.length} node(s) in ${(r.durationMs / 1000).toFixed(2)} s\n`);
-  for (const n of r.nodes) {
-    const mark = n.status === 'reverted' || n.status === 'nothing' ? c.green('reverted ✓') : n.status === 'residue' ? c.red('residue ✗') : c.yellow(`not verified (the node reverts by itself when its lease expires at ${n.leaseExpiresAt})`);
-    process.stdout.write(`  ${n.node.padEnd(12)} ${mark}  ${n.faults.map((f) => `${f.kind}:${f.state}`).join(', ')}\n`);
-    // A fault the node's lease reverted says so: "reverted" alone would read as our revert, on time.
-    for (const f of n.faults) if (f.detail && (f.state !== 'reverted' || f.detail.startsWith("reverted by the node's lease"))) process.stdout.write(`    ${c.dim(f.detail)}\n`);
-  }
-  process.stdout.write(r.clean ? `${c.green('✓ every node verified clean')}\n` : `${c.red('✗ not every node is verified clean')}\n`);
-  printStopProblems(r);
-}
-
-/** Loud lines for a STOP that hit an error or could not write the audit. */
-export function printStopProblems(r: StopReport): void {
-  if (r.error) process.stderr.write(`${c.red('STOP hit an error')} (reverted what it could; the rest reverts by lease, times above): ${r.error}\n`);
-  if (r.auditProblem) process.stderr.write(`${c.red('AUDIT PROBLEM during STOP:')} ${r.auditProblem}\n`);
-}
+export { printStopReport, printStopProblems } from './stop-report-text.js';
 
 /**
  * Exit code after a STOP (README table): an error inside STOP → 70 while a node is not verified

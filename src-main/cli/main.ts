@@ -43,6 +43,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('-t, --timeout <seconds>', 'kill the remote command (its whole process group) after this long', '600')
     .option('--sudo', 'run as root through sudo -n when the login user is not root')
     .option('-c, --concurrency <n>', 'nodes in flight at once', '64')
+    .option('--workspace <dir>', 'workspace whose live console or run lends its open connections (default: the usual one)')
     .passThroughOptions()
     .action((selector: string, words: string[], o: Record<string, string | boolean>) =>
       run(async () => (await import('./commands/exec.js')).execCommand(selector, words, { ...g(), ...o }))(),

@@ -8,7 +8,7 @@ import { inventorySshOptions, loadInventory, toConnectSpec, type Inventory } fro
 import { FACTS_SCRIPT, parseFacts } from '../preflight/index.js';
 import { runPreflight } from '../preflight/index.js';
 import { checkScenario, flattenSteps, type Scenario, type ScenarioProblem } from '../scenario/index.js';
-import { SshPool, type SshError } from '../ssh/index.js';
+import { SshPool, sharePool, type SshError } from '../ssh/index.js';
 import { reconcileFaults } from './reconcile.js';
 import { RunSession } from '../engine/index.js';
 import { ShellManager } from './shells.js';
@@ -62,7 +62,11 @@ export class ConsoleService implements ConsoleBackend {
     const so = inv ? inventorySshOptions(inv) : undefined;
     this.pool = new SshPool({ maxSessionsPerNode: so?.maxSessionsPerNode, maxConcurrentHandshakes: so?.maxConcurrentHandshakes, trustOnFirstUse: Boolean(o.trustNew) || Boolean(so?.trustOnFirstUse), ...auditExecHooks(this.audit, { actor: 'console' }) });
     this.shells = new ShellManager(this.pool, this.audit, (e) => this.emit(e));
+    // The warm pool for `gameday exec` & co. from other terminals (ssh/pool-share.ts).
+    this.share = sharePool(this.pool, join(o.workspace, 'control'), `console-${process.pid}`);
   }
+
+  private readonly share: { close(): void };
 
   /** Set by the bridge once it listens; only the facilitator (commander) is told it. */
   private traineeUrl?: string;
@@ -303,6 +307,7 @@ export class ConsoleService implements ConsoleBackend {
     if (this.session && !['completed', 'aborted', 'failed'].includes(this.session.state)) await this.session.stop('console closed', 'console');
     await this.running;
     this.shells.dispose();
+    this.share.close();
     await this.pool.dispose();
     this.audit.close();
   }

@@ -116,15 +116,13 @@ export class StopController {
     const liveAtStart = new Set(this.faults.live().map((f) => f.target.name));
     await Promise.all(
       [...this.byNode().values()].map(async (list) => {
-        // Newest first: a later fault may sit on top of an earlier one (e.g. nested qdiscs).
-        for (const f of [...list].reverse()) {
-          if (f.state === 'reverted' || f.state === 'failed') continue;
-          try {
-            await this.faults.revertOne(f);
-          } catch (e) {
-            f.detail = `STOP could not revert it: ${(e as Error).message}`;
-            errors.push(`${f.target.name}/${f.kind}: ${(e as Error).message}`);
-          }
+        // One exec per node carries every revert (newest first: a later fault may sit on top of an
+        // earlier one, e.g. nested qdiscs), the lease disarms and the check (node-stop.ts).
+        try {
+          await this.faults.revertNode(list);
+        } catch (e) {
+          for (const f of list) if (f.state !== 'reverted' && f.state !== 'failed') f.detail = `STOP could not revert it: ${(e as Error).message}`;
+          errors.push(`${list[0]?.target.name ?? '?'}: ${(e as Error).message}`);
         }
       }),
     );

@@ -13,3 +13,4 @@ export type { FaultTarget, PolicyNode } from './target.js';
 export { BadFaultContext } from './ids.js';
 export { parseRocmSmiJson, parseAmdSmiMetricJson, parseNvidiaSmiCsv, parseObserveOutput, observeScript, type GpuSample } from './gpu-observe.js';
 export { type Intensity, type FaultModule, type FaultContext } from './types.js';
+export { buildNodeStop, parseNodeStop, type StopVerdict } from './stop-batch.js';

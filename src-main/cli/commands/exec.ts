@@ -1,7 +1,10 @@
+import { basename, join } from 'node:path';
+import { fanOutShared } from '../../ssh/index.js';
 import { Shell } from '../../shell/index.js';
+import { workspacePath } from '../workspace.js';
 import { c, LineSplitter, nodeColor } from '../output.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { load, newPool, type GlobalOpts } from '../context.js';
+import { load, type GlobalOpts } from '../context.js';
 
 export interface ExecCmdOpts extends GlobalOpts {
   timeout?: string;
@@ -23,7 +26,6 @@ export async function execCommand(selector: string, words: string[], opts: ExecC
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new CliError(`--concurrency must be a whole number ≥ 1, got "${opts.concurrency}"`);
   const l = load(opts);
   const targets = l.select(selector);
-  const pool = newPool(l);
   const width = Math.max(...targets.map((t) => t.node.name.length));
   const splitters = new Map<string, { out: LineSplitter; err: LineSplitter }>();
   for (const { node } of targets) {
@@ -33,18 +35,21 @@ export async function execCommand(selector: string, words: string[], opts: ExecC
       err: new LineSplitter((line) => !opts.json && process.stdout.write(`${tag} ${c.red('!')} ${line}\n`)),
     });
   }
+  const specs = targets.map((t) => t.spec);
+  const fan = { concurrency, timeoutMs: timeoutSec * 1000, sudo: opts.sudo, onStdout: (n: string, b: Buffer) => splitters.get(n)?.out.push(b), onStderr: (n: string, b: Buffer) => splitters.get(n)?.err.push(b) };
+  // A console or run live in this workspace lends its open connections (ssh/pool-share.ts);
+  // GAMEDAY_SHARED_POOL=0 opens our own, as does no live pool.
+  const shared =
+    process.env.GAMEDAY_SHARED_POOL === '0'
+      ? undefined
+      : await fanOutShared(join(workspacePath(opts.workspace), 'control'), { specs, command: words.join(' '), timeoutMs: fan.timeoutMs, sudo: opts.sudo, concurrency }, fan).catch((e: Error) => {
+          throw new CliError(e.message, EXIT.FAILED, 'the command may have run on some nodes; GAMEDAY_SHARED_POOL=0 makes gameday exec open its own connections');
+        });
+  if (shared && !opts.json) process.stderr.write(`${c.dim(`(through the open connections of ${basename(shared.via, '.pool')})`)}\n`);
+  // ssh2 is loaded only here, when this command opens connections of its own.
+  const pool = shared ? undefined : (await import('../new-pool.js')).newPool(l);
   try {
-    const results = await pool.fanOut(
-      targets.map((t) => t.spec),
-      Shell.raw(words.join(' ')),
-      {
-        concurrency,
-        timeoutMs: timeoutSec * 1000,
-        sudo: opts.sudo,
-        onStdout: (n, b) => splitters.get(n)?.out.push(b),
-        onStderr: (n, b) => splitters.get(n)?.err.push(b),
-      },
-    );
+    const results = shared ? shared.results : await pool!.fanOut(specs, Shell.raw(words.join(' ')), fan);
     for (const s of splitters.values()) {
       s.out.flush();
       s.err.flush();
@@ -68,6 +73,6 @@ export async function execCommand(selector: string, words: string[], opts: ExecC
     }
     return results.every((r) => r.ok) ? EXIT.OK : EXIT.FAILED;
   } finally {
-    await pool.dispose();
+    await pool?.dispose();
   }
 }

@@ -8,8 +8,7 @@ import { resolveTargets, TargetError } from '../../engine/index.js';
 import { getFault } from '../../faults/index.js';
 import { runPreflight } from '../../preflight/index.js';
 import { formatProblem, loadScenario, ScenarioError, type Scenario } from '../../scenario/index.js';
-import { SshPool } from '../../ssh/index.js';
-import { loadSshConfig } from '../../ssh/index.js';
+import { SshPool, sharePool, loadSshConfig } from '../../ssh/index.js';
 import { load, type GlobalOpts } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
@@ -127,12 +126,14 @@ export async function runCommand(file: string, o: RunCmdOpts): Promise<number> {
     session.on('event', onEvent);
     const uninstallSignals = installStopSignals({ stop: (sig) => session.stop(`${sig} received`, 'cli'), abandon: () => session.stopper.abandon() });
     const control = listenControl(controlDir(ws), runId, async (req) => (req.cmd === 'stop' ? session.stop(req.reason ?? 'gameday stop', req.actor ?? 'cli') : session.snapshot()));
+    const share = sharePool(pool, controlDir(ws), runId);
     let outcome: RunOutcome;
     try {
       outcome = await session.run();
     } finally {
       uninstallSignals();
       control.close();
+      share.close();
       display.dispose();
     }
     // The run's head (its run.ended event): printed, in the JSON and the JUnit, and anchored.
