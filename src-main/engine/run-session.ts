@@ -24,6 +24,7 @@ import type { RunMode } from '../api/drill.js';
 import { DrillController } from '../drill/controller.js';
 import { traineeCommands } from '../drill/commands-used.js';
 import { NARRATED_KINDS } from '../drill/rehearsal.js';
+import type { ClusterSide } from '../engines/k8s/cluster-side.js';
 
 export interface RunOptions {
   scenario: Scenario;
@@ -45,6 +46,8 @@ export interface RunOptions {
   mode?: RunMode;
   /** Headless rehearsal: called after each narrated outcome (the CLI prompts to go on). */
   rehearsalPause?: (stepId: string, text: string) => Promise<void>;
+  /** The runbook's k8s: targets, resolved (engines/k8s); its faults share the one STOP. */
+  cluster?: ClusterSide;
 }
 
 export interface RunOutcome {
@@ -75,6 +78,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   readonly drill?: DrillController;
   readonly faults: FaultManager;
   readonly stopper: StopController;
+  readonly cluster?: ClusterSide;
   targets = new Map<string, ResolvedTarget>();
   readonly integrity = new Map<string, Map<string, string>>();
   state: RunState = 'ready';
@@ -109,7 +113,9 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     this.steps = v.steps;
     const ttl = Math.max(3, Math.round(parseDuration(o.scenario.leaseTtl) / 1000));
     this.faults = new FaultManager(o.pool, o.audit, o.runId, ttl, { maxNodesPerFault: 1000, protected: o.scenario.protected, allowProd: o.scenario.allowProd, commander: o.commander });
-    this.stopper = new StopController(this.faults, o.audit);
+    this.cluster = o.cluster;
+    this.stopper = new StopController(this.faults, o.audit, o.cluster);
+    o.cluster?.onFault((v) => (this.emitEvent({ type: 'fault.update', runId: this.runId, fault: v }), this.telemetry.faultChanged(v)));
     this.telemetry = new RunTelemetry(o.scenario, o.runId, (e) => this.emitEvent(e));
     this.faults.on('fault', (f) => (this.emitEvent({ type: 'fault.update', runId: this.runId, fault: FaultManager.view(f) }), this.telemetry.faultChanged(FaultManager.view(f))));
     this.lapses = new RunLapses({ faults: this.faults, emit: (e) => this.emitEvent(e), leaseExpired: (id, at) => this.telemetry.leaseExpired(id, at), update: (s, p) => this.update(s, p), audit: (k, d) => this.audit(k, d) });
@@ -380,6 +386,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.telemetry.flush();
     this.faults.dispose();
+    this.cluster?.dispose();
     this.endedAt = nowMs();
     if (!this.dryRun) {
       this.sloResults = evaluateRunSlos(this.o.audit, this.runId, this.scenario, this.telemetry.windows(), this.startedAt ?? this.endedAt, this.endedAt).results;

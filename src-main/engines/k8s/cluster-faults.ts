@@ -163,7 +163,9 @@ export class ClusterFaults extends EventEmitter<{ fault: [FaultView] }> {
     const h: ChaosHandle = { faultId, stepId: r.stepId, fault: r.fault, plural, namespace: r.namespace, name: manifest.metadata.name, manifest, expiresAt: created0 + (r.holdSec + this.o.leaseTtlSec) * 1000, pods: new Map(), removed: false };
     this.handles.set(faultId, h);
     await this.o.observer.follow(plural, r.namespace);
-    const ok = await this.until(h, (o) => allInjected(o) || selectedNothing(o) || o === null, this.o.waits.verifyMs, signal);
+    // Not ended early on Selected False: the controller writes conditions before records (its first
+    // pass says Selected False with no records yet), so only the bounded wait tells "nothing selected".
+    const ok = await this.until(h, (o) => allInjected(o) || o === null, this.o.waits.verifyMs, signal);
     const o = this.o.observer.latest(plural, r.namespace, h.name);
     this.sync(h, o);
     if (ok && allInjected(o)) return { handle: h, ok: true, message: `${manifest.kind} ${r.namespace}/${h.name}: ${describeRecords(o)}` };

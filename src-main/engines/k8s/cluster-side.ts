@@ -11,7 +11,7 @@ import { parseDuration } from '../../util/duration.js';
 import { getK8sFault, resolveK8sParams, type ResolvedK8sParams } from './chaos-kinds.js';
 import { chaosYaml, MANAGED_SELECTOR, RUN_LABEL, labelValue } from './chaos-object.js';
 import { KubeClient } from './client.js';
-import { ClusterFaults, type ChaosHandle, type ClusterWaits } from './cluster-faults.js';
+import { ClusterFaults, type ChaosHandle, type ClusterWaits, type PodFault } from './cluster-faults.js';
 import { ChaosObserver } from './observer.js';
 import { isK8sSelector, labelSelectorQuery, parseK8sSelector, type K8sSelector } from './selector.js';
 import type { KubernetesSettings } from './settings.js';
@@ -110,7 +110,7 @@ export class ClusterSide {
   }
 
   /** Run an inject step on a cluster target; `onActive(at)` when at least one pod is verified. */
-  async inject(h: ClusterStepHost, s: InjectStep, onActive: (at: number) => void): Promise<{ status: 'done' | 'failed'; message: string }> {
+  async inject(h: ClusterStepHost, s: InjectStep, onActive: (at: number, pods: PodFault[]) => void): Promise<{ status: 'done' | 'failed'; message: string }> {
     const t = this.targets.get(s.target)!;
     const fault = getK8sFault(s.fault);
     if (!fault) return { status: 'failed', message: `unknown Kubernetes fault ${s.fault}` };
@@ -132,7 +132,7 @@ export class ClusterSide {
     const out = await this.faults.inject(req, h.signal);
     for (const p of out.handle?.pods.values() ?? []) h.output(s.id, p.pod, p.state === 'active' ? 'info' : 'stderr', `${s.fault}: ${p.state}${p.detail ? ` — ${p.detail}` : ''}\n`);
     if (!out.ok) return { status: 'failed', message: out.message };
-    onActive(Date.now());
+    onActive(performance.timeOrigin + performance.now(), [...out.handle!.pods.values()].filter((p) => p.state === 'active'));
     if (holdMs > 0 || fault.oneShot) this.revertAfter(out.handle!, fault.oneShot ? 0 : holdMs);
     return { status: 'done', message: `${s.fault} active on ${out.handle!.pods.size} pod(s) through Chaos Mesh${holdMs ? `, reverts after ${s.duration}` : ''}` };
   }

@@ -42,7 +42,7 @@ export function allRecovered(o: ChaosObject | null | undefined): boolean {
   return podRecords(o).every((r) => r.phase === 'Not Injected');
 }
 
-/** Chaos Mesh found no pod for the selector (Selected False after the controller looked). */
+/** Chaos Mesh found no pod for the selector (Selected False, no records): final only after a wait (conditions come before records). */
 export function selectedNothing(o: ChaosObject | null | undefined): boolean {
   return condition(o, 'Selected') === 'False' && podRecords(o).length === 0 && o?.status?.experiment?.desiredPhase !== undefined;
 }

@@ -1,0 +1,11 @@
+import { startK8sTestServer } from './test/k8s/server.js';
+import { KubeClient } from './src-main/engines/k8s/client.js';
+import { ChaosObserver } from './src-main/engines/k8s/observer.js';
+const srv = await startK8sTestServer({ timings: { injectDelayMs: 50 } });
+const client = KubeClient.fromSettings({ kubeconfig: srv.kubeconfigPath, protectedNamespaces: [], waitSeconds: 5 });
+const obs = new ChaosObserver(client, 'app.kubernetes.io/managed-by=gameday-console');
+obs.on('change', (p, o, d) => console.log(d ? 'DEL' : 'CHG', o.metadata.name, JSON.stringify(o.status?.conditions?.map(c=>c.type+'='+c.status)), JSON.stringify(o.status?.experiment)));
+await obs.follow('podchaos', 'shop');
+await client.create('podchaos', { apiVersion: 'chaos-mesh.org/v1alpha1', kind: 'PodChaos', metadata: { name: 'x', namespace: 'shop', labels: { 'app.kubernetes.io/managed-by': 'gameday-console' } }, spec: { action: 'pod-kill', mode: 'one', selector: { namespaces: ['shop'], labelSelectors: { app: 'checkout' } }, duration: '30s', gracePeriod: 0 } });
+await new Promise((r) => setTimeout(r, 1500));
+obs.dispose(); client.dispose(); await srv.dispose();
