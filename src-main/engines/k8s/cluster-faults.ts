@@ -12,8 +12,8 @@
 import { EventEmitter } from 'node:events';
 import type { AuditStore } from '../../audit/index.js';
 import type { FaultView } from '../../api/index.js';
-import { PLURALS, type K8sFault, type ResolvedK8sParams } from './chaos-kinds.js';
-import { buildChaosObject, PAUSE_ANNOTATION, CLEAN_FINALIZER_ANNOTATION, type ChaosObject } from './chaos-object.js';
+import { getK8sFault, PLURALS, type ChaosKind, type K8sFault, type ResolvedK8sParams } from './chaos-kinds.js';
+import { buildChaosObject, CLEAN_FINALIZER_ANNOTATION, FAULT_KIND_LABEL, FAULT_LABEL, PAUSE_ANNOTATION, STEP_LABEL, type ChaosObject } from './chaos-object.js';
 import type { KubeClient } from './client.js';
 import { K8sError } from './client.js';
 import type { ChaosObserver } from './observer.js';
@@ -44,6 +44,8 @@ export interface ChaosHandle {
   expiresAt: number;
   pods: Map<string, PodFault>;
   removed: boolean;
+  /** When the create was sent (monotonic epoch ms): the fault may act from here (impact attribution). */
+  sentAt: number;
   stuck?: string;
   reverting?: Promise<void>;
 }
@@ -148,6 +150,7 @@ export class ClusterFaults extends EventEmitter<{ fault: [FaultView] }> {
     this.o.audit?.append({ runId: this.o.runId, kind: 'k8s.chaos.intent', node: `${r.namespace}/${manifest.metadata.name}`, data: { stepId: r.stepId, faultId, kind: r.fault.id, manifest, approver: r.approver ?? null } });
     if (signal?.aborted) return { ok: false, message: 'STOP was pressed: nothing created' };
     let created: ChaosObject;
+    const sentAt = performance.timeOrigin + performance.now();
     const sending = this.o.client.create(plural, manifest);
     this.creating.add(sending);
     try {
@@ -160,7 +163,7 @@ export class ClusterFaults extends EventEmitter<{ fault: [FaultView] }> {
       this.creating.delete(sending);
     }
     const created0 = Date.parse(created.metadata.creationTimestamp ?? '') || Date.now();
-    const h: ChaosHandle = { faultId, stepId: r.stepId, fault: r.fault, plural, namespace: r.namespace, name: manifest.metadata.name, manifest, expiresAt: created0 + (r.holdSec + this.o.leaseTtlSec) * 1000, pods: new Map(), removed: false };
+    const h: ChaosHandle = { faultId, stepId: r.stepId, fault: r.fault, plural, namespace: r.namespace, name: manifest.metadata.name, manifest, expiresAt: created0 + (r.holdSec + this.o.leaseTtlSec) * 1000, pods: new Map(), removed: false, sentAt };
     this.handles.set(faultId, h);
     await this.o.observer.follow(plural, r.namespace);
     // Not ended early on Selected False: the controller writes conditions before records (its first
@@ -219,11 +222,12 @@ export class ClusterFaults extends EventEmitter<{ fault: [FaultView] }> {
    * recovering, so the fault stays in effect on the pods whose records are still Injected (they are
    * abandoned until restarted). Audited before it is sent, with the approver.
    */
-  async forceRelease(h: ChaosHandle, approver: string, actor: string): Promise<string> {
+  async forceRelease(h: ChaosHandle, approver: string, actor: string, intent?: (message: string, abandoned: string[]) => void): Promise<string> {
     const o = this.o.observer.latest(h.plural, h.namespace, h.name);
     const left = podRecords(o ?? undefined).filter((r) => r.phase !== 'Not Injected').map((r) => r.pod);
     const message = `forcing ${h.manifest.kind} ${h.namespace}/${h.name} away ABANDONS the fault on ${left.join(', ') || 'no pod'}: Chaos Mesh removes its finalizer without recovering; restart those pods to clear it`;
     this.o.audit?.append({ runId: this.o.runId, kind: 'k8s.chaos.force-finalizer', actor: approver, node: `${h.namespace}/${h.name}`, data: { approver, requestedBy: actor, abandoned: left, message } });
+    intent?.(message, left);
     await this.o.client.annotate(h.plural, h.namespace, h.name, { [CLEAN_FINALIZER_ANNOTATION]: 'forced' });
     await this.until(h, (x) => x === null, this.o.waits.deleteMs);
     for (const p of h.pods.values()) if (left.includes(p.pod)) this.setPod(h, p, 'residue', `abandoned by a forced finalizer removal approved by ${approver}: the fault stays until the pod restarts`);
@@ -237,6 +241,26 @@ export class ClusterFaults extends EventEmitter<{ fault: [FaultView] }> {
     let t: NodeJS.Timeout | undefined;
     await Promise.race([Promise.allSettled([...this.creating]), new Promise((r) => (t = setTimeout(r, ms)))]);
     clearTimeout(t);
+  }
+
+  /**
+   * Take charge of an object found on the cluster (cleanup after a console died): the same revert
+   * path (pause → wait → delete) applies to it. Its pods come from its records.
+   */
+  adopt(o: ChaosObject, plural: string): ChaosHandle {
+    const labels = o.metadata.labels ?? {};
+    const oneShot = o.kind === 'PodChaos' && (o.spec.action === 'pod-kill' || o.spec.action === 'container-kill');
+    const fault = getK8sFault(labels[FAULT_KIND_LABEL] ?? '') ?? { id: String(o.spec.action ?? o.kind), title: o.kind, chaosKind: o.kind as ChaosKind, params: undefined as never, presets: {}, oneShot, spec: () => ({}) };
+    const h: ChaosHandle = { faultId: labels[FAULT_LABEL] ?? o.metadata.name, stepId: labels[STEP_LABEL] ?? '?', fault, plural, namespace: o.metadata.namespace ?? '', name: o.metadata.name, manifest: o, expiresAt: 0, pods: new Map(), removed: false, sentAt: 0 };
+    for (const r of podRecords(o)) h.pods.set(r.pod, { id: `${h.faultId}.${h.pods.size + 1}`, pod: r.pod, state: r.phase === 'Injected' ? 'active' : 'reverted' });
+    this.handles.set(`${h.namespace}/${h.name}`, h);
+    return h;
+  }
+
+  /** When the create of the object holding pod fault `id` was sent (undefined if unknown). */
+  sentAt(podFaultId: string): number | undefined {
+    for (const h of this.handles.values()) for (const p of h.pods.values()) if (p.id === podFaultId) return h.sentAt;
+    return undefined;
   }
 
   /** Objects not yet removed. */

@@ -105,8 +105,9 @@ export class ClusterSide {
     return this.targets.has(target);
   }
 
-  onFault(f: (v: FaultView) => void): void {
-    this.faults.on('fault', f);
+  /** Per-pod fault changes; `sentAt` on the first (injecting) one is when the create was sent, so impact from then on is the fault's. */
+  onFault(f: (v: FaultView, sentAt?: number) => void): void {
+    this.faults.on('fault', (v) => f(v, v.state === 'injecting' ? this.faults.sentAt(v.id) : undefined));
   }
 
   /** Run an inject step on a cluster target; `onActive(at)` when at least one pod is verified. */
