@@ -265,7 +265,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
       phases: this.phases.map((p) => ({ ...p })),
       steps: this.steps.map((s) => ({ ...s })),
       currentStepId: this.currentStepId,
-      faults: [...this.faults.faults.values()].map((f) => FaultManager.view(f)),
+      faults: [...[...this.faults.faults.values()].map((f) => FaultManager.view(f)), ...(this.cluster?.views() ?? [])],
       timers: this.telemetry.timerViews(),
       // Each chart's axis says what the value measures (api/units.ts).
       probes: this.telemetry.probeViews().map((v) => ({ ...v, unit: probeUnit(this.scenario.probes.find((x) => x.id === v.id) ?? v) })),

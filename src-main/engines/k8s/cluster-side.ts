@@ -111,7 +111,7 @@ export class ClusterSide {
   }
 
   /** Run an inject step on a cluster target; `onActive(at)` when at least one pod is verified. */
-  async inject(h: ClusterStepHost, s: InjectStep, onActive: (at: number, pods: PodFault[]) => void): Promise<{ status: 'done' | 'failed'; message: string }> {
+  async inject(h: ClusterStepHost, s: InjectStep, onActive: (at: number, pods: PodFault[]) => void): Promise<{ status: 'done' | 'failed' | 'skipped'; message: string }> {
     const t = this.targets.get(s.target)!;
     const fault = getK8sFault(s.fault);
     if (!fault) return { status: 'failed', message: `unknown Kubernetes fault ${s.fault}` };
@@ -132,6 +132,8 @@ export class ClusterSide {
     if (picked > t.maxPods) return { status: 'failed', message: `${s.fault} would reach ${picked} pod(s) (mode ${r.params.mode} of ${now}); the target's maxPods is ${t.maxPods}: refused (blast radius)` };
     const out = await this.faults.inject(req, h.signal);
     for (const p of out.handle?.pods.values() ?? []) h.output(s.id, p.pod, p.state === 'active' ? 'info' : 'stderr', `${s.fault}: ${p.state}${p.detail ? ` — ${p.detail}` : ''}\n`);
+    // STOP cut the inject short: STOP itself takes the object back; the step is interrupted, not failed.
+    if (!out.ok && h.signal.aborted) return { status: 'skipped', message: 'interrupted by STOP' };
     if (!out.ok) return { status: 'failed', message: out.message };
     onActive(performance.timeOrigin + performance.now(), [...out.handle!.pods.values()].filter((p) => p.state === 'active'));
     if (holdMs > 0 || fault.oneShot) this.revertAfter(out.handle!, fault.oneShot ? 0 : holdMs);
@@ -144,6 +146,11 @@ export class ClusterSide {
       if (!this.stopped) void this.faults.revert(hd);
     }, ms);
     this.timers.add(t);
+  }
+
+  /** Every pod fault as the live view shows it. */
+  views(): FaultView[] {
+    return [...this.faults.handles.values()].flatMap((h) => [...h.pods.values()].map((p) => this.faults.view(h, p)));
   }
 
   /** A revert step naming an inject step on the cluster; undefined when that step had no cluster fault. */
