@@ -125,6 +125,8 @@ describe('STOP on Kubernetes', () => {
     const t0 = Date.now();
     const p = startGameday(w, ['run', lossRunbook(w, '60s'), '--approver', 'Dee', '--json']);
     await waitUntil('the NetworkChaos to exist (created, not yet injected)', () => labelledChaos(srv).length === 1, 30_000);
+    // Mid-inject for real: no record Injected yet, no window open on the data plane.
+    expect(labelledChaos(srv)[0]!.records.filter((x) => x.phase === 'Injected')).toEqual([]);
     p.child.kill('SIGINT');
     const r = await p.done;
     expect(r.code, r.out.slice(-2000)).toBe(2);

@@ -168,7 +168,10 @@ export class ClusterSide {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await this.faults.settleCreates(4000);
-    const liveAtStart = new Set(this.faults.live().flatMap((h) => [...h.pods.values()].filter((p) => p.state !== 'reverted' && p.state !== 'failed').map((p) => p.pod)));
+    // Pods whose faults were all over before STOP: "nothing" to do there. Pods first seen while STOP
+    // reverts (records written as it began) still count as reverted by it.
+    const doneBefore = new Set([...this.faults.handles.values()].flatMap((h) => [...h.pods.values()].map((p) => p.pod)));
+    for (const h of this.faults.handles.values()) for (const p of h.pods.values()) if (p.state !== 'reverted' && p.state !== 'failed') doneBefore.delete(p.pod);
     await Promise.all(this.faults.live().map((h) => this.faults.revert(h).catch(() => undefined)));
     const byPod = new Map<string, PodStopResult>();
     for (const h of this.faults.handles.values()) {
@@ -182,7 +185,7 @@ export class ClusterSide {
     for (const r of byPod.values()) {
       if (r.status === 'residue') continue;
       const bad = r.faults.some((f) => f.state === 'residue' || f.state === 'reverting' || f.state === 'active');
-      r.status = bad ? 'residue' : liveAtStart.has(r.node) ? 'reverted' : 'nothing';
+      r.status = bad ? 'residue' : doneBefore.has(r.node) ? 'nothing' : 'reverted';
     }
     return [...byPod.values()];
   }
