@@ -4,6 +4,7 @@
  * truth (fault windows of its data plane, pod events, the objects in its store, the requests it
  * got), not only against what the CLI reports.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { allowAll } from '../k8s/rbac.js';
@@ -94,6 +95,54 @@ describe('gameday run on Kubernetes', () => {
     expect(r.out).toContain('may not: delete networkchaos.chaos-mesh.org in namespace shop');
     expect(r.out).not.toContain('Error:');
     expect(srv.controls.requests({ verb: 'create', resource: 'networkchaos' }).length).toBe(creates);
+  });
+});
+
+describe('protected namespaces', () => {
+  const DNS = (allow: string) => `version: 1
+title: kill a DNS pod
+hypothesis: cluster DNS survives the loss of one replica
+targets:
+  dns: { selector: "k8s:kube-system/k8s-app=kube-dns", maxPods: 1${allow} }
+phases:
+  - id: p
+    title: Inject
+    steps:
+      - { id: kill, kind: inject, fault: pod-kill, target: dns, params: { mode: one }, approval: required }
+`;
+  const write = (w: K8sWs, text: string): string => {
+    const f = join(w.dir, 'dns.yaml');
+    writeFileSync(f, text);
+    return f;
+  };
+
+  it('kube-system is refused (exit 3, what/why/hint) unless the runbook allows it; then an approver must confirm', async () => {
+    const w = k8sWorkspace(srv);
+    const creates = () => srv.controls.requests({ verb: 'create', resource: 'podchaos' }).length;
+    const before = creates();
+    const r1 = await gameday(w, ['run', write(w, DNS(''))]);
+    expect(r1.code).toBe(3);
+    expect(r1.out + r1.err).toContain('target "dns" is in the protected namespace kube-system');
+    expect(r1.out + r1.err).toContain('allowProtectedNamespace: true');
+    expect(r1.out + r1.err).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    // Allowed by the runbook, but nobody confirms (no --approver, no terminal): nothing is created.
+    const r2 = await gameday(w, ['run', write(w, DNS(', allowProtectedNamespace: true'))]);
+    expect(r2.code).not.toBe(0);
+    expect(r2.out).toContain('needs approval');
+    expect(creates()).toBe(before);
+    // Confirmed by a second person: the kill happens, in kube-system, with the approver in the audit.
+    const r3 = await gameday(w, ['run', write(w, DNS(', allowProtectedNamespace: true')), '--approver', 'Dee', '--json']);
+    const j = parseRunJson(r3);
+    expect(j.state, r3.out.slice(-1500)).toBe('completed');
+    expect(creates()).toBe(before + 1);
+    expect(srv.controls.requests({ verb: 'create', resource: 'podchaos' }).at(-1)!.namespace).toBe('kube-system');
+    const a = openAudit(w.ws);
+    try {
+      expect(a.events({ runId: j.runId, kind: 'k8s.chaos.intent' }).map((e) => (JSON.parse(e.data) as { approver: string }).approver)).toEqual(['Dee']);
+    } finally {
+      a.close();
+    }
+    await srv.controls.waitForDeployments();
   });
 });
 
