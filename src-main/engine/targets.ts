@@ -1,4 +1,4 @@
-import { isK8sSelector } from '../engines/k8s/selector.js';
+import { isK8sSelector } from '../inventory/k8s-selector.js';
 import type { Inventory, InventoryNode } from '../inventory/index.js';
 import { selectNodes, toConnectSpec } from '../inventory/index.js';
 import type { SshConfig } from '../ssh/ssh-config.js';

@@ -2,7 +2,7 @@
  * Load an inventory: YAML (positions kept) → schema → normalised Inventory → cross-field checks.
  * Every problem is collected with file:line:col and thrown together as one InventoryError.
  */
-import { normaliseKubernetes } from '../engines/k8s/settings.js';
+import { normaliseKubernetes } from './k8s-settings.js';
 import os from 'node:os';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';

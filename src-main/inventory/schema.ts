@@ -5,7 +5,7 @@
  * that can never be read as options or shell syntax.
  */
 import { z } from 'zod';
-import { kubernetesSectionSchema, type KubernetesSettings } from '../engines/k8s/settings.js';
+import { kubernetesSectionSchema, type KubernetesSettings } from './k8s-settings.js';
 
 /** Node, group and tag names: what selectors can spell unambiguously (no `,`, `:`, `!`, `*`). */
 export const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -90,7 +90,7 @@ export const inventorySchema = z.strictObject({
   defaults: defaultsSchema.optional(),
   nodes: z.array(nodeSchema, { error: 'nodes is a list' }),
   groups: z.record(z.string(), selectorList, { error: 'groups maps a group name to a list of selectors' }).optional(),
-  /** A Kubernetes cluster driven through Chaos Mesh (src-main/engines/k8s/settings.ts). */
+  /** A Kubernetes cluster driven through Chaos Mesh (inventory/k8s-settings.ts). */
   kubernetes: kubernetesSectionSchema.optional(),
 }).refine((d) => d.nodes.length > 0 || d.kubernetes !== undefined, { message: 'an inventory needs at least one node (or a kubernetes: section and nodes: [])', path: ['nodes'] });
 

@@ -9,7 +9,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { Inventory } from '../inventory/index.js';
 import { checkDrill } from './checks-drill.js';
 import { checkFaults } from './checks-faults.js';
-import { checkK8sScenario } from '../engines/k8s/scenario-checks.js';
+import { checkK8sScenario } from './checks-k8s.js';
 import { checkAgainstInventory, type ProbeHost } from './checks-inventory.js';
 import { checkProbes } from './checks-probes.js';
 import { checkReferences } from './checks-refs.js';

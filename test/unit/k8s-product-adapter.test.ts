@@ -5,12 +5,12 @@
  * kill is never sent, and an object with no matching pod is reported after the bounded wait.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getK8sFault, resolveK8sParams } from '../../src-main/engines/k8s/chaos-kinds.js';
+import { getK8sFault, resolveK8sParams } from '../../src-main/faults/k8s-kinds.js';
 import { MANAGED_SELECTOR } from '../../src-main/engines/k8s/chaos-object.js';
 import { KubeClient } from '../../src-main/engines/k8s/client.js';
 import { ClusterFaults } from '../../src-main/engines/k8s/cluster-faults.js';
 import { ChaosObserver } from '../../src-main/engines/k8s/observer.js';
-import { parseK8sSelector } from '../../src-main/engines/k8s/selector.js';
+import { parseK8sSelector } from '../../src-main/inventory/k8s-selector.js';
 import { startK8sTestServer, type K8sTestServer } from '../k8s/server.js';
 
 let srv: K8sTestServer;

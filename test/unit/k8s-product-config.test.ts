@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseInventory } from '../../src-main/inventory/index.js';
 import { checkScenario, type ScenarioProblem } from '../../src-main/scenario/index.js';
-import { chaosSelector, labelSelectorQuery, parseK8sSelector } from '../../src-main/engines/k8s/selector.js';
-import { DEFAULT_PROTECTED_NAMESPACES } from '../../src-main/engines/k8s/settings.js';
+import { chaosSelector, labelSelectorQuery, parseK8sSelector } from '../../src-main/inventory/k8s-selector.js';
+import { DEFAULT_PROTECTED_NAMESPACES } from '../../src-main/inventory/k8s-settings.js';
 
 const INV = `version: 1
 nodes: []

@@ -3,10 +3,10 @@
  * mode/value, labels, and spec.duration always set to hold + lease TTL.
  */
 import { describe, expect, it } from 'vitest';
-import { getK8sFault, K8S_FAULTS, resolveK8sParams } from '../../src-main/engines/k8s/chaos-kinds.js';
+import { getK8sFault, K8S_FAULTS, resolveK8sParams } from '../../src-main/faults/k8s-kinds.js';
 import { buildChaosObject, chaosYaml } from '../../src-main/engines/k8s/chaos-object.js';
 import { podsPicked } from '../../src-main/engines/k8s/cluster-side.js';
-import { parseK8sSelector } from '../../src-main/engines/k8s/selector.js';
+import { parseK8sSelector } from '../../src-main/inventory/k8s-selector.js';
 
 function build(kind: string, params: Record<string, unknown>, holdSec = 60, intensity?: 'low' | 'medium' | 'high') {
   const fault = getK8sFault(kind)!;

@@ -8,8 +8,8 @@
  * leaves the fault for at most one lease TTL past its planned end, as on an SSH node.
  */
 import { stringify } from 'yaml';
-import { CHAOS_GROUP, CHAOS_VERSION, type K8sFault, type ResolvedK8sParams } from './chaos-kinds.js';
-import { chaosSelector, type K8sSelector } from './selector.js';
+import { CHAOS_GROUP, CHAOS_VERSION, type K8sFault, type ResolvedK8sParams } from '../../faults/k8s-kinds.js';
+import { chaosSelector, type K8sSelector } from '../../inventory/k8s-selector.js';
 
 /** The recommended Kubernetes label naming the tool that manages an object (not Chaos Mesh's bare `managed-by`). */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';

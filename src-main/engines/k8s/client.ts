@@ -9,9 +9,9 @@ import { existsSync } from 'node:fs';
 import {
   ApiException, AuthorizationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, VersionApi, Watch,
 } from '@kubernetes/client-node';
-import { CHAOS_GROUP, CHAOS_VERSION } from './chaos-kinds.js';
+import { CHAOS_GROUP, CHAOS_VERSION } from '../../faults/k8s-kinds.js';
 import type { ChaosObject } from './chaos-object.js';
-import type { KubernetesSettings } from './settings.js';
+import type { KubernetesSettings } from '../../inventory/k8s-settings.js';
 
 export type K8sErrorCode = 'KUBECONFIG' | 'UNREACHABLE' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'INVALID' | 'GONE' | 'API';
 

@@ -12,13 +12,13 @@
 import { EventEmitter } from 'node:events';
 import type { AuditStore } from '../../audit/index.js';
 import type { FaultView } from '../../api/index.js';
-import { getK8sFault, PLURALS, type ChaosKind, type K8sFault, type ResolvedK8sParams } from './chaos-kinds.js';
+import { getK8sFault, PLURALS, type ChaosKind, type K8sFault, type ResolvedK8sParams } from '../../faults/k8s-kinds.js';
 import { buildChaosObject, CLEAN_FINALIZER_ANNOTATION, FAULT_KIND_LABEL, FAULT_LABEL, PAUSE_ANNOTATION, STEP_LABEL, type ChaosObject } from './chaos-object.js';
 import type { KubeClient } from './client.js';
 import { K8sError } from './client.js';
 import type { ChaosObserver } from './observer.js';
 import { allInjected, allRecovered, condition, describeRecords, podRecords, selectedNothing } from './status.js';
-import type { K8sSelector } from './selector.js';
+import type { K8sSelector } from '../../inventory/k8s-selector.js';
 
 export type PodFaultState = FaultView['state'];
 

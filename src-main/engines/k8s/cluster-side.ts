@@ -8,13 +8,13 @@ import type { FaultView } from '../../api/index.js';
 import type { AuditStore } from '../../audit/index.js';
 import type { InjectStep, Scenario } from '../../scenario/index.js';
 import { parseDuration } from '../../util/duration.js';
-import { getK8sFault, resolveK8sParams, type ResolvedK8sParams } from './chaos-kinds.js';
+import { getK8sFault, resolveK8sParams, type ResolvedK8sParams } from '../../faults/k8s-kinds.js';
 import { chaosYaml, MANAGED_SELECTOR, RUN_LABEL, labelValue } from './chaos-object.js';
 import { KubeClient } from './client.js';
 import { ClusterFaults, type ChaosHandle, type ClusterWaits, type PodFault } from './cluster-faults.js';
 import { ChaosObserver } from './observer.js';
-import { isK8sSelector, labelSelectorQuery, parseK8sSelector, type K8sSelector } from './selector.js';
-import type { KubernetesSettings } from './settings.js';
+import { isK8sSelector, labelSelectorQuery, parseK8sSelector, type K8sSelector } from '../../inventory/k8s-selector.js';
+import type { KubernetesSettings } from '../../inventory/k8s-settings.js';
 
 /** A runbook target on the cluster, resolved. */
 export interface ClusterTarget {

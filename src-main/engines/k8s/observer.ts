@@ -6,7 +6,7 @@
  * slow or broken watch can delay a verdict but never falsify one.
  */
 import { EventEmitter } from 'node:events';
-import { CHAOS_GROUP, CHAOS_VERSION } from './chaos-kinds.js';
+import { CHAOS_GROUP, CHAOS_VERSION } from '../../faults/k8s-kinds.js';
 import type { ChaosObject } from './chaos-object.js';
 import { K8sError, type KubeClient } from './client.js';
 

@@ -4,7 +4,7 @@
  * (SelfSubjectAccessReview per verb, resource and namespace: a denial names all three), and every
  * target selects pods. Each check is one line with what failed and a hint.
  */
-import { CHAOS_GROUP, PLURALS, type ChaosKind } from './chaos-kinds.js';
+import { CHAOS_GROUP, PLURALS, type ChaosKind } from '../../faults/k8s-kinds.js';
 import { K8sError, type KubeClient } from './client.js';
 import type { ClusterTarget } from './cluster-side.js';
 

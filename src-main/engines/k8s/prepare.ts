@@ -7,7 +7,7 @@ import type { AuditStore } from '../../audit/index.js';
 import type { Inventory } from '../../inventory/index.js';
 import type { Scenario } from '../../scenario/index.js';
 import { parseDuration } from '../../util/duration.js';
-import { getK8sFault, type ChaosKind } from './chaos-kinds.js';
+import { getK8sFault, type ChaosKind } from '../../faults/k8s-kinds.js';
 import { K8sError } from './client.js';
 import { ClusterSetupError, ClusterSide, clusterTargetNames } from './cluster-side.js';
 import { k8sPreflight } from './preflight.js';

@@ -5,7 +5,7 @@
  * for every record Not Injected → delete → wait gone). An object the finalizer holds is reported
  * with its records still Injected; forcing it away is a separate, approved action (forceRelease).
  */
-import { PLURALS } from './chaos-kinds.js';
+import { PLURALS } from '../../faults/k8s-kinds.js';
 import { MANAGED_SELECTOR, RUN_LABEL, labelValue, type ChaosObject } from './chaos-object.js';
 import { K8sError, type KubeClient } from './client.js';
 import { ClusterFaults, type ChaosHandle, type ClusterWaits } from './cluster-faults.js';

@@ -5,13 +5,13 @@
  * that reaches it; an inject step on it names a Kubernetes fault kind with valid parameters and,
  * unless one-shot, a duration (spec.duration is Chaos Mesh's dead-man and must be known at create).
  */
-import type { Inventory } from '../../inventory/index.js';
-import { flattenSteps } from '../../scenario/model.js';
-import type { ProblemSink } from '../../scenario/problems.js';
-import type { Scenario } from '../../scenario/schema.js';
-import { K8S_FAULTS, getK8sFault, resolveK8sParams } from './chaos-kinds.js';
-import { DEFAULT_PROTECTED_NAMESPACES } from './settings.js';
-import { isK8sSelector, K8sSelectorError, parseK8sSelector } from './selector.js';
+import type { Inventory } from '../inventory/index.js';
+import { flattenSteps } from './model.js';
+import type { ProblemSink } from './problems.js';
+import type { Scenario } from './schema.js';
+import { K8S_FAULTS, getK8sFault, resolveK8sParams } from '../faults/k8s-kinds.js';
+import { DEFAULT_PROTECTED_NAMESPACES } from '../inventory/k8s-settings.js';
+import { isK8sSelector, K8sSelectorError, parseK8sSelector } from '../inventory/k8s-selector.js';
 
 /** Names of the targets whose selector is a `k8s:` one. */
 export function k8sTargets(s: Pick<Scenario, 'targets'>): Set<string> {

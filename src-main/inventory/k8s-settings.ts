@@ -7,7 +7,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { DNS_LABEL } from './selector.js';
+import { DNS_LABEL } from './k8s-selector.js';
 
 /** Namespaces that run the cluster (and Chaos Mesh itself): a fault there hurts every workload. */
 export const DEFAULT_PROTECTED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'chaos-mesh'] as const;
