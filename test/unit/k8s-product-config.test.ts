@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseInventory } from '../../src-main/inventory/index.js';
-import { checkScenario, type ScenarioProblem } from '../../src-main/scenario/index.js';
+import { checkScenario, parseScenario, type ScenarioProblem } from '../../src-main/scenario/index.js';
+import { needsApproval } from '../../src-main/engine/run-state.js';
 import { chaosSelector, labelSelectorQuery, parseK8sSelector } from '../../src-main/inventory/k8s-selector.js';
 import { DEFAULT_PROTECTED_NAMESPACES } from '../../src-main/inventory/k8s-settings.js';
 
@@ -118,5 +119,15 @@ describe('runbook checks for k8s: targets', () => {
     expect(msgs.some((m) => /network-loss \(Chaos Mesh NetworkChaos\): parameter "percent"/.test(m))).toBe(true);
     expect(msgs).toContain('network-loss on "pods" needs a duration');
     expect(errors(RB('k8s:shop/app=checkout', STEP.replace('pod-kill', 'disk-fill'), '    maxPods: 3\n')).map((p) => p.message)).toContain('"disk-fill" is not a Kubernetes fault');
+  });
+});
+
+describe('approval of pod faults', () => {
+  it('a pod-kill on a k8s: target needs a second person (it cannot be undone), a held latency does not', () => {
+    const { scenario } = parseScenario(RB('k8s:shop/app=checkout', STEP, '    maxPods: 1\n'), 'rb.yaml');
+    const kill = scenario.phases[0]!.steps[0]!;
+    expect(needsApproval(kill, scenario).needed).toBe(true);
+    const slow = { ...kill, fault: 'network-latency', params: { latency: '100ms' }, duration: '10s' } as typeof kill;
+    expect(needsApproval(slow, scenario).needed).toBe(false);
   });
 });
