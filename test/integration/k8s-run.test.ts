@@ -239,6 +239,16 @@ describe('STOP on Kubernetes', () => {
     const t0 = Date.now();
     const p = startGameday(w, ['run', lossRunbook(w, '60s'), '--approver', 'Dee']);
     await waitUntil('the partition on all three pods', () => windows(t0).filter((x) => x.to === undefined).length === 3, 30_000);
+    // Mid-fault as the console knows it too: all three pods recorded active in its audit.
+    await waitUntil('three active pod faults in the audit', () => {
+      const a = openAudit(w.ws);
+      try {
+        const run = a.runs()[0];
+        return Boolean(run && a.runFaults(run.id).filter((f) => f.state === 'active').length === 3);
+      } finally {
+        a.close();
+      }
+    }, 30_000);
     p.child.kill('SIGKILL');
     await p.done;
     const left = labelledChaos(srv);
