@@ -13,6 +13,7 @@ import { reconcileFaults } from './reconcile.js';
 import { RunSession } from '../engine/index.js';
 import { ShellManager } from './shells.js';
 import { resolveTargets } from '../engine/index.js';
+import { ClusterSetupError, prepareClusterSide } from '../engines/k8s/index.js';
 import { DrillAccess } from './drill-access.js';
 import { listRuns } from '../engine/index.js';
 import { exportedFile, writeAuditExport } from '../engine/index.js';
@@ -210,7 +211,7 @@ export class ConsoleService implements ConsoleBackend {
     'preflight.run': async ({ file }) => {
       const sc = this.scenarioOf(file);
       const targets = resolveTargets(sc, this.requireInventory());
-      const items = flattenSteps(sc).flatMap((l) => (l.step.kind === 'inject' ? targets.get(l.step.target)!.nodes.map((target) => ({ target, module: getFault((l.step as { fault: string }).fault) })) : []));
+      const items = flattenSteps(sc).flatMap((l) => (l.step.kind === 'inject' && targets.has(l.step.target) ? targets.get(l.step.target)!.nodes.map((target) => ({ target, module: getFault((l.step as { fault: string }).fault) })) : []));
       const r = await runPreflight(this.pool, items);
       return { ok: r.ok, cells: r.cells, nodes: r.nodes.map((n) => ({ node: n.node, reachable: n.reachable, os: n.facts?.os, error: n.error?.message })) };
     },
@@ -225,7 +226,12 @@ export class ConsoleService implements ConsoleBackend {
         if (!pre.ok && !preflightOverride) throw new ApiFailure('PREFLIGHT_FAILED', 'preflight failed', 'fix the checks, or start with an override reason (recorded in the audit)');
         if (!pre.ok) this.audit.append({ runId, kind: 'preflight.overridden', actor: commander, data: { reason: preflightOverride, failed: pre.cells.filter((c) => !c.ok).map((c) => `${c.node}/${c.fault}`) } });
       }
-      const s = new RunSession({ scenario: sc, scenarioFile: this.safePath(file), inventory: inv, pool: this.pool, audit: this.audit, runId, commander, dryRun, mode, simulated: this.o.simulated });
+      // Kubernetes targets (engines/k8s): resolved and preflighted before the run, reverted by its STOP.
+      const cluster = await prepareClusterSide({ scenario: sc, inv, audit: this.audit, runId, preflight: !dryRun && mode !== 'rehearsal' }).catch((e: unknown) => {
+        if (e instanceof ClusterSetupError) throw new ApiFailure('PREFLIGHT_FAILED', e.message, e.hint);
+        throw e;
+      });
+      const s = new RunSession({ scenario: sc, scenarioFile: this.safePath(file), inventory: inv, pool: this.pool, audit: this.audit, runId, commander, dryRun, mode, simulated: this.o.simulated, cluster });
       this.drills.started(s);
       s.on('event', (e) => this.emit(e));
       this.session = s;

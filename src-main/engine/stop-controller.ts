@@ -49,6 +49,8 @@ export class StopController {
   constructor(
     private readonly faults: FaultManager,
     private readonly audit?: AuditStore,
+    /** Chaos Mesh faults (engines/k8s): reverted in parallel with the nodes, one verdict per pod. */
+    private readonly cluster?: { stop(): Promise<NodeStopResult[]> },
   ) {}
 
   /** Pending work listens to this and gives up as soon as STOP is pressed. */
@@ -103,6 +105,9 @@ export class StopController {
   private async doStop(reason: string, actor: string, t0: number, startedAt: string): Promise<StopReport> {
     this.abort.abort(new Error(`STOP: ${reason}`));
     this.record({ runId: this.faults.runId, kind: 'stop.requested', actor, data: { reason } });
+    const errors: string[] = [];
+    // The cluster side starts at once, in parallel with the nodes (it waits for its own creates).
+    const onCluster = this.cluster?.stop().catch((e: unknown) => (errors.push(`Kubernetes: ${(e as Error).message}`), [] as NodeStopResult[]));
     // Injects cut short are being killed on their node (remote process-group kill). Revert only once
     // each has returned: a revert racing a still-running inject script could run before the fault
     // lands and leave it behind. Bounded, so a dead link cannot hold STOP (the lease covers that node).
@@ -112,7 +117,6 @@ export class StopController {
       await Promise.race([Promise.all(inflight), new Promise((r) => (timer = setTimeout(r, INJECT_SETTLE_MS)))]);
       clearTimeout(timer);
     }
-    const errors: string[] = [];
     const liveAtStart = new Set(this.faults.live().map((f) => f.target.name));
     await Promise.all(
       [...this.byNode().values()].map(async (list) => {
@@ -126,7 +130,7 @@ export class StopController {
         }
       }),
     );
-    const nodes = this.nodeResults(liveAtStart);
+    const nodes = [...this.nodeResults(liveAtStart), ...((await onCluster) ?? [])];
     const report: StopReport = { reason, actor, startedAt, durationMs: performance.now() - t0, nodes, clean: nodes.every((n) => n.status === 'reverted' || n.status === 'nothing') };
     if (errors.length) report.error = errors.join('; ');
     this.record({ runId: this.faults.runId, kind: 'stop.completed', actor, data: { durationMs: Math.round(report.durationMs), clean: report.clean, nodes: nodes.map((n) => ({ node: n.node, status: n.status, leaseExpiresAt: n.leaseExpiresAt })), error: report.error } });

@@ -22,3 +22,5 @@ export {
 } from './schema.js';
 export { didYouMean } from './suggest.js';
 export { Locator } from './positions.js';
+export { K8sSelectorError, isK8sSelector, chaosSelector, labelSelectorQuery, parseK8sSelector, type K8sSelector } from './k8s-selector.js';
+export { DEFAULT_PROTECTED_NAMESPACES, type KubernetesSettings } from './k8s-settings.js';

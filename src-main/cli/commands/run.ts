@@ -19,6 +19,7 @@ import { installStopSignals } from '../stop-signals.js';
 import { printPreflight } from './preflight.js';
 import { junitXml } from './run-junit.js';
 import { LiveDisplay } from './run-display.js';
+import { prepareCluster } from './run-k8s.js';
 
 export interface RunCmdOpts extends GlobalOpts {
   approver?: string;
@@ -106,7 +107,7 @@ export async function runCommand(file: string, o: RunCmdOpts): Promise<number> {
   const pool = new SshPool({ ...l.poolOptions(), ...auditExecHooks(audit, { runId, actor: commander }) });
   try {
     if (!o.dryRun && !rehearsal && !o.skipPreflight) {
-      const items = scenario.phases.flatMap((p) => p.steps).flatMap((s) => (s.kind === 'inject' ? targets.get(s.target)!.nodes.map((target) => ({ target, module: getFault(s.fault) })) : []));
+      const items = scenario.phases.flatMap((p) => p.steps).flatMap((s) => (s.kind === 'inject' && targets.has(s.target) ? targets.get(s.target)!.nodes.map((target) => ({ target, module: getFault(s.fault) })) : []));
       if (items.length) {
         if (!o.json) process.stdout.write(`${c.bold('preflight')} ${items.length} node × fault checks…\n`);
         const report = await runPreflight(pool, items);
@@ -120,7 +121,10 @@ export async function runCommand(file: string, o: RunCmdOpts): Promise<number> {
     } else if (rehearsal && !o.json) process.stdout.write(`${c.yellow('REHEARSAL')} (tabletop): nothing is sent to any node and no probe runs; each step's outcome is read out for the room.\n`);
     else if (o.dryRun && !o.json) process.stdout.write(`${c.yellow('DRY RUN')}: nothing is sent to any node; every command is printed instead.\n`);
 
-    const session = new RunSession({ scenario, scenarioFile: file, inventory: l.inv, sshConfig, pool, audit, runId, commander, dryRun: o.dryRun, headless: true, approver: o.approver, approvalPrompt: askApprover, mode, rehearsalPause: rehearsal ? (stepId, text) => outcomePause(stepId, text, Boolean(o.yes), Boolean(o.json)) : undefined });
+    // Kubernetes targets (engines/k8s): resolved and preflighted here, reverted by the same STOP.
+    const k8s = await prepareCluster({ scenario, inv: l.inv, audit, runId, preflight: !o.dryRun && !rehearsal && !o.skipPreflight, json: o.json });
+    if (k8s.exit !== undefined) return k8s.exit;
+    const session = new RunSession({ scenario, scenarioFile: file, inventory: l.inv, sshConfig, pool, audit, runId, commander, dryRun: o.dryRun, cluster: k8s.cluster, headless: true, approver: o.approver, approvalPrompt: askApprover, mode, rehearsalPause: rehearsal ? (stepId, text) => outcomePause(stepId, text, Boolean(o.yes), Boolean(o.json)) : undefined });
     const display = new LiveDisplay(session, Boolean(o.json));
     const onEvent = (e: EngineEvent) => display.onEvent(e);
     session.on('event', onEvent);
