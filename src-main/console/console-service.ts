@@ -170,9 +170,12 @@ export class ConsoleService implements ConsoleBackend {
       readdirSync(this.o.scenariosDir)
         .filter((f) => /\.ya?ml$/.test(f))
         .sort()
-        .flatMap((f) => {
-          const s = this.summarize(f, readFileSync(join(this.o.scenariosDir, f), 'utf8')).summary;
-          return s ? [s] : [];
+        .map((f) => {
+          // A runbook that does not load against this inventory (e.g. Kubernetes targets and no
+          // kubernetes: section) is still listed, as invalid: opening it shows why.
+          const text = readFileSync(join(this.o.scenariosDir, f), 'utf8');
+          const title = /^title:\s*["']?(.+?)["']?\s*$/m.exec(text)?.[1] ?? f;
+          return this.summarize(f, text).summary ?? { file: f, title, environment: 'unknown', tags: [], phases: 0, steps: 0, faults: [], valid: false };
         }),
     'scenario.open': async ({ file }) => {
       const text = readFileSync(this.safePath(file), 'utf8');
