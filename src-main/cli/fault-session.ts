@@ -50,7 +50,7 @@ export class FaultSession {
     this.stopper = new StopController(this.faults, this.audit);
     this.control = listenControl(controlDir(ws), this.runId, async (req) => (req.cmd === 'stop' ? this.stopper.stop(req.reason ?? 'gameday stop', req.actor ?? 'cli') : { runId: this.runId, faults: this.faults.live().map((f) => ({ id: f.id, node: f.target.name, kind: f.kind, state: f.state })) }));
     this.uninstallSignals = installStopSignals({ stop: (sig) => this.stopper.stop(`${sig} received`, actor), abandon: () => this.stopper.abandon() });
-    this.share = sharePool(this.pool, controlDir(ws), this.runId);
+    this.share = sharePool(this.pool, controlDir(ws), this.runId, () => this.loaded.shared());
   }
 
   /** This run's connections, shared with `gameday exec` & co. while it lives (ssh/pool-share.ts). */

@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { AuditStore, auditExecHooks } from '../audit/index.js';
 import { ApiFailure, type Caller as Who, type CommandName, type CommandReq, type CommandRes, type ConsoleBackend, type EngineEvent } from '../api/index.js';
 import { getFault } from '../faults/index.js';
-import { inventorySshOptions, loadInventory, toConnectSpec, type Inventory } from '../inventory/index.js';
+import { inventorySshOptions, loadInventory, sharedSelector, toConnectSpec, type Inventory } from '../inventory/index.js';
 import { FACTS_SCRIPT, parseFacts } from '../preflight/index.js';
 import { runPreflight } from '../preflight/index.js';
 import { checkScenario, flattenSteps, type Scenario, type ScenarioProblem } from '../scenario/index.js';
@@ -64,7 +64,10 @@ export class ConsoleService implements ConsoleBackend {
     this.pool = new SshPool({ maxSessionsPerNode: so?.maxSessionsPerNode, maxConcurrentHandshakes: so?.maxConcurrentHandshakes, trustOnFirstUse: Boolean(o.trustNew) || Boolean(so?.trustOnFirstUse), ...auditExecHooks(this.audit, { actor: 'console' }) });
     this.shells = new ShellManager(this.pool, this.audit, (e) => this.emit(e));
     // The warm pool for `gameday exec` & co. from other terminals (ssh/pool-share.ts).
-    this.share = sharePool(this.pool, join(o.workspace, 'control'), `console-${process.pid}`);
+    this.share = sharePool(this.pool, join(o.workspace, 'control'), `console-${process.pid}`, () => {
+      const inv = this.inventory();
+      return inv && o.inventory ? sharedSelector(inv, o.inventory) : undefined;
+    });
   }
 
   private readonly share: { close(): void };

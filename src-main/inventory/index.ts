@@ -3,6 +3,7 @@ export { parseInventory } from './load.js';
 export { loadInventory, readInventoryText, inventoryFormat, type InventoryFormat } from './read.js';
 export { InventoryError, formatProblem, type InventoryProblem } from './errors.js';
 export { selectNodes, parseSelector, SelectorError, type SelectorErrorCode } from './selectors.js';
+export { selectTargets, sharedSelector, type TargetSelection } from './shared-selection.js';
 export { toConnectSpec, inventorySshOptions, type ConnectSpecOptions, type InventorySshOptions } from './resolve.js';
 export { probeHosts } from './probe-hosts.js';
 export { importFromSshConfig } from './import-ssh-config.js';

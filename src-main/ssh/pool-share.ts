@@ -7,34 +7,56 @@
  * and its audit hooks. No live pool (no socket, a stale socket, a refused request) → the caller
  * opens its own, as before.
  *
- * Wire: one JSON line in ({@link SharedFanOutRequest}); JSON lines out: `{t:'o'|'e', n, d}` (a
- * node's stdout/stderr bytes, base64) while it runs, then `{t:'r', results}` and the end.
+ * Wire: one JSON line in ({@link SharedFanOutRequest}); JSON lines out: `{t:'n', nodes}` (the nodes
+ * a selector chose), `{t:'o'|'e', n, d}` (a node's stdout/stderr bytes, base64) while it runs, then
+ * `{t:'r', results}` and the end; or one of `{t:'s', message, hint}` (the selector is wrong: final)
+ * and `{t:'x', error}` (refused or failed).
+ *
+ * A request carries either the connect specs (the client read the inventory) or the raw selector:
+ * then the live process resolves it in its own inventory ({@link SharedSelector}), so the client
+ * need not load the inventory, YAML and schema code at all (the cost of a one-shot CLI).
  * The `.pool` suffix keeps these sockets out of `gameday stop`'s `*.sock` scan.
  */
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
-import { SshError } from './errors.js';
+import { createServer, type Server, type Socket } from 'node:net';
+import { existsSync, mkdirSync, realpathSync, unlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Shell } from '../shell/index.js';
 import type { FanOutResult, SshPool } from './pool.js';
 import type { ConnectSpec, ExecResult, SshErrorCode } from './types.js';
 
 /** A request line longer than this is refused (a fan-out spec list for thousands of nodes fits). */
 const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
-/** How long a client waits for the socket to accept before opening its own connections. */
-const CONNECT_TIMEOUT_MS = 500;
 
 export interface SharedFanOutRequest {
   v: 1;
   cmd: 'fanout';
-  specs: ConnectSpec[];
+  /** The nodes, resolved by the client; or none, and {@link selector}. */
+  specs?: ConnectSpec[];
+  /** A selector for the live process to resolve in its inventory. */
+  selector?: string;
+  /** With a selector: the inventory file the client must use (absolute); absent = the live one's. */
+  inventory?: string;
   command: string;
   timeoutMs?: number;
   sudo?: boolean;
   concurrency?: number;
 }
 
-interface WireResult {
+/** Selection in the live process: the specs, or why the selector is wrong (message, hint). */
+export type SharedSelection = { ok: true; specs: ConnectSpec[] } | { ok: false; message: string; hint: string };
+
+/** A live process's inventory, lent with its pool to resolve clients' selectors (inventory/shared-selection.ts). */
+export interface SharedSelector {
+  /** The inventory file, as the live process opened it. */
+  inventory: string;
+  resolve(selector: string): SharedSelection;
+}
+
+/** Refusals after which the client uses its own inventory (the live process's answer is not final). */
+export const REFUSED = { bad: 'bad request', tooLarge: 'request too large', noInventory: 'no inventory', otherInventory: 'other inventory' } as const;
+
+/** @internal the wire form of a FanOutResult. */
+export interface WireResult {
   node: string;
   ok: boolean;
   result?: ExecResult;
@@ -48,20 +70,27 @@ function isRequest(x: unknown): x is SharedFanOutRequest {
     r.v === 1 &&
     r.cmd === 'fanout' &&
     typeof r.command === 'string' &&
-    Array.isArray(r.specs) &&
-    r.specs.every((s) => !!s && typeof s.name === 'string' && typeof s.host === 'string' && typeof s.user === 'string' && typeof s.port === 'number') &&
+    (r.specs === undefined) !== (r.selector === undefined) &&
+    (r.selector === undefined || typeof r.selector === 'string') &&
+    (r.inventory === undefined || typeof r.inventory === 'string') &&
+    (r.specs === undefined ||
+      (Array.isArray(r.specs) &&
+        r.specs.every((s) => !!s && typeof s.name === 'string' && typeof s.host === 'string' && typeof s.user === 'string' && typeof s.port === 'number'))) &&
     (r.timeoutMs === undefined || (typeof r.timeoutMs === 'number' && r.timeoutMs > 0)) &&
     (r.concurrency === undefined || (Number.isInteger(r.concurrency) && r.concurrency > 0)) &&
     (r.sudo === undefined || typeof r.sudo === 'boolean')
   );
 }
 
-/** Share `pool` on `<dir>/<id>.pool` until `close()`. The live process owns the socket file. */
-export function sharePool(pool: SshPool, dir: string, id: string): { path: string; close(): void } {
+/**
+ * Share `pool` on `<dir>/<id>.pool` until `close()`. The live process owns the socket file.
+ * `selector` (when it has an inventory) lets clients send a raw selector instead of specs.
+ */
+export function sharePool(pool: SshPool, dir: string, id: string, selector?: () => SharedSelector | undefined): { path: string; close(): void } {
   const path = join(dir, `${id}.pool`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (existsSync(path)) unlinkSync(path);
-  const server: Server = createServer((sock) => serve(pool, sock));
+  const server: Server = createServer((sock) => serve(pool, sock, selector));
   // Sharing is an optimisation: a path too long for a unix socket, or any listen error, only
   // means other commands open their own connections.
   server.on('error', () => undefined);
@@ -76,7 +105,7 @@ export function sharePool(pool: SshPool, dir: string, id: string): { path: strin
   };
 }
 
-function serve(pool: SshPool, sock: Socket): void {
+function serve(pool: SshPool, sock: Socket, selector?: () => SharedSelector | undefined): void {
   let buf = '';
   let started = false;
   sock.setEncoding('utf8');
@@ -84,7 +113,7 @@ function serve(pool: SshPool, sock: Socket): void {
   sock.on('data', (d: string) => {
     if (started) return;
     buf += d;
-    if (buf.length > MAX_REQUEST_BYTES) return void sock.end(`${JSON.stringify({ t: 'x', error: 'request too large' })}\n`);
+    if (buf.length > MAX_REQUEST_BYTES) return void sock.end(`${JSON.stringify({ t: 'x', error: REFUSED.tooLarge })}\n`);
     const nl = buf.indexOf('\n');
     if (nl < 0) return;
     started = true;
@@ -94,12 +123,27 @@ function serve(pool: SshPool, sock: Socket): void {
     } catch {
       req = undefined;
     }
-    if (!isRequest(req)) return void sock.end(`${JSON.stringify({ t: 'x', error: 'bad request' })}\n`);
+    if (!isRequest(req)) return void sock.end(`${JSON.stringify({ t: 'x', error: REFUSED.bad })}\n`);
     const send = (o: unknown): void => {
       if (!sock.destroyed) sock.write(`${JSON.stringify(o)}\n`);
     };
+    let specs = req.specs;
+    if (req.selector !== undefined) {
+      let sel: SharedSelector | undefined;
+      try {
+        sel = selector?.();
+      } catch {
+        sel = undefined; // an inventory that no longer loads: the client reads its own and says why
+      }
+      if (!sel) return void sock.end(`${JSON.stringify({ t: 'x', error: REFUSED.noInventory })}\n`);
+      if (req.inventory !== undefined && !sameFile(req.inventory, sel.inventory)) return void sock.end(`${JSON.stringify({ t: 'x', error: REFUSED.otherInventory, inventory: sel.inventory })}\n`);
+      const r = sel.resolve(req.selector);
+      if (!r.ok) return void sock.end(`${JSON.stringify({ t: 's', message: r.message, hint: r.hint })}\n`);
+      specs = r.specs;
+      send({ t: 'n', nodes: specs.map((s) => s.name) });
+    }
     void pool
-      .fanOut(req.specs, Shell.raw(req.command), {
+      .fanOut(specs!, Shell.raw(req.command), {
         timeoutMs: req.timeoutMs,
         sudo: req.sudo,
         concurrency: req.concurrency,
@@ -113,82 +157,14 @@ function serve(pool: SshPool, sock: Socket): void {
   });
 }
 
-/** The shared pools of the workspace's control folder, newest first. */
-export function sharedPools(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.pool'))
-    .sort()
-    .reverse()
-    .map((f) => join(dir, f));
-}
-
-export interface SharedFanOutHandlers {
-  onStdout?: (node: string, chunk: Buffer) => void;
-  onStderr?: (node: string, chunk: Buffer) => void;
-}
-
-/**
- * Run a fan-out through the first live shared pool of `dir`. Resolves `undefined` when there is
- * none that accepts (stale sockets are removed): the caller then opens its own connections. Once
- * a pool has accepted the request, its answer is final (no second attempt: the command may have run).
- */
-export async function fanOutShared(dir: string, req: Omit<SharedFanOutRequest, 'v' | 'cmd'>, h: SharedFanOutHandlers = {}): Promise<{ via: string; results: FanOutResult[] } | undefined> {
-  for (const path of sharedPools(dir)) {
-    const r = await tryOne(path, { v: 1, cmd: 'fanout', ...req }, h);
-    if (r) return { via: path, results: r };
-  }
-  return undefined;
-}
-
-function tryOne(path: string, req: SharedFanOutRequest, h: SharedFanOutHandlers): Promise<FanOutResult[] | undefined> {
-  return new Promise((resolve, reject) => {
-    const c = createConnection(path);
-    let connected = false;
-    let buf = '';
-    let results: FanOutResult[] | undefined;
-    let failure: string | undefined;
-    const timer = setTimeout(() => {
-      if (!connected) c.destroy(new Error('connect timeout'));
-    }, CONNECT_TIMEOUT_MS);
-    c.setEncoding('utf8');
-    c.on('connect', () => {
-      connected = true;
-      clearTimeout(timer);
-      c.write(`${JSON.stringify(req)}\n`);
-    });
-    c.on('data', (d: string) => {
-      buf += d;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        const m = JSON.parse(line) as { t: string; n?: string; d?: string; results?: WireResult[]; error?: string };
-        if (m.t === 'o') h.onStdout?.(m.n ?? '', Buffer.from(m.d ?? '', 'base64'));
-        else if (m.t === 'e') h.onStderr?.(m.n ?? '', Buffer.from(m.d ?? '', 'base64'));
-        else if (m.t === 'r') results = (m.results ?? []).map((r) => ({ node: r.node, ok: r.ok, result: r.result, error: r.error && new SshError(r.error.code, r.error.message, r.error.hint, r.error.node) }));
-        else if (m.t === 'x') failure = m.error;
-      }
-    });
-    c.on('error', (e: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      if (connected) return;
-      // Nobody listens: a socket left by a process that died. Remove it and try the next.
-      if (e.code === 'ECONNREFUSED' || e.code === 'ENOENT') {
-        try {
-          unlinkSync(path);
-        } catch {
-          /* already gone */
-        }
-      }
-      resolve(undefined);
-    });
-    c.on('close', () => {
-      clearTimeout(timer);
-      if (!connected) return;
-      if (results) resolve(results);
-      else if (failure === 'bad request' || failure === 'request too large') resolve(undefined);
-      else reject(new Error(`the live console's shared connections failed: ${failure ?? 'the connection closed before an answer'}`));
-    });
-  });
+/** Whether two paths name the same file (symlinks and relative spellings resolved). */
+function sameFile(a: string, b: string): boolean {
+  const real = (p: string): string => {
+    try {
+      return realpathSync(resolve(p));
+    } catch {
+      return resolve(p);
+    }
+  };
+  return real(a) === real(b);
 }

@@ -19,6 +19,7 @@ import { StopController } from '../../src-main/engine/stop-controller.js';
 import { listenControl } from '../../src-main/engine/control-socket.js';
 import { SshPool, sharePool } from '../../src-main/ssh/index.js';
 import { Shell } from '../../src-main/shell/index.js';
+import { loadInventory, sharedSelector } from '../../src-main/inventory/index.js';
 import { labDown, labUp, type LabInfo } from '../../src-main/lab/index.js';
 import { benchNodes, closeMasters, openMasters, pdsh, timed, type BenchNodes } from './bench-lab.js';
 import { linearFit, median, ms, percentile, ratio, raw } from './stats.js';
@@ -148,7 +149,9 @@ async function cliPart(): Promise<void> {
 async function fanoutPart(lab: LabInfo, pool: SshPool, b: BenchNodes): Promise<void> {
   console.log(`\n== fan-out 'true' on ${b.ips.length} nodes, ${TRIALS} interleaved trials ==`);
   const ws = mkdtempSync(join(tmpdir(), 'gd-bench-ws-'));
-  const share = sharePool(pool, join(ws, 'control'), 'bench-console');
+  // Like a console: its inventory is loaded once, and resolves the selectors `gameday exec` sends.
+  const selector = sharedSelector(loadInventory(lab.inventoryPath), lab.inventoryPath);
+  const share = sharePool(pool, join(ws, 'control'), 'bench-console', () => selector);
   const sel = b.nodes.map((n) => n.name).join(',');
   const execArgs = [CLI, '--inventory', lab.inventoryPath, 'exec', '--workspace', ws, sel, '--', 'true'];
   const r: Record<string, number[]> = { warmPool: [], execShared: [], execCold: [], pdshWarm: [], pdshCold: [] };

@@ -8,9 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ConsoleService, consoleServiceOptions } from '../../src-main/console/index.js';
 import { getTestLab } from '../lab/fixture.js';
@@ -31,9 +31,13 @@ afterAll(() => rmSync(ws, { recursive: true, force: true }));
  * `gameday exec` as a user types it; returns stdout, stderr and the status. Asynchronous: the
  * console lives in this process and must keep answering on its socket meanwhile.
  */
-function gexec(selector: string, cmd: string, env: Record<string, string> = {}): Promise<{ out: string; err: string; status: number | null }> {
+function gexec(selector: string, cmd: string, env: Record<string, string> = {}, inventory: string | null = lab.inventoryPath): Promise<{ out: string; err: string; status: number | null }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, '--inventory', lab.inventoryPath, 'exec', '--workspace', ws, selector, '--', cmd], { env: { ...process.env, NO_COLOR: '1', ...env } });
+    const inv = inventory === null ? [] : ['--inventory', inventory];
+    // Run from the workspace (no ./inventory.yaml there) so no inventory is chosen but the one given.
+    const base = { ...process.env };
+    delete base.GAMEDAY_INVENTORY;
+    const p = spawn(process.execPath, [BIN, ...inv, 'exec', '--workspace', ws, selector, '--', cmd], { cwd: ws, env: { ...base, NO_COLOR: '1', ...env } });
     let out = '';
     let err = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -103,6 +107,55 @@ describe('warm pool through the workspace socket', () => {
     const after = await gexec('node01', 'echo $SSH_CONNECTION; hostname');
     expect(after.status).toBe(0);
     expect(after.err).not.toMatch(/through the open connections/);
+  });
+
+  it('the console resolves the selector: same nodes and output as own connections; a bad selector is exit 3 with its hint; another --inventory falls back', async () => {
+    const svc = new ConsoleService(consoleServiceOptions({ workspace: ws, inventory: lab.inventoryPath }));
+    try {
+      const cmd = 'echo $SSH_CONNECTION; hostname';
+      // Warm the console's connections, then note its sshd session port on node03.
+      const first = await gexec('node03', cmd);
+      expect(first.status, first.err).toBe(0);
+      const consolePort = portOf(first.out);
+      for (const [sel, inv] of [['node01,node03', lab.inventoryPath], ['node01,node02,node03,!node02', null]] as const) {
+        const warm = await gexec(sel, cmd, {}, inv);
+        const own = await gexec(sel, cmd, { GAMEDAY_SHARED_POOL: '0' }, lab.inventoryPath);
+        console.log(`[warm-pool] ${sel}: ${warm.out.trim()} / ${warm.err.trim()}`);
+        expect([warm.status, own.status], warm.err + own.err).toEqual([0, 0]);
+        expect(warm.err).toMatch(/through the open connections of console-/);
+        // Same nodes, same tags and lines, same summary; only the sshd session ports differ.
+        const norm = (s: string) => s.replace(/ \d+ (\S+) 22$/gm, ' PORT $1 22').split('\n').sort().join('\n');
+        expect(norm(warm.out)).toBe(norm(own.out));
+        expect(warm.out).toMatch(/^node01 \| \S+ \d+ \S+ 22$/m);
+        expect(warm.out).toMatch(/^node03 \| \S+ \d+ \S+ 22$/m);
+        expect(warm.out).not.toMatch(/node02/);
+        expect(warm.err.split('\n').filter((l) => /nodes exited 0/.test(l))).toEqual(own.err.split('\n').filter((l) => /nodes exited 0/.test(l)));
+        // The node sees the console's connection (from outside: sshd's client port), not a new one.
+        expect(warm.out).toMatch(new RegExp(`^node03 \\| \\S+ ${consolePort} \\S+ 22$`, 'm'));
+      }
+
+      // A wrong selector: resolved by the console, reported like own connections (what, hint, exit 3).
+      const bad = await gexec('nosuchnode', 'hostname');
+      const badOwn = await gexec('nosuchnode', 'hostname', { GAMEDAY_SHARED_POOL: '0' });
+      expect(bad.status).toBe(3);
+      expect(bad.err).toMatch(/selector "nosuchnode"/);
+      expect(bad.err).toMatch(/hint: /);
+      expect(bad.err).not.toMatch(/\n\s+at /); // no stack trace
+      expect(bad.err).toBe(badOwn.err);
+      expect(bad.out).toBe('');
+
+      // --inventory of another file (same nodes, other path): not the console's, so own connections, said on stderr.
+      const other = join(ws, 'other-inventory.yaml');
+      writeFileSync(other, readFileSync(lab.inventoryPath, 'utf8').replaceAll('./', `${dirname(lab.inventoryPath)}/`));
+      const fb = await gexec('node03', cmd, {}, other);
+      expect(fb.status, fb.err).toBe(0);
+      expect(fb.err).toMatch(/console-\d+ has \S+ open, not \S*other-inventory\.yaml: opening connections of our own/);
+      expect(fb.err).not.toMatch(/through the open connections/);
+      expect(fb.out).toMatch(/^node03 \| \S+ \d+ \S+ 22$/m);
+      expect(portOf(fb.out)).not.toBe(consolePort);
+    } finally {
+      await svc.dispose();
+    }
   });
 
   it('a stale socket (its process gone) is removed and exec opens its own connections', async () => {

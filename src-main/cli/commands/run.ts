@@ -130,7 +130,7 @@ export async function runCommand(file: string, o: RunCmdOpts): Promise<number> {
     session.on('event', onEvent);
     const uninstallSignals = installStopSignals({ stop: (sig) => session.stop(`${sig} received`, 'cli'), abandon: () => session.stopper.abandon() });
     const control = listenControl(controlDir(ws), runId, async (req) => (req.cmd === 'stop' ? session.stop(req.reason ?? 'gameday stop', req.actor ?? 'cli') : session.snapshot()));
-    const share = sharePool(pool, controlDir(ws), runId);
+    const share = sharePool(pool, controlDir(ws), runId, () => l.shared());
     let outcome: RunOutcome;
     try {
       outcome = await session.run();
