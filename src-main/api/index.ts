@@ -18,3 +18,4 @@ export { type CommandName } from './commands.js';
 export { probeUnit } from './units.js';
 export { restatesAnotherEvent } from './outcome.js';
 export { scorePartText, scoreTotal } from './score-text.js';
+export { DURATION_HINT, DURATION_MESSAGE, DURATION_TOO_LONG_HINT, DURATION_TOO_LONG_MESSAGE, MAX_DURATION_MS } from './duration-text.js';

@@ -8,7 +8,7 @@ import { readAnchor, anchorMacOk, type Head } from './anchor.js';
 import { eventHash, GENESIS } from './chain.js';
 import { CoverChecker } from './cover-check.js';
 import { eventMac, type AuditKey } from './keys.js';
-import type { AuditEvent } from './store.js';
+import type { AuditEvent } from './types.js';
 
 export type CheckName = 'chain' | 'hmac' | 'rows' | 'anchor' | 'expected-head' | 'journal';
 

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { loadInventory, selectNodes, toConnectSpec, inventorySshOptions, InventoryError, SelectorError } from '../inventory/index.js';
+import { loadInventory, selectTargets, sharedSelector, inventorySshOptions, InventoryError } from '../inventory/index.js';
 import type { Inventory, InventoryNode } from '../inventory/index.js';
-import { SshPool, type ConnectSpec, type PoolOptions } from '../ssh/index.js';
-import { loadSshConfig } from '../ssh/index.js';
+import { loadSshConfig, type ConnectSpec, type PoolOptions, type SharedSelector } from '../ssh/index.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { findInventory } from '../console/index.js';
 
@@ -26,6 +25,8 @@ export interface Loaded {
   inv: Inventory;
   select(selector: string): Array<{ node: InventoryNode; spec: ConnectSpec }>;
   poolOptions(): PoolOptions;
+  /** This inventory lent with a shared pool: `gameday exec` selectors resolved here, by the same rule as {@link select}. */
+  shared(): SharedSelector;
 }
 
 export function load(opts: GlobalOpts): Loaded {
@@ -44,16 +45,13 @@ export function load(opts: GlobalOpts): Loaded {
     file,
     inv,
     select(selector) {
-      let nodes: InventoryNode[];
-      try {
-        nodes = selectNodes(inv, selector);
-      } catch (e) {
-        if (!(e instanceof SelectorError)) throw e;
-        const message = e.hint ? e.message.slice(0, -(e.hint.length + 3)) : e.message;
-        throw new CliError(`selector "${selector}": ${message}`, EXIT.INVALID_INPUT, e.hint ?? 'list the nodes and groups with `gameday inventory show`');
-      }
-      if (nodes.length === 0) throw new CliError(`selector "${selector}" matches no node in ${file}`, EXIT.INVALID_INPUT, 'list the nodes and groups with `gameday inventory show`');
-      return nodes.map((node) => ({ node, spec: toConnectSpec(inv, node, sshConfig ? { sshConfig } : undefined) }));
+      // One rule with a live console that resolves selectors for `gameday exec` (inventory/shared-selection.ts).
+      const r = selectTargets(inv, file, selector, sshConfig ? { sshConfig } : undefined);
+      if (!r.ok) throw new CliError(r.message, EXIT.INVALID_INPUT, r.hint);
+      return r.targets;
+    },
+    shared() {
+      return sharedSelector(inv, file, sshConfig ? { sshConfig } : undefined);
     },
     poolOptions() {
       const o = inventorySshOptions(inv);
@@ -89,6 +87,3 @@ function ttyPrompts(): PoolOptions['prompts'] {
   };
 }
 
-export function newPool(l: Loaded): SshPool {
-  return new SshPool(l.poolOptions());
-}

@@ -21,15 +21,16 @@ export interface SessionOpts extends GlobalOpts {
 
 /**
  * A fault-driving CLI command's audit, opened in the workspace (notes about its state printed), and
- * what the run is wired to there: the control socket for `gameday stop`, SIGINT/SIGTERM as STOP.
+ * what the run is wired to there: the control socket for `gameday stop`, its connections lent to
+ * `gameday exec` with this inventory, SIGINT/SIGTERM as STOP.
  * The run itself is wired by the engine's `launchRun()`.
  */
-export function openRunAudit(opts: SessionOpts, runPrefix?: string): { loaded: Loaded; audit: AuditStore; runId: string; commander: string; deps: Pick<LaunchDeps, 'controlDir' | 'stopSignals'> } {
+export function openRunAudit(opts: SessionOpts, runPrefix?: string): { loaded: Loaded; audit: AuditStore; runId: string; commander: string; deps: Pick<LaunchDeps, 'controlDir' | 'lend' | 'stopSignals'> } {
   const loaded = load(opts);
   const ws = workspaceDir(opts.workspace);
   const audit = AuditStore.open(auditFile(ws));
   printAuditOpenNotes(audit, opts.json);
-  return { loaded, audit, runId: newRunId(runPrefix), commander: opts.commander ?? process.env.USER ?? 'commander', deps: { controlDir: controlDir(ws), stopSignals: installStopSignals } };
+  return { loaded, audit, runId: newRunId(runPrefix), commander: opts.commander ?? process.env.USER ?? 'commander', deps: { controlDir: controlDir(ws), lend: () => loaded.shared(), stopSignals: installStopSignals } };
 }
 
 /**
@@ -63,24 +64,7 @@ export function printAuditEnd(end: AuditEnd): void {
   process.stdout.write(`${end.head ? headLine(end.head, end.anchorFile) : 'audit head: not known yet (the run\'s last records are in the journal)'}\n`);
 }
 
-/** Print a STOP report as the per-node list the console shows. */
-export function printStopReport(r: StopReport): void {
-  process.stdout.write(`${c.bold('STOP')} ${r.reason} — ${r.nodes.length} node(s) in ${(r.durationMs / 1000).toFixed(2)} s\n`);
-  for (const n of r.nodes) {
-    const mark = n.status === 'reverted' || n.status === 'nothing' ? c.green('reverted ✓') : n.status === 'residue' ? c.red('residue ✗') : c.yellow(`not verified (the node reverts by itself when its lease expires at ${n.leaseExpiresAt})`);
-    process.stdout.write(`  ${n.node.padEnd(12)} ${mark}  ${n.faults.map((f) => `${f.kind}:${f.state}`).join(', ')}\n`);
-    // A fault the node's lease reverted says so: "reverted" alone would read as our revert, on time.
-    for (const f of n.faults) if (f.detail && (f.state !== 'reverted' || f.detail.startsWith("reverted by the node's lease"))) process.stdout.write(`    ${c.dim(f.detail)}\n`);
-  }
-  process.stdout.write(r.clean ? `${c.green('✓ every node verified clean')}\n` : `${c.red('✗ not every node is verified clean')}\n`);
-  printStopProblems(r);
-}
-
-/** Loud lines for a STOP that hit an error or could not write the audit. */
-export function printStopProblems(r: StopReport): void {
-  if (r.error) process.stderr.write(`${c.red('STOP hit an error')} (reverted what it could; the rest reverts by lease, times above): ${r.error}\n`);
-  if (r.auditProblem) process.stderr.write(`${c.red('AUDIT PROBLEM during STOP:')} ${r.auditProblem}\n`);
-}
+export { printStopReport, printStopProblems } from './stop-report-text.js';
 
 /**
  * Exit code after a STOP (README table): an error inside STOP → 70 while a node is not verified

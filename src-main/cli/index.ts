@@ -19,4 +19,3 @@ main(process.argv.slice(2)).then(
     process.exitCode = EXIT.INTERNAL;
   },
 );
-export { consoleServiceOptions } from '../console/index.js';

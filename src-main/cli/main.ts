@@ -43,6 +43,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('-t, --timeout <seconds>', 'kill the remote command (its whole process group) after this long', '600')
     .option('--sudo', 'run as root through sudo -n when the login user is not root')
     .option('-c, --concurrency <n>', 'nodes in flight at once', '64')
+    .option('--workspace <dir>', 'workspace whose live console or run lends its open connections (default: the usual one)')
     .passThroughOptions()
     .action((selector: string, words: string[], o: Record<string, string | boolean>) =>
       run(async () => (await import('./commands/exec.js')).execCommand(selector, words, { ...g(), ...o }))(),
@@ -96,12 +97,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--reason <text>', 'recorded in the audit', 'gameday stop')
     .option('--workspace <dir>', 'workspace')
     .action((o: { run?: string; reason?: string; workspace?: string }) => run(async () => (await import('./commands/stop.js')).stopCommand({ ...o, json: g().json }))());
-  sub(program, 'cleanup [selector]', 'revert faults left by a console that died (from the audit); --scan also sweeps nodes for any trace')
+  sub(program, 'cleanup [selector]', 'revert faults left by a console that died (from the audit); --scan also sweeps nodes for any trace and removes labelled Chaos Mesh objects')
     .option('--scan', 'also find and remove every trace this tool leaves on the nodes, known to the audit or not')
     .option('--dry-run', 'list what would be reverted or removed; change nothing')
     .option('--run <id>', 'only faults of this run')
     .option('--force-live', 'also remove runs whose leases are still being renewed (another console\'s live run); needs --approver')
-    .option('--approver <name>', 'second person approving --force-live (recorded in the audit)')
+    .option('--force-finalizer', 'Kubernetes: drop Chaos Mesh\'s finalizer on objects it cannot recover (ABANDONS their faults on the pods); needs --approver')
+    .option('--approver <name>', 'second person approving --force-live or --force-finalizer (recorded in the audit)')
     .option('--workspace <dir>', 'workspace')
     .action((selector: string | undefined, o: Record<string, unknown>) => run(async () => (await import('./commands/cleanup.js')).cleanupCommand(selector, { ...g(), ...o }))());
   sub(program, 'preflight <selector>', 'check that the nodes can take the given faults: tools, root, kernel features, GPUs, disk, clock')

@@ -8,8 +8,7 @@
 import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { MAX_DURATION_MS, DURATION_HINT, DURATION_MESSAGE, DURATION_TOO_LONG_MESSAGE, DURATION_TOO_LONG_HINT } from '../scenario/index.js';
-import { DurationError, parseDuration } from '../api/index.js';
+import { DurationError, parseDuration, MAX_DURATION_MS, DURATION_HINT, DURATION_MESSAGE, DURATION_TOO_LONG_MESSAGE, DURATION_TOO_LONG_HINT } from '../api/index.js';
 import { CliError, EXIT } from './exit-codes.js';
 
 /** Longest value echoed back in an error: enough to recognise it, never a 40 k-character wall. */

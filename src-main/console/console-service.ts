@@ -4,14 +4,15 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { AuditStore, auditExecHooks } from '../audit/index.js';
 import { ApiFailure, type Caller as Who, type CommandName, type CommandReq, type CommandRes, type ConsoleBackend, type EngineEvent } from '../api/index.js';
 import { getFault } from '../faults/index.js';
-import { inventorySshOptions, loadInventory, toConnectSpec, type Inventory } from '../inventory/index.js';
+import { inventorySshOptions, loadInventory, sharedSelector, toConnectSpec, type Inventory } from '../inventory/index.js';
 import { FACTS_SCRIPT, parseFacts } from '../preflight/index.js';
 import { runPreflight } from '../preflight/index.js';
 import { checkScenario, flattenSteps, planFaultParams, planTimes, type Scenario, type ScenarioProblem } from '../scenario/index.js';
-import { SshPool, type SshError } from '../ssh/index.js';
+import { SshPool, sharePool, type SshError } from '../ssh/index.js';
 import { reconcileFaults } from './reconcile.js';
 import { launchRun, preflightItems, type RunSession } from '../engine/index.js';
 import { ShellManager } from './shells.js';
+import { ClusterSetupError, prepareClusterSide } from '../engines/k8s/index.js';
 import { DrillAccess } from './drill-access.js';
 import { listRuns } from '../engine/index.js';
 import { exportedFile, writeAuditExport } from '../engine/index.js';
@@ -61,7 +62,14 @@ export class ConsoleService implements ConsoleBackend {
     const so = inv ? inventorySshOptions(inv) : undefined;
     this.pool = new SshPool({ maxSessionsPerNode: so?.maxSessionsPerNode, maxConcurrentHandshakes: so?.maxConcurrentHandshakes, trustOnFirstUse: Boolean(o.trustNew) || Boolean(so?.trustOnFirstUse), ...auditExecHooks(this.audit, { actor: 'console' }) });
     this.shells = new ShellManager(this.pool, this.audit, (e) => this.emit(e));
+    // The warm pool for `gameday exec` & co. from other terminals (ssh/pool-share.ts).
+    this.share = sharePool(this.pool, join(o.workspace, 'control'), `console-${process.pid}`, () => {
+      const inv = this.inventory();
+      return inv && o.inventory ? sharedSelector(inv, o.inventory) : undefined;
+    });
   }
+
+  private readonly share: { close(): void };
 
   /** Set by the bridge once it listens; only the facilitator (commander) is told it. */
   private traineeUrl?: string;
@@ -164,9 +172,12 @@ export class ConsoleService implements ConsoleBackend {
       readdirSync(this.o.scenariosDir)
         .filter((f) => /\.ya?ml$/.test(f))
         .sort()
-        .flatMap((f) => {
-          const s = this.summarize(f, readFileSync(join(this.o.scenariosDir, f), 'utf8')).summary;
-          return s ? [s] : [];
+        .map((f) => {
+          // A runbook that does not load against this inventory (e.g. Kubernetes targets and no
+          // kubernetes: section) is still listed, as invalid: opening it shows why.
+          const text = readFileSync(join(this.o.scenariosDir, f), 'utf8');
+          const title = /^title:\s*["']?(.+?)["']?\s*$/m.exec(text)?.[1] ?? f;
+          return this.summarize(f, text).summary ?? { file: f, title, environment: 'unknown', tags: [], phases: 0, steps: 0, faults: [], valid: false };
         }),
     'scenario.open': async ({ file }) => {
       const text = readFileSync(this.safePath(file), 'utf8');
@@ -218,7 +229,12 @@ export class ConsoleService implements ConsoleBackend {
         if (!pre.ok && !preflightOverride) throw new ApiFailure('PREFLIGHT_FAILED', 'preflight failed', 'fix the checks, or start with an override reason (recorded in the audit)');
         if (!pre.ok) this.audit.append({ runId, kind: 'preflight.overridden', actor: commander, data: { reason: preflightOverride, failed: pre.cells.filter((c) => !c.ok).map((c) => `${c.node}/${c.fault}`) } });
       }
-      const run = launchRun({ kind: 'scenario', run: { scenario: sc, times: planTimes(sc), faultParams: planFaultParams(sc), scenarioFile: this.safePath(file), inventory: inv, dryRun, mode, simulated: this.o.simulated } }, { audit: this.audit, runId, commander, pool: this.pool });
+      // Kubernetes targets (engines/k8s): resolved and preflighted before the run, reverted by its STOP.
+      const cluster = await prepareClusterSide({ scenario: sc, inv, audit: this.audit, runId, preflight: !dryRun && mode !== 'rehearsal' }).catch((e: unknown) => {
+        if (e instanceof ClusterSetupError) throw new ApiFailure('PREFLIGHT_FAILED', e.message, e.hint);
+        throw e;
+      });
+      const run = launchRun({ kind: 'scenario', run: { scenario: sc, times: planTimes(sc), faultParams: planFaultParams(sc), scenarioFile: this.safePath(file), inventory: inv, dryRun, mode, simulated: this.o.simulated, cluster } }, { audit: this.audit, runId, commander, pool: this.pool });
       const s = run.session;
       this.drills.started(s);
       s.on('event', (e) => this.emit(e));
@@ -301,6 +317,7 @@ export class ConsoleService implements ConsoleBackend {
     if (this.session && !['completed', 'aborted', 'failed'].includes(this.session.state)) await this.session.stop('console closed', 'console');
     await this.running;
     this.shells.dispose();
+    this.share.close();
     await this.pool.dispose();
     this.audit.close();
   }

@@ -12,34 +12,10 @@ import { expiryTime, firedAt, leaseRevertedDetail } from './lease-facts.js';
 import type { LeaseNotice } from './lease-notice.js';
 import { LeaseRenewal } from './lease-renewal.js';
 import { revertAndVerify } from './revert.js';
+import { stopNode } from './node-stop.js';
 
-export type ActiveState = 'injecting' | 'active' | 'reverting' | 'reverted' | 'residue' | 'unreachable' | 'failed';
-
-export interface ActiveFault {
-  id: string;
-  kind: string;
-  module: FaultModule;
-  params: unknown;
-  target: FaultTarget;
-  ctx: FaultContext;
-  /** The runbook step that injected it, if any. */
-  stepId?: string;
-  state: ActiveState;
-  injectedAt?: number;
-  /** Epoch ms after which the node-side watchdog reverts by itself unless renewed. */
-  leaseExpiresAt: number;
-  /** Epoch ms of the last renewal the node confirmed (the inject's own lease creation at first). */
-  lastRenewedAt?: number;
-  /** Set while renewals fail: since when, and when the node reverts it by itself (cleared by a renewal). */
-  leaseWarning?: { failedSince: number; expiresAt: number };
-  /** A renewal answered `renewed=no`: the node's lease is gone (its watchdog fired, or the node rebooted). */
-  leaseGoneSeenAt?: number;
-  /** When the node's lease reverted it (epoch ms, from the watchdog's log or estimated): the end of its active window. */
-  leaseExpiredAt?: number;
-  detail?: string;
-  /** Settles when the inject exec has returned (or was killed): STOP waits for it before reverting. */
-  settled?: Promise<void>;
-}
+export type { ActiveFault, ActiveState } from './active-fault.js';
+import type { ActiveFault, ActiveState } from './active-fault.js';
 
 export interface InjectRequest {
   kind: string;
@@ -220,19 +196,50 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
     this.set(f, 'reverting');
     try {
       const { clean, status: st, stderr } = await revertAndVerify(this.pool, f.target.spec, f.module, f.params, f.ctx);
-      const why = st.clean === 'yes' ? undefined : stderr.trim().slice(0, 500);
-      const lapse = this.lapse(f, st.fired);
-      if (lapse) this.recordLapse(f, lapse, clean, st.fired_by);
-      if (lapse) this.set(f, clean ? 'reverted' : 'residue', `${leaseRevertedDetail(lapse.at)}${st.fired_by === 'max' ? ', at its hard maximum' : ''}${clean ? '' : `; not clean: ${why ?? '?'}`}`);
-      else this.set(f, clean ? 'reverted' : 'residue', why);
+      this.settle(f, clean, st.fired, st.fired_by, st.clean === 'yes' ? undefined : stderr.trim().slice(0, 500));
     } catch (e) {
       if (isAuditError(e)) throw e; // the revert was not sent, or its outcome not recorded: the fault stays live for STOP
-      // The lease is known gone (a renewal said so) but the node cannot be read now: the active
-      // window still ended then; STOP or cleanup verifies the node later.
-      const lapse = this.lapse(f, undefined);
-      if (lapse) this.recordLapse(f, lapse, false);
-      this.set(f, 'unreachable', (e as SshError).message);
+      this.unreachable(f, e);
     }
+  }
+
+  /** The node answered a revert: reverted or residue (and, if its lease had fired, the lapse recorded). */
+  private settle(f: ActiveFault, clean: boolean, fired: string | undefined, firedBy: string | undefined, why: string | undefined): void {
+    const lapse = this.lapse(f, fired);
+    if (lapse) this.recordLapse(f, lapse, clean, firedBy);
+    if (lapse) this.set(f, clean ? 'reverted' : 'residue', `${leaseRevertedDetail(lapse.at)}${firedBy === 'max' ? ', at its hard maximum' : ''}${clean ? '' : `; not clean: ${why ?? '?'}`}`);
+    else this.set(f, clean ? 'reverted' : 'residue', why);
+  }
+
+  /**
+   * The node could not be read now. If the lease is known gone (a renewal said so), the active
+   * window still ended then; STOP or cleanup verifies the node later.
+   */
+  private unreachable(f: ActiveFault, e: unknown): void {
+    const lapse = this.lapse(f, undefined);
+    if (lapse) this.recordLapse(f, lapse, false);
+    this.set(f, 'unreachable', (e as SshError).message);
+  }
+
+  /**
+   * STOP on one node: its live faults reverted newest first, disarmed and checked in one exec
+   * (node-stop.ts); reverts already under way are joined. Never rejects for a node error.
+   */
+  revertNode(list: ActiveFault[]): Promise<void> {
+    return stopNode(
+      {
+        exec: (spec, cmd, opts) => this.pool.exec(spec, cmd, opts),
+        running: this.reverting,
+        starting: (f) => this.set(f, 'reverting'),
+        settle: (f, v, stderr) => this.settle(f, v.clean, v.fired, v.firedBy, v.clean ? undefined : `left on the node: ${v.residue ?? '?'}${v.revert === 'fail' ? ' (the revert failed)' : ''}${stderr.trim() ? `; ${stderr.trim().slice(0, 400)}` : ''}`),
+        failed: (f, e) => {
+          // An audit that cannot take the record leaves the fault live (named with its lease expiry).
+          if (isAuditError(e)) f.detail = `STOP could not record its revert: ${(e as Error).message}`;
+          else this.unreachable(f, e);
+        },
+      },
+      list,
+    );
   }
 
   /**

@@ -1,12 +1,13 @@
 /**
  * The one launcher: `launchRun(plan, deps)` wires a run — the SSH pool (every exec audited under the
  * run id), the fault manager with its lease renewals, the one STOP, the workspace control socket
- * (`gameday stop` and status from another terminal) and the process's STOP signals — for the CLI
+ * (`gameday stop` and status from another terminal), the shared pool (`gameday exec` from another
+ * terminal reuses the run's connections) and the process's STOP signals — for the CLI
  * `run`, the CLI `inject` and the console alike. The adapters only show what happens.
  */
 import { auditExecHooks, type AuditStore } from '../audit/index.js';
 import { getFault } from '../faults/index.js';
-import { SshPool, type PoolOptions } from '../ssh/index.js';
+import { SshPool, sharePool, type PoolOptions, type SharedSelector } from '../ssh/index.js';
 import { injectHoldRevert, type InjectHooks, type InjectResult } from './adhoc-inject.js';
 import { listenControl } from './control-socket.js';
 import { FaultManager } from './fault-manager.js';
@@ -28,6 +29,8 @@ export interface LaunchDeps {
   poolOptions?: PoolOptions;
   /** The workspace's control folder: `gameday stop` and status from other terminals reach this run. */
   controlDir?: string;
+  /** With `controlDir`: the inventory this run lends `gameday exec` with its shared connections (ssh/pool-share.ts). */
+  lend?: () => SharedSelector | undefined;
   /** Wire STOP to the process's signals while the run runs (CLI). */
   stopSignals?: StopSignalInstaller;
   /** Who a signal's STOP is recorded as (default: the commander). */
@@ -72,10 +75,13 @@ export function launchRun(plan: RunPlan, deps: LaunchDeps): LaunchedScenario | L
   /** Signals and the control socket, armed while the run runs; returns the disarmer. */
   const arm = (stop: (reason: string, actor: string) => Promise<unknown>, status: () => unknown, abandon: StopController['abandon']) => {
     const control = deps.controlDir ? listenControl(deps.controlDir, runId, async (req) => (req.cmd === 'stop' ? stop(req.reason ?? 'gameday stop', req.actor ?? 'cli') : status())) : undefined;
+    // While it runs, the run's open connections serve `gameday exec` from other terminals.
+    const share = deps.controlDir ? sharePool(pool, deps.controlDir, runId, deps.lend) : undefined;
     const unsignal = deps.stopSignals?.({ stop: (sig) => stop(`${sig} received`, deps.signalActor ?? commander), abandon });
     return () => {
       unsignal?.();
       control?.close();
+      share?.close();
     };
   };
 

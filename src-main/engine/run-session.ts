@@ -24,6 +24,7 @@ import type { RunMode } from '../api/index.js';
 import { DrillController } from '../drill/index.js';
 import { traineeCommands } from '../drill/index.js';
 import { NARRATED_KINDS } from '../drill/index.js';
+import type { ClusterSide } from '../engines/k8s/index.js';
 
 export interface RunOptions {
   scenario: Scenario;
@@ -49,6 +50,8 @@ export interface RunOptions {
   times?: PlanTimes;
   /** Each inject step's params, resolved once when the run was planned (default: resolved here). */
   faultParams?: ReadonlyMap<string, unknown>;
+  /** The runbook's k8s: targets, resolved (engines/k8s); its faults share the one STOP. */
+  cluster?: ClusterSide;
 }
 
 export interface RunOutcome {
@@ -82,6 +85,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   /** Every duration of the runbook, in milliseconds (scenario/plan-times.ts). */
   readonly times: PlanTimes;
   readonly faultParams: ReadonlyMap<string, unknown>;
+  readonly cluster?: ClusterSide;
   targets = new Map<string, ResolvedTarget>();
   readonly integrity = new Map<string, Map<string, string>>();
   state: RunState = 'ready';
@@ -117,7 +121,9 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     this.phases = v.phases;
     this.steps = v.steps;
     this.faults = new FaultManager(o.pool, o.audit, o.runId, this.times.leaseTtlSec, { maxNodesPerFault: 1000, protected: o.scenario.protected, allowProd: o.scenario.allowProd, commander: o.commander });
-    this.stopper = new StopController(this.faults, o.audit);
+    this.cluster = o.cluster;
+    this.stopper = new StopController(this.faults, o.audit, o.cluster);
+    o.cluster?.onFault((v, sentAt) => (this.emitEvent({ type: 'fault.update', runId: this.runId, fault: v }), this.telemetry.faultChanged(v, sentAt)));
     this.telemetry = new RunTelemetry(o.scenario, o.runId, (e) => this.emitEvent(e), this.times);
     this.faults.on('fault', (f) => (this.emitEvent({ type: 'fault.update', runId: this.runId, fault: FaultManager.view(f) }), this.telemetry.faultChanged(FaultManager.view(f))));
     this.lapses = new RunLapses({ faults: this.faults, times: this.times, emit: (e) => this.emitEvent(e), leaseExpired: (id, at) => this.telemetry.leaseExpired(id, at), update: (s, p) => this.update(s, p), audit: (k, d) => this.audit(k, d) });
@@ -268,7 +274,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
       phases: this.phases.map((p) => ({ ...p })),
       steps: this.steps.map((s) => ({ ...s })),
       currentStepId: this.currentStepId,
-      faults: [...this.faults.faults.values()].map((f) => FaultManager.view(f)),
+      faults: [...[...this.faults.faults.values()].map((f) => FaultManager.view(f)), ...(this.cluster?.views() ?? [])],
       timers: this.telemetry.timerViews(),
       // Each chart's axis says what the value measures (api/units.ts).
       probes: this.telemetry.probeViews().map((v) => ({ ...v, unit: probeUnit(this.scenario.probes.find((x) => x.id === v.id) ?? v) })),
@@ -389,6 +395,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.telemetry.flush();
     this.faults.dispose();
+    this.cluster?.dispose();
     this.endedAt = nowMs();
     if (!this.dryRun) {
       this.sloResults = evaluateRunSlos(this.o.audit, this.runId, this.scenario, this.times, this.telemetry.windows(), this.startedAt ?? this.endedAt, this.endedAt).results;

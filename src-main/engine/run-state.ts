@@ -1,6 +1,8 @@
 import type { PhaseView, RunState, StepView } from '../api/index.js';
 import { isOneShot, getFault } from '../faults/index.js';
 import { planTimes, type Phase, type PlanTimes, type Scenario, type Step } from '../scenario/index.js';
+import { getK8sFault } from '../faults/index.js';
+import { isK8sSelector } from '../inventory/index.js';
 
 /** Thrown inside step runners when STOP was pressed: unwinds the step loop to the `finally`. */
 export class Stopped extends Error {
@@ -69,6 +71,9 @@ export function needsApproval(s: Step, sc: Scenario): { needed: boolean; risk?: 
     } catch {
       /* validation already refused unknown faults */
     }
+    // On pods (k8s: targets) a kill cannot be undone either: a second person confirms it.
+    const target = sc.targets[s.target];
+    if (target && isK8sSelector(target.selector) && getK8sFault(s.fault)?.oneShot) oneShot = true;
     return { needed: s.approval === 'required' || risk === 'high' || oneShot || sc.environment === 'prod', risk };
   }
   return { needed: s.approval === 'required' };

@@ -8,6 +8,7 @@ import { type SshError } from '../ssh/index.js';
 import { Shell } from '../shell/index.js';
 import type { FaultManager, InjectOutcome } from './fault-manager.js';
 import type { ResolvedTarget } from './targets.js';
+import type { ClusterSide } from '../engines/k8s/index.js';
 
 /** What a step runner may use of the session (kept narrow so runners stay testable and small). */
 export interface StepHost {
@@ -35,6 +36,8 @@ export interface StepHost {
   onInjected(step: InjectStep, outcomes: InjectOutcome[], at: number): void;
   probeHealthy(probeId: string): boolean | undefined;
   integrity: Map<string, Map<string, string>>;
+  /** Pods through Chaos Mesh (engines/k8s), when the runbook has k8s: targets. */
+  readonly cluster?: ClusterSide;
 }
 
 export interface StepResult {
@@ -49,6 +52,7 @@ function target(h: StepHost, name: string): ResolvedTarget {
 }
 
 async function runInject(h: StepHost, s: InjectStep): Promise<StepResult> {
+  if (h.cluster?.owns(s.target)) return h.cluster.inject(h, s, (at, pods) => h.onInjected(s, pods.map((p) => ({ node: p.pod, faultId: p.id, ok: true, state: 'active' })), at));
   const t = target(h, s.target);
   const holdMs = h.times.steps.get(s.id)?.durationMs;
   if (h.dryRun) {
@@ -76,6 +80,8 @@ async function runInject(h: StepHost, s: InjectStep): Promise<StepResult> {
 
 async function runRevert(h: StepHost, s: RevertStep): Promise<StepResult> {
   if (h.dryRun) return { status: 'done', message: `dry run: would revert the faults of ${s.step}` };
+  const onCluster = await h.cluster?.revertStep(s.step);
+  if (onCluster) return onCluster;
   const mine = [...h.faults.faults.values()].filter((f) => f.stepId === s.step);
   const live = mine.filter((f) => f.state !== 'reverted' && f.state !== 'failed');
   // Each fault's verified revert ends its step's window (RunTelemetry.faultChanged).

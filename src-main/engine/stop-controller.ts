@@ -49,6 +49,8 @@ export class StopController {
   constructor(
     private readonly faults: FaultManager,
     private readonly audit?: AuditStore,
+    /** Chaos Mesh faults (engines/k8s): reverted in parallel with the nodes, one verdict per pod. */
+    private readonly cluster?: { stop(): Promise<NodeStopResult[]> },
   ) {}
 
   /** Pending work listens to this and gives up as soon as STOP is pressed. */
@@ -103,6 +105,9 @@ export class StopController {
   private async doStop(reason: string, actor: string, t0: number, startedAt: string): Promise<StopReport> {
     this.abort.abort(new Error(`STOP: ${reason}`));
     this.record({ runId: this.faults.runId, kind: 'stop.requested', actor, data: { reason } });
+    const errors: string[] = [];
+    // The cluster side starts at once, in parallel with the nodes (it waits for its own creates).
+    const onCluster = this.cluster?.stop().catch((e: unknown) => (errors.push(`Kubernetes: ${(e as Error).message}`), [] as NodeStopResult[]));
     // Injects cut short are being killed on their node (remote process-group kill). Revert only once
     // each has returned: a revert racing a still-running inject script could run before the fault
     // lands and leave it behind. Bounded, so a dead link cannot hold STOP (the lease covers that node).
@@ -112,23 +117,20 @@ export class StopController {
       await Promise.race([Promise.all(inflight), new Promise((r) => (timer = setTimeout(r, INJECT_SETTLE_MS)))]);
       clearTimeout(timer);
     }
-    const errors: string[] = [];
     const liveAtStart = new Set(this.faults.live().map((f) => f.target.name));
     await Promise.all(
       [...this.byNode().values()].map(async (list) => {
-        // Newest first: a later fault may sit on top of an earlier one (e.g. nested qdiscs).
-        for (const f of [...list].reverse()) {
-          if (f.state === 'reverted' || f.state === 'failed') continue;
-          try {
-            await this.faults.revertOne(f);
-          } catch (e) {
-            f.detail = `STOP could not revert it: ${(e as Error).message}`;
-            errors.push(`${f.target.name}/${f.kind}: ${(e as Error).message}`);
-          }
+        // One exec per node carries every revert (newest first: a later fault may sit on top of an
+        // earlier one, e.g. nested qdiscs), the lease disarms and the check (node-stop.ts).
+        try {
+          await this.faults.revertNode(list);
+        } catch (e) {
+          for (const f of list) if (f.state !== 'reverted' && f.state !== 'failed') f.detail = `STOP could not revert it: ${(e as Error).message}`;
+          errors.push(`${list[0]?.target.name ?? '?'}: ${(e as Error).message}`);
         }
       }),
     );
-    const nodes = this.nodeResults(liveAtStart);
+    const nodes = [...this.nodeResults(liveAtStart), ...((await onCluster) ?? [])];
     const report: StopReport = { reason, actor, startedAt, durationMs: performance.now() - t0, nodes, clean: nodes.every((n) => n.status === 'reverted' || n.status === 'nothing') };
     if (errors.length) report.error = errors.join('; ');
     this.record({ runId: this.faults.runId, kind: 'stop.completed', actor, data: { durationMs: Math.round(report.durationMs), clean: report.clean, nodes: nodes.map((n) => ({ node: n.node, status: n.status, leaseExpiresAt: n.leaseExpiresAt })), error: report.error } });

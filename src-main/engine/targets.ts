@@ -1,3 +1,4 @@
+import { isK8sSelector } from '../inventory/index.js';
 import type { Inventory, InventoryNode } from '../inventory/index.js';
 import { selectNodes, toConnectSpec } from '../inventory/index.js';
 import type { SshConfig } from '../ssh/index.js';
@@ -21,6 +22,7 @@ export interface ResolvedTarget {
 export function resolveTargets(s: Scenario, inv: Inventory, sshConfig?: SshConfig): Map<string, ResolvedTarget> {
   const out = new Map<string, ResolvedTarget>();
   for (const [name, t] of Object.entries(s.targets)) {
+    if (isK8sSelector(t.selector)) continue; // pods through Chaos Mesh: engines/k8s/cluster-side.ts
     let nodes: InventoryNode[];
     try {
       nodes = selectNodes(inv, t.selector);

@@ -3,6 +3,7 @@ import { checked } from './ids.js';
 import { percent } from './schemas.js';
 import { stressInject, stressRevert, stressVerify } from './stress.js';
 import type { FaultModule } from './types.js';
+import { stressStop } from './stress-stop.js';
 import { Shell } from '../shell/index.js';
 
 /** 1024 workers is far beyond any node's cores; more is a typo. */
@@ -28,5 +29,6 @@ export const cpuStress: FaultModule<CpuStressParams> = {
   inject: checked((p, ctx) => stressInject(ctx, ['--cpu', String(p.workers), '--cpu-load', String(Math.round(p.loadPercent))])),
   verify: checked((_p, ctx) => stressVerify(ctx)),
   revert: checked((_p, ctx) => stressRevert(ctx)),
+  stop: checked((_p, ctx) => stressStop(ctx)),
   observe: checked(() => Shell.raw('cat /proc/loadavg')),
 };

@@ -4,6 +4,7 @@ import { chainInject, chainObserve, chainRevert, chainVerify, type ChainSpec } f
 import { firstReason, refuseManagementHost } from './safety-policy.js';
 import { ipv4, port } from './schemas.js';
 import type { FaultModule } from './types.js';
+import { chainStop } from './iptables-chain-stop.js';
 
 const Params = z.strictObject({
   /** The upstream this node depends on (IPv4: rules must not depend on the node's DNS). */
@@ -38,5 +39,6 @@ export const dependencyBlock: FaultModule<DependencyBlockParams> = {
   inject: checked((p, ctx) => chainInject(ctx, spec(p))),
   verify: checked((p, ctx) => chainVerify(ctx, spec(p))),
   revert: checked((_p, ctx) => chainRevert(ctx)),
+  stop: checked((_p, ctx) => chainStop(ctx)),
   observe: checked((_p, ctx) => chainObserve(ctx)),
 };

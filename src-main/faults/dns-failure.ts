@@ -3,6 +3,7 @@ import { checked } from './ids.js';
 import { chainInject, chainObserve, chainRevert, chainVerify, type ChainSpec } from './iptables-chain.js';
 import { ipv4 } from './schemas.js';
 import type { FaultModule } from './types.js';
+import { chainStop } from './iptables-chain-stop.js';
 
 const Params = z.strictObject({
   /** reject = resolvers fail fast (ICMP unreachable / TCP reset); drop = lookups time out. */
@@ -34,5 +35,6 @@ export const dnsFailure: FaultModule<DnsFailureParams> = {
   inject: checked((p, ctx) => chainInject(ctx, spec(p))),
   verify: checked((p, ctx) => chainVerify(ctx, spec(p))),
   revert: checked((_p, ctx) => chainRevert(ctx)),
+  stop: checked((_p, ctx) => chainStop(ctx)),
   observe: checked((_p, ctx) => chainObserve(ctx)),
 };

@@ -4,6 +4,7 @@ import { checked } from './ids.js';
 import { absPath } from './schemas.js';
 import { stressInject, stressRevert, stressVerify } from './stress.js';
 import type { FaultModule } from './types.js';
+import { stressStop } from './stress-stop.js';
 
 const Params = z.strictObject({
   /** io = sync() storms (--io); hdd = write/unlink files under path (--hdd); both = the two together. */
@@ -35,5 +36,6 @@ export const ioStress: FaultModule<IoStressParams> = {
   inject: checked((p, ctx) => stressInject(ctx, args(p))),
   verify: checked((_p, ctx) => stressVerify(ctx)),
   revert: checked((_p, ctx) => stressRevert(ctx)),
+  stop: checked((_p, ctx) => stressStop(ctx)),
   observe: checked((p) => sh`df -P ${p.path}; cat /proc/loadavg`),
 };

@@ -3,6 +3,7 @@ import { Shell } from '../shell/index.js';
 import { checked } from './ids.js';
 import { stressInject, stressRevert, stressVerify } from './stress.js';
 import type { FaultModule } from './types.js';
+import { stressStop } from './stress-stop.js';
 
 /** Above this share of available memory the OOM killer is likely to pick a real service. */
 const MAX_PERCENT = 95;
@@ -27,5 +28,6 @@ export const memoryPressure: FaultModule<MemoryPressureParams> = {
   inject: checked((p, ctx) => stressInject(ctx, ['--vm', String(p.workers), '--vm-bytes', `${p.percent}%`, '--vm-keep'])),
   verify: checked((_p, ctx) => stressVerify(ctx)),
   revert: checked((_p, ctx) => stressRevert(ctx)),
+  stop: checked((_p, ctx) => stressStop(ctx)),
   observe: checked(() => Shell.raw("grep -E '^(MemTotal|MemAvailable):' /proc/meminfo")),
 };

@@ -4,6 +4,7 @@ import { chainInject, chainObserve, chainRevert, chainVerify, type ChainSpec, ty
 import { firstReason, refuseManagementHost } from './safety-policy.js';
 import { peerList, percent } from './schemas.js';
 import type { FaultModule } from './types.js';
+import { chainStop } from './iptables-chain-stop.js';
 
 const Params = z.strictObject({
   /** Share of packets dropped, independently per packet. */
@@ -49,5 +50,6 @@ export const networkLoss: FaultModule<NetworkLossParams> = {
   inject: checked((p, ctx) => chainInject(ctx, spec(p))),
   verify: checked((p, ctx) => chainVerify(ctx, spec(p))),
   revert: checked((_p, ctx) => chainRevert(ctx)),
+  stop: checked((_p, ctx) => chainStop(ctx)),
   observe: checked((_p, ctx) => chainObserve(ctx)),
 };

@@ -4,6 +4,7 @@ import { chainInject, chainObserve, chainRevert, chainVerify, type ChainSpec } f
 import { firstReason, refuseManagementHost } from './safety-policy.js';
 import { peerList } from './schemas.js';
 import type { FaultModule } from './types.js';
+import { chainStop } from './iptables-chain-stop.js';
 
 const Params = z.strictObject({
   /** Peers to cut this node off from; absent = everyone (all but loopback and the management flow). */
@@ -39,5 +40,6 @@ export const networkPartition: FaultModule<NetworkPartitionParams> = {
   inject: checked((p, ctx) => chainInject(ctx, spec(p))),
   verify: checked((p, ctx) => chainVerify(ctx, spec(p))),
   revert: checked((_p, ctx) => chainRevert(ctx)),
+  stop: checked((_p, ctx) => chainStop(ctx)),
   observe: checked((_p, ctx) => chainObserve(ctx)),
 };

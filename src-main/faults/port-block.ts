@@ -4,6 +4,7 @@ import { chainInject, chainObserve, chainRevert, chainVerify, type ChainSpec } f
 import { firstReason, refuseManagementHost, refuseSshPort } from './safety-policy.js';
 import { peerList, port } from './schemas.js';
 import type { FaultModule } from './types.js';
+import { chainStop } from './iptables-chain-stop.js';
 
 const Params = z.strictObject({
   /** Local port of the service to cut off. */
@@ -39,5 +40,6 @@ export const portBlock: FaultModule<PortBlockParams> = {
   inject: checked((p, ctx) => chainInject(ctx, spec(p))),
   verify: checked((p, ctx) => chainVerify(ctx, spec(p))),
   revert: checked((_p, ctx) => chainRevert(ctx)),
+  stop: checked((_p, ctx) => chainStop(ctx)),
   observe: checked((_p, ctx) => chainObserve(ctx)),
 };

@@ -48,7 +48,7 @@ function kind<P>(m: FaultModule<P>, o: { oneShotWhen?: (params: P) => boolean } 
     if (!r.success) throw new FaultParamsError(m.id, describeIssues(r.error));
     return r.data;
   };
-  const { guard, observe } = m;
+  const { guard, observe, stop } = m;
   const { oneShotWhen } = o;
   return {
     id: m.id,
@@ -65,6 +65,7 @@ function kind<P>(m: FaultModule<P>, o: { oneShotWhen?: (params: P) => boolean } 
     verify: (p, ctx) => m.verify(own(p), ctx),
     revert: (p, ctx) => m.revert(own(p), ctx),
     observe: observe && ((p, ctx) => observe(own(p), ctx)),
+    stop: stop && ((p, ctx) => stop(own(p), ctx)),
     oneShotWhen: oneShotWhen && ((p) => oneShotWhen(own(p))),
   };
 }

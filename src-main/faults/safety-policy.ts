@@ -12,7 +12,6 @@
 import { BlockList, isIPv4 } from 'node:net';
 import { globMatch } from '../ssh/index.js';
 import type { PolicyNode } from './target.js';
-import type { FaultModule } from './types.js';
 
 /**
  * Blast-radius rules, enforced in the engine (not only in the UI): a fault that breaks one is
@@ -90,7 +89,7 @@ export function isProtected(policy: SafetyPolicy, n: PolicyNode): string | null 
 }
 
 /** Decide whether a fault may run on these nodes, and whether it needs a second person. */
-export function checkBlastRadius(policy: SafetyPolicy, mod: Pick<FaultModule, 'id' | 'risk' | 'oneShot'>, nodes: PolicyNode[], approver?: string): PolicyDecision {
+export function checkBlastRadius(policy: SafetyPolicy, mod: { id: string; risk: 'low' | 'medium' | 'high'; oneShot?: boolean }, nodes: PolicyNode[], approver?: string): PolicyDecision {
   const refusals: string[] = [];
   const needsApproval: string[] = [];
   if (nodes.length > policy.maxNodesPerFault)

@@ -116,6 +116,18 @@ gd_unsupported() { echo "GAMEDAY unsupported=$1"; printf '%s\\n' "$2" >&2; exit 
    * zombies, and where PID 1 does not reap orphans, e.g. some containers, they linger.)
    */
   gd_pg_alive: `gd_pg_alive() {
+  # pgrep (one C process) lists the group's members; the shell loop below reads every /proc entry
+  # byte by byte, which costs seconds where /proc is crowded (STOP runs this on every node at once).
+  # Exit 0/1 = matched/none; anything else (busybox without -g) falls back to the loop.
+  gd_pl=$(pgrep -g "$1" 2>/dev/null); gd_pr=$?
+  if [ $gd_pr -le 1 ]; then
+    for gd_e in $gd_pl; do
+      gd_s=; { IFS= read -r gd_s < "/proc/$gd_e/stat"; } 2>/dev/null
+      [ -n "$gd_s" ] || continue
+      gd_s=\${gd_s##*") "}; [ "\${gd_s%% *}" != Z ] && return 0
+    done
+    return 1
+  fi
   for gd_e in /proc/[0-9]*; do
     gd_s=; { IFS= read -r gd_s < "$gd_e/stat"; } 2>/dev/null
     gd_s=\${gd_s##*") "}; gd_st=\${gd_s%% *}; gd_s=\${gd_s#* }; gd_s=\${gd_s#* }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Shell } from '../shell/index.js';
 import type { FaultSafety } from './safety-policy.js';
+import type { StopSnippet } from './stop-snippet.js';
 
 export type FaultCategory = 'network' | 'host' | 'gpu' | 'process' | 'dependency';
 export type Risk = 'low' | 'medium' | 'high';
@@ -62,4 +63,6 @@ export interface FaultModule<P = unknown> {
   verify: (params: P, ctx: FaultContext) => Shell;
   revert: (params: P, ctx: FaultContext) => Shell;
   observe?: (params: P, ctx: FaultContext) => Shell;
+  /** STOP's lean revert + check, batched with the node's other faults in one exec (stop-batch.ts); absent = revert then verify in their own shells. */
+  stop?: (params: P, ctx: FaultContext) => StopSnippet;
 }

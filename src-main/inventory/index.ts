@@ -3,6 +3,7 @@ export { parseInventory } from './load.js';
 export { loadInventory, readInventoryText, inventoryFormat, type InventoryFormat } from './read.js';
 export { InventoryError, formatProblem, type InventoryProblem } from './errors.js';
 export { selectNodes, parseSelector, SelectorError, type SelectorErrorCode } from './selectors.js';
+export { selectTargets, sharedSelector, type TargetSelection } from './shared-selection.js';
 export { toConnectSpec, inventorySshOptions, type ConnectSpecOptions, type InventorySshOptions } from './resolve.js';
 export { probeHosts } from './probe-hosts.js';
 export { importFromSshConfig } from './import-ssh-config.js';
@@ -22,3 +23,5 @@ export {
 } from './schema.js';
 export { didYouMean } from './suggest.js';
 export { Locator } from './positions.js';
+export { K8sSelectorError, isK8sSelector, chaosSelector, labelSelectorQuery, parseK8sSelector, type K8sSelector } from './k8s-selector.js';
+export { DEFAULT_PROTECTED_NAMESPACES, type KubernetesSettings } from './k8s-settings.js';

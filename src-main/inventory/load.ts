@@ -2,6 +2,7 @@
  * Load an inventory: YAML (positions kept) → schema → normalised Inventory → cross-field checks.
  * Every problem is collected with file:line:col and thrown together as one InventoryError.
  */
+import { normaliseKubernetes } from './k8s-settings.js';
 import os from 'node:os';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
@@ -92,6 +93,7 @@ function normalise(doc: InventoryParsed, file: string): Inventory {
     }),
     groups: Object.fromEntries(Object.entries(doc.groups ?? {}).map(([g, sel]) =>
       [g, toList(sel).flatMap((s) => s.split(',')).map((s) => s.trim())])),
+    ...(doc.kubernetes && { kubernetes: normaliseKubernetes(doc.kubernetes, dir) }),
   };
 }
 

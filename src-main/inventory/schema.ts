@@ -5,6 +5,7 @@
  * that can never be read as options or shell syntax.
  */
 import { z } from 'zod';
+import { kubernetesSectionSchema, type KubernetesSettings } from './k8s-settings.js';
 
 /** Node, group and tag names: what selectors can spell unambiguously (no `,`, `:`, `!`, `*`). */
 export const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -87,9 +88,11 @@ export const inventorySchema = z.strictObject({
   version: z.literal(1, { error: 'version must be 1' }),
   ssh: sshSectionSchema.optional(),
   defaults: defaultsSchema.optional(),
-  nodes: z.array(nodeSchema, { error: 'nodes is a list' }).min(1, { error: 'an inventory needs at least one node' }),
+  nodes: z.array(nodeSchema, { error: 'nodes is a list' }),
   groups: z.record(z.string(), selectorList, { error: 'groups maps a group name to a list of selectors' }).optional(),
-});
+  /** A Kubernetes cluster driven through Chaos Mesh (inventory/k8s-settings.ts). */
+  kubernetes: kubernetesSectionSchema.optional(),
+}).refine((d) => d.nodes.length > 0 || d.kubernetes !== undefined, { message: 'an inventory needs at least one node (or a kubernetes: section and nodes: [])', path: ['nodes'] });
 
 /** The document as written (what imports produce and stringifyInventory writes). */
 export type InventoryDoc = z.input<typeof inventorySchema>;
@@ -134,6 +137,8 @@ export interface Inventory {
   nodes: InventoryNode[];
   /** Group name → selector terms. */
   groups: Record<string, string[]>;
+  /** The `kubernetes:` section, when the inventory has one. */
+  kubernetes?: KubernetesSettings;
   /** Set when the file was not a gameday inventory (read.ts): what it was and what was left out of it. */
   source?: { format: 'ansible-ini' | 'ansible-yaml'; warnings: string[] };
 }

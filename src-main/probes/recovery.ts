@@ -12,15 +12,8 @@ import type { FaultImpact } from './impact.js';
 /** scenario.md's default for `healthyAfter` (k). */
 export const DEFAULT_HEALTHY_AFTER = 3;
 
-/**
- * Which instant a recovery time is measured from:
- * - `revert`: the fault's active window ended (revert verified, or its lease known expired); a system
- *   that self-healed during the fault and stayed healthy counts 0 on this clock.
- * - `inject`: the fault became active (includes how long the fault was left in place).
- * - `detect`: the first unhealthy sample.
- */
-export const RECOVERY_CLOCKS = ['revert', 'inject', 'detect'] as const;
-export type RecoveryClock = (typeof RECOVERY_CLOCKS)[number];
+import { RECOVERY_CLOCKS, type RecoveryClock } from './types.js';
+export { RECOVERY_CLOCKS, type RecoveryClock };
 /** "healthy again within 10 s of the heal": what hypotheses say, so what a target means by default. */
 export const DEFAULT_RECOVERY_CLOCK: RecoveryClock = 'revert';
 

@@ -4,7 +4,6 @@
  * `expect.maxLatency` → `expect.maxLatencyMs`, …). The scenario schema (src-main/scenario) parses
  * YAML into its own types; the engine maps those onto these, so this layer never parses YAML.
  */
-import type { RecoveryClock } from './recovery.js';
 import type { ConnectSpec } from '../ssh/index.js';
 import type { Sample, SampleRow } from '../audit/index.js';
 
@@ -137,3 +136,13 @@ export type AbortCondition =
   | { probe: string; unhealthyForMs: number }
   | { probe: string; valueAbove: number; forMs?: number }
   | { probe: string; valueBelow: number; forMs?: number };
+
+/**
+ * Which instant a recovery time is measured from:
+ * - `revert`: the fault's active window ended (revert verified, or its lease known expired); a system
+ *   that self-healed during the fault and stayed healthy counts 0 on this clock.
+ * - `inject`: the fault became active (includes how long the fault was left in place).
+ * - `detect`: the first unhealthy sample.
+ */
+export const RECOVERY_CLOCKS = ['revert', 'inject', 'detect'] as const;
+export type RecoveryClock = (typeof RECOVERY_CLOCKS)[number];

@@ -9,6 +9,7 @@ import { getFault, isOneShot, listFaults, tryResolveParams, type FaultModule } f
 import { closest, didYouMean } from './suggest.js';
 import { describeValue } from './issues.js';
 import { flattenSteps } from './model.js';
+import { k8sTargets } from './checks-k8s.js';
 import type { Partiality } from './partial.js';
 import type { Path, ProblemSink } from './problems.js';
 import type { InjectStep, Scenario } from './schema.js';
@@ -85,9 +86,11 @@ export function checkFaults(s: Scenario, sink: ProblemSink, pt: Partiality): voi
   const steps = flattenSteps(s);
   const reverted = new Map<string, number>();
   for (const x of steps) if (x.step.kind === 'revert') reverted.set(x.step.step, (reverted.get(x.step.step) ?? 0) + 1);
+  const cluster = k8sTargets(s);
   for (const x of steps) {
     const st = x.step;
-    if (st.kind !== 'inject' || pt.standIns.has(st)) continue;
+    // Inject steps on k8s: targets are Chaos Mesh faults (checks-k8s.ts).
+    if (st.kind !== 'inject' || pt.standIns.has(st) || cluster.has(st.target)) continue;
     const checked = checkInject(st, x.path, sink);
     if (!checked || !('params' in checked) || pt.partial) continue;
     const mod = checked.mod;

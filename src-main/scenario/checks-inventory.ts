@@ -3,6 +3,7 @@
  * selects at least one node and no more than its maxNodes, protected nodes and environments are
  * respected, and GPU faults and probes land on nodes that have a GPU.
  */
+import { isK8sSelector } from '../inventory/index.js';
 import { selectNodes, SelectorError, type Inventory, type InventoryNode } from '../inventory/index.js';
 import { listFaults } from '../faults/index.js';
 import { flattenSteps } from './model.js';
@@ -63,6 +64,7 @@ export function checkAgainstInventory(s: Scenario, inv: Inventory, sink: Problem
   const guarded = protectedNodes(inv, s, sink);
   const selected = new Map<string, InventoryNode[]>();
   for (const [name, t] of Object.entries(s.targets)) {
+    if (isK8sSelector(t.selector)) continue; // pods, not nodes: checks-k8s.ts
     const nodes = resolveTarget(inv, name, t.selector, sink);
     if (!nodes) continue;
     const usable = nodes.filter((n) => !guarded.has(n.name));

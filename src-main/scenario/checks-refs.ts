@@ -3,6 +3,7 @@
  * (probes, targets, steps), revert/integrity pairing, selector syntax and the prod rules.
  */
 import { parseSelector, SelectorError } from '../inventory/index.js';
+import { isK8sSelector } from '../inventory/index.js';
 import { didYouMean } from './suggest.js';
 import { flattenSteps, type LocatedStep } from './model.js';
 import type { Partiality } from './partial.js';
@@ -37,6 +38,7 @@ function checkRef(name: string, known: Iterable<string>, path: Path, what: strin
 }
 
 function checkSelector(selector: string, path: Path, sink: ProblemSink): void {
+  if (isK8sSelector(selector)) return; // checked in checks-k8s.ts
   try {
     parseSelector(selector);
   } catch (e) {

@@ -9,6 +9,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { Inventory } from '../inventory/index.js';
 import { checkDrill } from './checks-drill.js';
 import { checkFaults } from './checks-faults.js';
+import { checkK8sScenario } from './checks-k8s.js';
 import { checkAgainstInventory, type ProbeHost } from './checks-inventory.js';
 import { checkProbes } from './checks-probes.js';
 import { checkReferences } from './checks-refs.js';
@@ -111,6 +112,7 @@ export function checkScenario(text: string, file: string, opts: ScenarioOptions 
   checkFaults(scenario, sink, whole);
   checkDrill(scenario, sink, whole);
   checkApprovals(scenario, sink);
+  checkK8sScenario(scenario, sink, opts.inventory);
   // Inventory checks assume the targets' selectors parse; skip them when anything else is wrong.
   if (opts.inventory && sink.errorCount === 0) checkAgainstInventory(scenario, opts.inventory, sink, opts.probeHosts);
   const problems = sortProblems(sink.list);

@@ -9,7 +9,7 @@
  * 1000× mistake for code that calls parseDuration on it again.
  */
 import { z } from 'zod';
-import { DurationError, parseDuration } from '../api/index.js';
+import { DurationError, parseDuration, DURATION_HINT, DURATION_MESSAGE as DURATION_TEXT, DURATION_TOO_LONG_HINT, DURATION_TOO_LONG_MESSAGE as TOO_LONG_TEXT, MAX_DURATION_MS } from '../api/index.js';
 
 /** Probe, step, phase and target ids: short, lower-case, safe in file names, audit rows and URLs. */
 export const ID_RE = /^[a-z0-9][a-z0-9-]{0,31}$/;
@@ -41,14 +41,10 @@ export const id = z.string().regex(ID_RE, ID_MESSAGE);
  */
 export const DURATION_PATTERN = /^\s*(?:\d+(?:\.\d+)?\s*|(?:\d+(?:\.\d+)?\s*(?:ms|s|m|h)\s*)+)$/;
 
-/** No step, probe or fault of a game day lasts longer than a day (faults cap at 86400 s too). */
-export const MAX_DURATION_MS = 86_400_000;
-
-export const DURATION_HINT = 'write e.g. 500ms, 30s, 2m, 1h30m, or a plain number of seconds';
+export { MAX_DURATION_MS, DURATION_HINT, DURATION_TOO_LONG_HINT } from '../api/index.js';
 /** Messages shared with the CLI's option checks (cli/option-values.ts), so both say the same thing. */
-export const DURATION_MESSAGE = withHint('is not a duration', DURATION_HINT);
-export const DURATION_TOO_LONG_HINT = 'one game-day step, probe or fault lasts at most a day';
-export const DURATION_TOO_LONG_MESSAGE = withHint('is longer than 24h', DURATION_TOO_LONG_HINT);
+export const DURATION_MESSAGE = withHint(DURATION_TEXT, DURATION_HINT);
+export const DURATION_TOO_LONG_MESSAGE = withHint(TOO_LONG_TEXT, DURATION_TOO_LONG_HINT);
 
 /** A duration as written in the runbook (string with units, or a number of seconds). */
 export const duration = z

@@ -21,11 +21,25 @@ export const DEFAULT_LEASE_TTL = '30s';
 /** No single target may reach more nodes than this; larger fleets are split into several targets. */
 export const MAX_NODES_LIMIT = 1000;
 
-/** A named inventory selector with its blast-radius cap. */
+const cap = z.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_NODES_LIMIT, `must be at most ${MAX_NODES_LIMIT}`);
+const BLAST_MESSAGE = withHint('a target needs its blast radius: maxNodes (SSH nodes) or maxPods (a k8s: selector)', 'e.g. maxNodes: 2, or for selector: "k8s:shop/app=checkout" maxPods: 1');
+
+/**
+ * A named selector with its blast-radius cap: inventory nodes (`maxNodes`), or Kubernetes pods
+ * (`k8s:NS/LABELS`, `maxPods`; src-main/engines/k8s). `maxNodes` is always set after parsing
+ * (a k8s target's maxPods), so code that counts nodes needs no second case.
+ */
 export const targetSchema = z.strictObject({
   selector: z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters'),
-  maxNodes: z.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_NODES_LIMIT, `must be at most ${MAX_NODES_LIMIT}`),
-});
+  maxNodes: cap.optional(),
+  maxPods: cap.optional(),
+  /** A k8s: target in a protected namespace (kube-system …): allowed only with this and an approver on each inject step. */
+  allowProtectedNamespace: z.boolean().optional(),
+}).superRefine((t, ctx) => {
+  // Reported as the missing field it is (issues.ts words it and spots a misspelt "maxNode").
+  if (t.maxNodes === undefined && t.maxPods === undefined) ctx.addIssue({ code: 'invalid_type', expected: 'number', input: undefined, path: ['maxNodes'], message: BLAST_MESSAGE });
+})
+  .transform((t) => ({ ...t, maxNodes: t.maxNodes ?? t.maxPods ?? 1 }));
 
 const personList = z.union([text, z.array(text).max(20, 'at most 20 people')]);
 

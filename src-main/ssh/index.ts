@@ -6,3 +6,5 @@ export type { ConnectSpec, ExecOptions, ExecResult, SecretPrompts, SshErrorCode 
 export type { ClientChannel as ShellChannel } from 'ssh2';
 export { utf8Stream } from './utf8-stream.js';
 export { loadSshConfig, globMatch, parseJumpSpec, SshConfigError, listConcreteHosts, resolveSshHost, expandTilde, type SshConfig, type ResolvedHost } from './ssh-config.js';
+export { sharePool, REFUSED, type SharedSelector, type SharedSelection } from './pool-share.js';
+export { fanOutShared, fanOutSharedSelector, sharedPools, SharedSelectorError, type SharedFanOutHandlers } from './pool-share-client.js';

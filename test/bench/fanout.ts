@@ -66,11 +66,11 @@ async function main(): Promise<void> {
       const ansible = median(await sample(Math.max(2, Math.ceil(RUNS / 2)), async () => run('ansible', ['lab', '-i', iniFile, '-m', 'raw', '-a', CMD, '-f', String(n)], ansEnv)));
 
       rows.push(
-        `N=${String(n).padEnd(3)} pdsh -R ssh (cold)        ${ms(pdsh)}   1.00×`,
-        `      gameday exec CLI (cold)     ${ms(oursCold)}   ${ratio(oursCold, pdsh)} pdsh   (target ≤ 1.0×)`,
-        `      gameday pool (warm)         ${ms(oursWarm)}   ${ratio(oursWarm, pdsh)} pdsh   (target ≤ 0.2×)`,
-        `      pdsh + ControlMaster (warm) ${ms(pdshWarm)}   ${ratio(pdshWarm, pdsh)} pdsh   (ours warm = ${ratio(oursWarm, pdshWarm)} of it)`,
-        `      ansible -m raw              ${ms(ansible)}   ${ratio(ansible, pdsh)} pdsh`,
+        `N=${String(n).padEnd(3)} pdsh -R ssh (cold)        ${ms(pdsh)}   1.00× (the anchor of this block: cold pdsh)`,
+        `      gameday exec CLI (cold)     ${ms(oursCold)}   ${ratio(oursCold, pdsh)} of cold pdsh`,
+        `      gameday pool (warm)         ${ms(oursWarm)}   ${ratio(oursWarm, pdsh)} of cold pdsh (against warm pdsh: see the next line and stop-warm.ts)`,
+        `      pdsh + ControlMaster (warm) ${ms(pdshWarm)}   ${ratio(pdshWarm, pdsh)} of cold pdsh   (ours warm = ${ratio(oursWarm, pdshWarm)} of warm pdsh)`,
+        `      ansible -m raw              ${ms(ansible)}   ${ratio(ansible, pdsh)} of cold pdsh`,
       );
       console.log(rows.slice(-5).join('\n'));
     }

@@ -22,3 +22,21 @@ export async function sample(runs: number, fn: () => Promise<unknown>, warmup = 
   }
   return out;
 }
+
+/** Least-squares line through (x, y): slope (y per x) and intercept. */
+export function linearFit(xs: number[], ys: number[]): { slope: number; intercept: number } {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  xs.forEach((x, i) => {
+    sxy += (x - mx) * (ys[i]! - my);
+    sxx += (x - mx) ** 2;
+  });
+  const slope = sxx ? sxy / sxx : 0;
+  return { slope, intercept: my - slope * mx };
+}
+
+/** Raw per-trial figures, for the record: `[812, 790, …] ms`. */
+export const raw = (xs: number[]) => `[${xs.map((x) => x.toFixed(0)).join(', ')}] ms`;

@@ -36,4 +36,9 @@ describe('FAULTS, the closed catalog', () => {
     const k = getFault('network-loss');
     expect(() => k.inject({ bogus: 1 }, {} as never)).toThrow(FaultParamsError);
   });
+
+  it('keeps each kind\'s batched STOP snippet (the catalog wrapper once dropped it, so STOP fell back to separate shells)', () => {
+    const batched = ['port-block', 'network-loss', 'network-partition', 'dependency-block', 'dns-failure', 'cpu-stress', 'memory-pressure', 'io-stress'] as const;
+    for (const id of batched) expect(typeof FAULTS[id].stop, id).toBe('function');
+  });
 });

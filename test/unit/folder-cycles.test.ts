@@ -54,4 +54,31 @@ describe('src-main folders', () => {
     }
     expect(cycles).toEqual([]);
   });
+
+  it('and no two files import each other in a loop, type imports included (the linter counts value imports only)', () => {
+    const fileOf = (spec: string, from: string): string | undefined => {
+      const base = normalize(join(dirname(from), spec)).replace(/\.(m?js)$/, '');
+      return [`${base}.ts`, `${base}.tsx`, `${base}/index.ts`].find((c) => all.has(c));
+    };
+    const all = new Set(files(ROOT));
+    const g = new Map<string, string[]>();
+    for (const f of all) {
+      const to = [...readFileSync(f, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"](\.[^'"]+)['"]/g)].flatMap((m) => fileOf(m[1] ?? '', f) ?? []);
+      g.set(f, to);
+    }
+    const loops: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (f: string, path: string[]): void => {
+      if (state.get(f) === 'done') return;
+      if (state.get(f) === 'open') {
+        loops.push([...path.slice(path.indexOf(f)), f].map((x) => relative(ROOT, x)).join(' → '));
+        return;
+      }
+      state.set(f, 'open');
+      for (const t of g.get(f) ?? []) visit(t, [...path, f]);
+      state.set(f, 'done');
+    };
+    for (const f of all) visit(f, []);
+    expect(loops).toEqual([]);
+  });
 });

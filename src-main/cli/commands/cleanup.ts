@@ -7,6 +7,7 @@ import { CliError, EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
 import { auditFile, workspaceDir } from '../workspace.js';
 import { judgeSweep } from './cleanup-sweep.js';
+import { cleanupK8s } from './cleanup-k8s.js';
 
 export interface CleanupOpts extends GlobalOpts {
   workspace?: string;
@@ -15,6 +16,8 @@ export interface CleanupOpts extends GlobalOpts {
   dryRun?: boolean;
   forceLive?: boolean;
   approver?: string;
+  /** Kubernetes: drop Chaos Mesh's finalizer on stuck objects (abandons their faults); needs approver. */
+  forceFinalizer?: boolean;
 }
 
 /** An approver is a person's name as the audit records it: printable, one line, bounded. */
@@ -25,6 +28,9 @@ function checkForce(o: CleanupOpts): string | undefined {
   if (o.approver !== undefined && (!approver || !APPROVER.test(approver))) {
     throw new CliError('--approver must be a name of 1-100 printable characters', EXIT.INVALID_INPUT, 'e.g. --approver "Dee Lee"');
   }
+  if (o.forceFinalizer && !approver) {
+    throw new CliError('--force-finalizer removes Chaos Mesh objects WITHOUT recovering their faults (they stay on the pods): it needs a second person', EXIT.INVALID_INPUT, 'add --approver NAME (recorded in the audit)');
+  }
   if (o.forceLive && !approver) {
     throw new CliError(
       '--force-live removes runs whose leases are still being renewed (another console may be running them): it needs a second person',
@@ -34,7 +40,7 @@ function checkForce(o: CleanupOpts): string | undefined {
   }
   // Two people: the approver is not whoever runs the command.
   const self = process.env.USER?.trim().toLowerCase();
-  if (o.forceLive && approver && self && approver.toLowerCase() === self) {
+  if ((o.forceLive || o.forceFinalizer) && approver && self && approver.toLowerCase() === self) {
     throw new CliError(`--approver must be a second person, not ${process.env.USER} who runs this cleanup`, EXIT.INVALID_INPUT, 'ask someone else to approve removing a live run');
   }
   return approver;
@@ -53,7 +59,8 @@ export async function cleanupCommand(selector: string | undefined, o: CleanupOpt
   const approver = checkForce(o);
   const forceLive = Boolean(o.forceLive);
   const l = load(o);
-  const targets = l.select(selector ?? 'all');
+  // An inventory of only a kubernetes: section has no node to select.
+  const targets = l.inv.nodes.length || selector ? l.select(selector ?? 'all') : [];
   const byName = new Map(targets.map((t) => [t.node.name, t]));
   const audit = AuditStore.open(auditFile(workspaceDir(o.workspace)));
   const actor = process.env.USER ?? 'cleanup';
@@ -63,7 +70,8 @@ export async function cleanupCommand(selector: string | undefined, o: CleanupOpt
     // The approval is committed before anything is sent (intent before action).
     if (forceLive && !o.dryRun) audit.append({ runId: o.run, kind: 'cleanup.force-live', actor: approver, data: { approver, requestedBy: actor, selector: selector ?? 'all', nodes: [...byName.keys()], run: o.run ?? null, scan: Boolean(o.scan) } });
     const open = audit.openFaults(o.run).filter((f) => byName.has(f.node));
-    const skipped = audit.openFaults(o.run).filter((f) => !byName.has(f.node));
+    // Pods ("ns/pod": a '/' no inventory node name has) are Chaos Mesh faults: --scan handles them (cleanup-k8s.ts).
+    const skipped = audit.openFaults(o.run).filter((f) => !byName.has(f.node) && !(l.inv.kubernetes && f.node.includes('/')));
     process.stdout.write(`${open.length} fault(s) recorded as possibly still in effect on the selected nodes\n`);
     for (const f of skipped) process.stdout.write(`  ${c.yellow('!')} ${f.node} (${f.kind}, run ${f.run_id}) is not in the selection/inventory: not touched\n`);
     if (o.dryRun) for (const f of open) process.stdout.write(`  would revert ${f.node.padEnd(12)} ${f.kind} (run ${f.run_id}, fault ${f.id}, was ${f.state})\n`);
@@ -92,6 +100,7 @@ export async function cleanupCommand(selector: string | undefined, o: CleanupOpt
         if (j.live.size && !o.dryRun) audit.append({ runId: o.run, kind: forceLive ? 'cleanup.live-removed' : 'cleanup.live-left', node: r.node, actor: forceLive ? approver : actor, data: { node: r.node, runs: Object.fromEntries(j.live), approver: approver ?? null } });
       }
     }
+    if (o.scan) residue += await cleanupK8s(l.inv, audit, { run: o.run, dryRun: o.dryRun, forceFinalizer: o.forceFinalizer, approver, actor });
     if (residue > 0 && !o.dryRun) process.stdout.write(`${c.red('✗')} not clean: ${residue} problem(s) above\n`);
     return residue === 0 ? EXIT.OK : EXIT.FAILED;
   } finally {

@@ -1,7 +1,11 @@
+import { basename, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { fanOutShared, fanOutSharedSelector, sharedPools, SharedSelectorError, type FanOutResult } from '../../ssh/index.js';
 import { Shell } from '../../shell/index.js';
+import { findInventory, workspacePath } from '../workspace.js';
 import { c, LineSplitter, nodeColor } from '../output.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { load, newPool, type GlobalOpts } from '../context.js';
+import type { GlobalOpts } from '../context.js';
 
 export interface ExecCmdOpts extends GlobalOpts {
   timeout?: string;
@@ -21,30 +25,54 @@ export async function execCommand(selector: string, words: string[], opts: ExecC
   if (!(timeoutSec > 0)) throw new CliError(`--timeout must be a positive number of seconds, got "${opts.timeout}"`);
   const concurrency = opts.concurrency ? Number(opts.concurrency) : 64;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new CliError(`--concurrency must be a whole number ≥ 1, got "${opts.concurrency}"`);
-  const l = load(opts);
-  const targets = l.select(selector);
-  const pool = newPool(l);
-  const width = Math.max(...targets.map((t) => t.node.name.length));
+  const command = words.join(' ');
   const splitters = new Map<string, { out: LineSplitter; err: LineSplitter }>();
-  for (const { node } of targets) {
-    const tag = nodeColor(node.name)(node.name.padEnd(width));
-    splitters.set(node.name, {
-      out: new LineSplitter((line) => !opts.json && process.stdout.write(`${tag} | ${line}\n`)),
-      err: new LineSplitter((line) => !opts.json && process.stdout.write(`${tag} ${c.red('!')} ${line}\n`)),
-    });
+  /** The node tags, padded to the longest name: known once the nodes are (here or in the live console). */
+  const onNodes = (names: string[]): void => {
+    const width = Math.max(...names.map((n) => n.length));
+    for (const name of names) {
+      const tag = nodeColor(name)(name.padEnd(width));
+      splitters.set(name, {
+        out: new LineSplitter((line) => !opts.json && process.stdout.write(`${tag} | ${line}\n`)),
+        err: new LineSplitter((line) => !opts.json && process.stdout.write(`${tag} ${c.red('!')} ${line}\n`)),
+      });
+    }
+  };
+  const fan = { concurrency, timeoutMs: timeoutSec * 1000, sudo: opts.sudo, onNodes, onStdout: (n: string, b: Buffer) => splitters.get(n)?.out.push(b), onStderr: (n: string, b: Buffer) => splitters.get(n)?.err.push(b) };
+  const dir = join(workspacePath(opts.workspace), 'control');
+  const mayShare = process.env.GAMEDAY_SHARED_POOL !== '0';
+  const failedShared = (e: Error): never => {
+    if (e instanceof SharedSelectorError) throw new CliError(e.message, EXIT.INVALID_INPUT, e.hint);
+    throw new CliError(e.message, EXIT.FAILED, 'the command may have run on some nodes; GAMEDAY_SHARED_POOL=0 makes gameday exec open its own connections');
+  };
+  // A console or run live in this workspace lends its open connections and its loaded inventory
+  // (ssh/pool-share.ts): the selector goes there as typed, so this process reads no inventory and
+  // loads no YAML or schema code. --ssh-config changes the specs, so it is resolved here.
+  let shared: { via: string; results: FanOutResult[] } | undefined;
+  let ownConnections = !mayShare;
+  if (mayShare && !opts.sshConfig && sharedPools(dir).length > 0) {
+    const inventory = chosenInventory(opts);
+    const r = await fanOutSharedSelector(dir, { selector, inventory, command, timeoutMs: fan.timeoutMs, sudo: opts.sudo, concurrency }, fan).catch(failedShared);
+    if (r && 'otherInventory' in r) {
+      ownConnections = true;
+      process.stderr.write(`${c.dim(`(${basename(r.via, '.pool')} has ${r.otherInventory} open, not ${inventory}: opening connections of our own)`)}\n`);
+    } else shared = r;
   }
+  let own: Awaited<ReturnType<typeof import('../new-pool.js').newPool>> | undefined;
   try {
-    const results = await pool.fanOut(
-      targets.map((t) => t.spec),
-      Shell.raw(words.join(' ')),
-      {
-        concurrency,
-        timeoutMs: timeoutSec * 1000,
-        sudo: opts.sudo,
-        onStdout: (n, b) => splitters.get(n)?.out.push(b),
-        onStderr: (n, b) => splitters.get(n)?.err.push(b),
-      },
-    );
+    if (!shared) {
+      // The inventory, YAML and schema code are loaded only here, when this process selects the nodes itself.
+      const l = (await import('../context.js')).load(opts);
+      const targets = l.select(selector);
+      onNodes(targets.map((t) => t.node.name));
+      const specs = targets.map((t) => t.spec);
+      if (!ownConnections) shared = await fanOutShared(dir, { specs, command, timeoutMs: fan.timeoutMs, sudo: opts.sudo, concurrency }, fan).catch(failedShared);
+      // ssh2 is loaded only here, when this command opens connections of its own.
+      if (!shared) own = (await import('../new-pool.js')).newPool(l);
+      if (own) shared = { via: '', results: await own.fanOut(specs, Shell.raw(command), fan) };
+    }
+    if (shared!.via && !opts.json) process.stderr.write(`${c.dim(`(through the open connections of ${basename(shared!.via, '.pool')})`)}\n`);
+    const results = shared!.results;
     for (const s of splitters.values()) {
       s.out.flush();
       s.err.flush();
@@ -68,6 +96,16 @@ export async function execCommand(selector: string, words: string[], opts: ExecC
     }
     return results.every((r) => r.ok) ? EXIT.OK : EXIT.FAILED;
   } finally {
-    await pool.dispose();
+    await own?.dispose();
   }
+}
+
+/**
+ * The inventory this command must use when a live console resolves the selector: the one the user
+ * chose (--inventory, --sim, $GAMEDAY_INVENTORY, ./inventory.yaml), or none, and the console's own
+ * (the lab it was started on). Found without reading the file.
+ */
+function chosenInventory(opts: GlobalOpts): string | undefined {
+  if (opts.inventory || opts.sim || process.env.GAMEDAY_INVENTORY || existsSync('inventory.yaml')) return findInventory(opts);
+  return undefined;
 }

@@ -2,7 +2,8 @@ import { FACTS_SCRIPT, parseFacts, type NodeFacts } from '../../preflight/index.
 import type { SshError } from '../../ssh/index.js';
 import { c, table } from '../output.js';
 import { EXIT } from '../exit-codes.js';
-import { load, newPool, type GlobalOpts } from '../context.js';
+import { load, type GlobalOpts } from '../context.js';
+import { newPool } from '../new-pool.js';
 
 /** `gameday inventory show [SELECTOR]`: the nodes as the inventory resolves them (no network). */
 export function inventoryShow(selector: string | undefined, opts: GlobalOpts): number {

@@ -1,7 +1,8 @@
 import { lookupFault } from '../fault-lookup.js';
 import { runPreflight, type PreflightReport } from '../../preflight/index.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { newPool, load, type GlobalOpts } from '../context.js';
+import { load, type GlobalOpts } from '../context.js';
+import { newPool } from '../new-pool.js';
 import { toTargets } from '../fault-session.js';
 import { c, table } from '../output.js';
 

@@ -17,6 +17,7 @@ import { installStopSignals } from '../stop-signals.js';
 import { printPreflight } from './preflight.js';
 import { junitXml } from './run-junit.js';
 import { LiveDisplay } from './run-display.js';
+import { prepareCluster } from './run-k8s.js';
 
 export interface RunCmdOpts extends GlobalOpts {
   approver?: string;
@@ -101,9 +102,21 @@ export async function runCommand(file: string, o: RunCmdOpts): Promise<number> {
   const audit = AuditStore.open(auditFile(ws));
   printAuditOpenNotes(audit, o.json);
   const runId = newRunId('run');
+  // Kubernetes targets (engines/k8s): resolved and preflighted before the run, reverted by its STOP.
+  let k8s: Awaited<ReturnType<typeof prepareCluster>>;
+  try {
+    k8s = await prepareCluster({ scenario, inv: l.inv, audit, runId, preflight: !o.dryRun && !rehearsal && !o.skipPreflight, json: o.json });
+  } catch (e) {
+    audit.close();
+    throw e;
+  }
+  if (k8s.exit !== undefined) {
+    audit.close();
+    return k8s.exit;
+  }
   const run = launchRun(
-    { kind: 'scenario', run: { scenario, times: planTimes(scenario), faultParams: planFaultParams(scenario), scenarioFile: file, inventory: l.inv, sshConfig, dryRun: o.dryRun, headless: true, approver: o.approver, approvalPrompt: askApprover, mode, rehearsalPause: rehearsal ? (stepId, text) => outcomePause(stepId, text, Boolean(o.yes), Boolean(o.json)) : undefined } },
-    { audit, runId, commander, poolOptions: l.poolOptions(), controlDir: controlDir(ws), stopSignals: installStopSignals, signalActor: 'cli' },
+    { kind: 'scenario', run: { scenario, times: planTimes(scenario), faultParams: planFaultParams(scenario), scenarioFile: file, inventory: l.inv, sshConfig, dryRun: o.dryRun, cluster: k8s.cluster, headless: true, approver: o.approver, approvalPrompt: askApprover, mode, rehearsalPause: rehearsal ? (stepId, text) => outcomePause(stepId, text, Boolean(o.yes), Boolean(o.json)) : undefined } },
+    { audit, runId, commander, poolOptions: l.poolOptions(), controlDir: controlDir(ws), lend: () => l.shared(), stopSignals: installStopSignals, signalActor: 'cli' },
   );
   try {
     if (!o.dryRun && !rehearsal && !o.skipPreflight) {

@@ -1,7 +1,7 @@
 import { sendStop } from '../../engine/index.js';
 import { EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
-import { printStopReport } from '../fault-session.js';
+import { printStopReport } from '../stop-report-text.js';
 import { controlDir, workspaceDir } from '../workspace.js';
 
 /** `gameday stop [--run ID]`: press STOP on every run of this workspace (or one), from any terminal. */

@@ -14,7 +14,7 @@ import { existsSync, lstatSync, mkdirSync, realpathSync, rmSync, symlinkSync, wr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DATA_REL } from './tools/lib/disk.mjs';
-import type { NodeSight } from './node-runner.js';
+import type { NodeSight } from './types.js';
 import { SimLabError } from './types.js';
 
 /** Paths that are safe unquoted in sh and in the substituted command text. */

@@ -15,22 +15,8 @@ import { hostProcs, type NodeProcs } from './node-procs.js';
 import { INSIDE, nodeBinaryMount } from './sandbox/mounts.js';
 import { nodePidOf, type NodeSandbox } from './sandbox/node-sandbox.js';
 
-/** Paths as the node's own processes see them. */
-export interface NodeSight {
-  /** The node's "/" for the mapped paths (layout.ts SANDBOXED): its sandbox folder, or / when confined. */
-  root: string;
-  state: string;
-  home: string;
-  tmp: string;
-  bin: string;
-  libexec: string;
-  prelude: string;
-  tools: string;
-  /** The Node binary that runs the simulated tools. */
-  node: string;
-  /** Folder of the GPU simulators' commands, when shipped. */
-  gpuBin: string | null;
-}
+export type { NodeSight } from './types.js';
+import type { NodeSight } from './types.js';
 
 /** The lab-wide part of a sight (the same for every node of a lab): what bin/ wrappers point at. */
 export type LabSight = Pick<NodeSight, 'bin' | 'libexec' | 'prelude' | 'tools' | 'node' | 'gpuBin'>;

@@ -80,3 +80,20 @@ export class SimLabError extends Error {
     super(message);
   }
 }
+
+/** Paths as the node's own processes see them. */
+export interface NodeSight {
+  /** The node's "/" for the mapped paths (layout.ts SANDBOXED): its sandbox folder, or / when confined. */
+  root: string;
+  state: string;
+  home: string;
+  tmp: string;
+  bin: string;
+  libexec: string;
+  prelude: string;
+  tools: string;
+  /** The Node binary that runs the simulated tools. */
+  node: string;
+  /** Folder of the GPU simulators' commands, when shipped. */
+  gpuBin: string | null;
+}
