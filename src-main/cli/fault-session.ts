@@ -1,11 +1,8 @@
-import { AuditStore, auditExecHooks, type Head } from '../audit/index.js';
-import { FaultManager } from '../engine/index.js';
+import { AuditStore, type Head } from '../audit/index.js';
 import { type FaultTarget } from '../faults/index.js';
-import { StopController, type StopReport } from '../engine/index.js';
-import { listenControl } from '../engine/index.js';
-import type { SafetyPolicy } from '../faults/index.js';
+import { type LaunchDeps, type StopReport } from '../engine/index.js';
 import type { InventoryNode } from '../inventory/index.js';
-import { SshPool, sharePool, type ConnectSpec } from '../ssh/index.js';
+import { type ConnectSpec } from '../ssh/index.js';
 import { load, type GlobalOpts, type Loaded } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { auditFile, controlDir, newRunId, workspaceDir } from './workspace.js';
@@ -23,58 +20,31 @@ export interface SessionOpts extends GlobalOpts {
 }
 
 /**
- * Everything one fault-driving CLI command owns: inventory, audit, pool (every exec audited),
- * fault manager, the STOP controller wired to SIGINT/SIGTERM and to `gameday stop` over the
- * workspace control socket. `close()` releases it all.
+ * A fault-driving CLI command's audit, opened in the workspace (notes about its state printed), and
+ * what the run is wired to there: the control socket for `gameday stop`, its connections lent to
+ * `gameday exec` with this inventory, SIGINT/SIGTERM as STOP.
+ * The run itself is wired by the engine's `launchRun()`.
  */
-export class FaultSession {
-  readonly runId: string;
-  readonly loaded: Loaded;
-  readonly audit: AuditStore;
-  readonly pool: SshPool;
-  readonly faults: FaultManager;
-  readonly stopper: StopController;
-  private readonly control: { close(): void };
-  private readonly uninstallSignals: () => void;
+export function openRunAudit(opts: SessionOpts, runPrefix?: string): { loaded: Loaded; audit: AuditStore; runId: string; commander: string; deps: Pick<LaunchDeps, 'controlDir' | 'lend' | 'stopSignals'> } {
+  const loaded = load(opts);
+  const ws = workspaceDir(opts.workspace);
+  const audit = AuditStore.open(auditFile(ws));
+  printAuditOpenNotes(audit, opts.json);
+  return { loaded, audit, runId: newRunId(runPrefix), commander: opts.commander ?? process.env.USER ?? 'commander', deps: { controlDir: controlDir(ws), lend: () => loaded.shared(), stopSignals: installStopSignals } };
+}
 
-  constructor(opts: SessionOpts, p: { title: string; leaseTtlSec: number; policy: SafetyPolicy; runPrefix?: string }) {
-    this.loaded = load(opts);
-    const ws = workspaceDir(opts.workspace);
-    this.audit = AuditStore.open(auditFile(ws));
-    printAuditOpenNotes(this.audit, opts.json);
-    this.runId = newRunId(p.runPrefix);
-    const actor = opts.commander ?? process.env.USER ?? 'commander';
-    this.audit.createRun({ id: this.runId, scenario: p.title, title: p.title, env: 'adhoc', commander: actor, meta: { inventory: this.loaded.file } });
-    this.pool = new SshPool({ ...this.loaded.poolOptions(), ...auditExecHooks(this.audit, { runId: this.runId, actor }) });
-    this.faults = new FaultManager(this.pool, this.audit, this.runId, p.leaseTtlSec, p.policy);
-    this.stopper = new StopController(this.faults, this.audit);
-    this.control = listenControl(controlDir(ws), this.runId, async (req) => (req.cmd === 'stop' ? this.stopper.stop(req.reason ?? 'gameday stop', req.actor ?? 'cli') : { runId: this.runId, faults: this.faults.live().map((f) => ({ id: f.id, node: f.target.name, kind: f.kind, state: f.state })) }));
-    this.uninstallSignals = installStopSignals({ stop: (sig) => this.stopper.stop(`${sig} received`, actor), abandon: () => this.stopper.abandon() });
-    this.share = sharePool(this.pool, controlDir(ws), this.runId, () => this.loaded.shared());
-  }
-
-  /** This run's connections, shared with `gameday exec` & co. while it lives (ssh/pool-share.ts). */
-  private readonly share: { close(): void };
-
-  /**
-   * Ends the run in the audit and releases everything. Returns the run's head (unless its last
-   * records are waiting in the journal) and what could not be written, if anything.
-   */
-  async close(status: string): Promise<AuditEnd> {
-    this.uninstallSignals();
-    this.control.close();
-    this.share.close();
-    this.faults.dispose();
-    await this.pool.dispose();
-    this.audit.endRun(this.runId, status);
-    const head = this.audit.auditProblem() ? undefined : this.audit.runHead(this.runId);
-    const anchorFile = this.audit.anchorFile;
-    const pending = auditProblemText(this.audit);
-    this.audit.close();
-    // close() replays this process's journal when the lock is free by then; say which happened.
-    const still = auditProblemText(this.audit);
-    return { head, anchorFile, problem: still ?? (pending ? `${pending} — replayed into the audit before exit` : undefined), pending: Boolean(still) };
-  }
+/**
+ * After the run has ended in the audit: its head (unless its last records are waiting in the
+ * journal) and what could not be written, if anything; closes the audit.
+ */
+export function closeRunAudit(audit: AuditStore, runId: string): AuditEnd {
+  const head = audit.auditProblem() ? undefined : audit.runHead(runId);
+  const anchorFile = audit.anchorFile;
+  const pending = auditProblemText(audit);
+  audit.close();
+  // close() replays this process's journal when the lock is free by then; say which happened.
+  const still = auditProblemText(audit);
+  return { head, anchorFile, problem: still ?? (pending ? `${pending} — replayed into the audit before exit` : undefined), pending: Boolean(still) };
 }
 
 /** How the audit ended for one run. */

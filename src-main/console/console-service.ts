@@ -7,12 +7,11 @@ import { getFault } from '../faults/index.js';
 import { inventorySshOptions, loadInventory, sharedSelector, toConnectSpec, type Inventory } from '../inventory/index.js';
 import { FACTS_SCRIPT, parseFacts } from '../preflight/index.js';
 import { runPreflight } from '../preflight/index.js';
-import { checkScenario, flattenSteps, type Scenario, type ScenarioProblem } from '../scenario/index.js';
+import { checkScenario, flattenSteps, planFaultParams, planTimes, type Scenario, type ScenarioProblem } from '../scenario/index.js';
 import { SshPool, sharePool, type SshError } from '../ssh/index.js';
 import { reconcileFaults } from './reconcile.js';
-import { RunSession } from '../engine/index.js';
+import { launchRun, preflightItems, type RunSession } from '../engine/index.js';
 import { ShellManager } from './shells.js';
-import { resolveTargets } from '../engine/index.js';
 import { ClusterSetupError, prepareClusterSide } from '../engines/k8s/index.js';
 import { DrillAccess } from './drill-access.js';
 import { listRuns } from '../engine/index.js';
@@ -216,9 +215,7 @@ export class ConsoleService implements ConsoleBackend {
     },
     'preflight.run': async ({ file }) => {
       const sc = this.scenarioOf(file);
-      const targets = resolveTargets(sc, this.requireInventory());
-      const items = flattenSteps(sc).flatMap((l) => (l.step.kind === 'inject' && targets.has(l.step.target) ? targets.get(l.step.target)!.nodes.map((target) => ({ target, module: getFault((l.step as { fault: string }).fault) })) : []));
-      const r = await runPreflight(this.pool, items);
+      const r = await runPreflight(this.pool, preflightItems(sc, this.requireInventory()));
       return { ok: r.ok, cells: r.cells, nodes: r.nodes.map((n) => ({ node: n.node, reachable: n.reachable, os: n.facts?.os, error: n.error?.message })) };
     },
     'run.start': async ({ file, commander, dryRun, mode, preflightOverride }) => {
@@ -237,11 +234,12 @@ export class ConsoleService implements ConsoleBackend {
         if (e instanceof ClusterSetupError) throw new ApiFailure('PREFLIGHT_FAILED', e.message, e.hint);
         throw e;
       });
-      const s = new RunSession({ scenario: sc, scenarioFile: this.safePath(file), inventory: inv, pool: this.pool, audit: this.audit, runId, commander, dryRun, mode, simulated: this.o.simulated, cluster });
+      const run = launchRun({ kind: 'scenario', run: { scenario: sc, times: planTimes(sc), faultParams: planFaultParams(sc), scenarioFile: this.safePath(file), inventory: inv, dryRun, mode, simulated: this.o.simulated, cluster } }, { audit: this.audit, runId, commander, pool: this.pool });
+      const s = run.session;
       this.drills.started(s);
       s.on('event', (e) => this.emit(e));
       this.session = s;
-      this.running = s.run().catch((e: Error) => this.emit({ type: 'log', level: 'error', message: `run crashed: ${e.message}`, at: Date.now() }));
+      this.running = run.start().finally(() => run.close()).catch((e: Error) => this.emit({ type: 'log', level: 'error', message: `run crashed: ${e.message}`, at: Date.now() }));
       return { runId };
     },
     'run.snapshot': async (_r, who) => {

@@ -8,8 +8,7 @@ import type { AuditStore } from '../audit/index.js';
 import type { Declaration, DrillScore, DrillView, RunMode } from '../api/index.js';
 import type { EngineEvent } from '../api/index.js';
 import type { Sample } from '../probes/index.js';
-import { DEFAULT_HEALTHY_AFTER, type Scenario, type Step } from '../scenario/index.js';
-import { parseDuration } from '../api/index.js';
+import { DEFAULT_HEALTHY_AFTER, planTimes, type PlanTimes, type Scenario, type Step } from '../scenario/index.js';
 import { HintSchedule } from './hints.js';
 import { rehearsalOutcome } from './rehearsal.js';
 import { scoreDrill } from './score.js';
@@ -22,6 +21,8 @@ export const CONFIRM_WAIT_MS = 60_000;
 export interface DrillHost {
   runId: string;
   scenario: Scenario;
+  /** The runbook's durations in ms, converted once when the run was planned (default: converted here). */
+  times?: PlanTimes;
   mode: RunMode;
   audit: AuditStore;
   commander: string;
@@ -59,10 +60,13 @@ export class DrillController {
   private timer?: NodeJS.Timeout;
   private readonly probeId: string | undefined;
   private readonly k: number;
+  private readonly times: PlanTimes['drill'];
 
   constructor(private readonly h: DrillHost) {
     const d = h.scenario.drill;
-    this.schedule = new HintSchedule((d?.hints ?? []).map((x) => ({ afterMs: parseDuration(x.after), text: x.text, penalty: x.penalty })));
+    this.times = (h.times ?? planTimes(h.scenario)).drill;
+    const after = this.times?.hintAfterMs ?? [];
+    this.schedule = new HintSchedule((d?.hints ?? []).map((x, i) => ({ afterMs: after[i]!, text: x.text, penalty: x.penalty })));
     this.probeId = d?.mitigationProbe ?? h.scenario.probes[0]?.id;
     this.k = h.scenario.probes.find((p) => p.id === this.probeId)?.healthyAfter ?? DEFAULT_HEALTHY_AFTER;
   }
@@ -84,7 +88,7 @@ export class DrillController {
     const d = this.h.scenario.drill;
     this.audit('run.mode', { mode: this.h.mode });
     if (this.isDrill && d) {
-      this.audit('drill.configured', { briefing: d.briefing, choices: d.diagnosis.choices, answer: d.diagnosis.answer, hints: this.schedule.hints.map((x) => ({ afterMs: x.afterMs, text: x.text, penalty: x.penalty })), ttdTargetMs: parseDuration(d.targets.detect), ttmTargetMs: parseDuration(d.targets.mitigate), mitigationProbe: this.probeId ?? null });
+      this.audit('drill.configured', { briefing: d.briefing, choices: d.diagnosis.choices, answer: d.diagnosis.answer, hints: this.schedule.hints.map((x) => ({ afterMs: x.afterMs, text: x.text, penalty: x.penalty })), ttdTargetMs: this.ttdTargetMs, ttmTargetMs: this.ttmTargetMs, mitigationProbe: this.probeId ?? null });
       this.timer = setInterval(() => this.tick(), TICK_MS);
       this.timer.unref();
     }
@@ -194,12 +198,10 @@ export class DrillController {
   }
 
   private get ttdTargetMs(): number {
-    const d = this.h.scenario.drill;
-    return d ? parseDuration(d.targets.detect) : 0;
+    return this.times?.detectMs ?? 0;
   }
   private get ttmTargetMs(): number {
-    const d = this.h.scenario.drill;
-    return d ? parseDuration(d.targets.mitigate) : 0;
+    return this.times?.mitigateMs ?? 0;
   }
 
   /** The facilitator's (full) view; redact.ts derives the trainees' one. */

@@ -14,33 +14,8 @@ import { LeaseRenewal } from './lease-renewal.js';
 import { revertAndVerify } from './revert.js';
 import { stopNode } from './node-stop.js';
 
-export type ActiveState = 'injecting' | 'active' | 'reverting' | 'reverted' | 'residue' | 'unreachable' | 'failed';
-
-export interface ActiveFault {
-  id: string;
-  kind: string;
-  module: FaultModule;
-  params: unknown;
-  target: FaultTarget;
-  ctx: FaultContext;
-  /** The runbook step that injected it, if any. */
-  stepId?: string;
-  state: ActiveState;
-  injectedAt?: number;
-  /** Epoch ms after which the node-side watchdog reverts by itself unless renewed. */
-  leaseExpiresAt: number;
-  /** Epoch ms of the last renewal the node confirmed (the inject's own lease creation at first). */
-  lastRenewedAt?: number;
-  /** Set while renewals fail: since when, and when the node reverts it by itself (cleared by a renewal). */
-  leaseWarning?: { failedSince: number; expiresAt: number };
-  /** A renewal answered `renewed=no`: the node's lease is gone (its watchdog fired, or the node rebooted). */
-  leaseGoneSeenAt?: number;
-  /** When the node's lease reverted it (epoch ms, from the watchdog's log or estimated): the end of its active window. */
-  leaseExpiredAt?: number;
-  detail?: string;
-  /** Settles when the inject exec has returned (or was killed): STOP waits for it before reverting. */
-  settled?: Promise<void>;
-}
+export type { ActiveFault, ActiveState } from './active-fault.js';
+import type { ActiveFault, ActiveState } from './active-fault.js';
 
 export interface InjectRequest {
   kind: string;
@@ -54,6 +29,8 @@ export interface InjectRequest {
   label?: string;
   /** The runbook step injecting it (recorded on each fault). */
   stepId?: string;
+  /** The params already resolved and validated when the run was planned (then not resolved again). */
+  resolved?: unknown;
 }
 
 export interface InjectOutcome {
@@ -138,7 +115,7 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
   /** Inject one fault kind on each target (in parallel). Refused as a whole when the policy says no. */
   async inject(req: InjectRequest, signal?: AbortSignal): Promise<InjectOutcome[]> {
     const mod = getFault(req.kind);
-    const params = resolveParams(mod, { intensity: req.intensity, params: req.params });
+    const params = req.resolved ?? resolveParams(mod, { intensity: req.intensity, params: req.params });
     const decision = checkBlastRadius(this.policy, mod, req.targets, req.approver);
     if (!decision.ok) throw new FaultRefused(decision.refusals);
     if (decision.needsApproval.length && req.approver)

@@ -9,3 +9,7 @@ export { resolveTargets, TargetError } from './targets.js';
 export { StopController, type StopReport } from './stop-controller.js';
 export { exportedFile, writeAuditExport } from './exports.js';
 export { revertAndVerify } from './revert.js';
+export { launchRun, type LaunchDeps, type LaunchedScenario, type LaunchedInject, type StopSignalInstaller } from './launch.js';
+export type { RunPlan, ScenarioPlan, InjectPlan } from './run-plan.js';
+export type { InjectHooks, InjectResult } from './adhoc-inject.js';
+export { preflightItems } from './preflight-plan.js';

@@ -7,8 +7,7 @@
  */
 import type { EngineEvent, SloResult, StepView } from '../api/index.js';
 import { nowMs } from '../probes/index.js';
-import type { Scenario, Step } from '../scenario/index.js';
-import { parseDuration } from '../api/index.js';
+import { planTimes, type PlanTimes, type Scenario, type Step } from '../scenario/index.js';
 import type { FaultManager } from './fault-manager.js';
 import { isoSeconds } from './lease-facts.js';
 import { describeLeaseNotice, type LeaseNotice } from './lease-notice.js';
@@ -31,6 +30,9 @@ const OBSERVING = new Set<Step['kind']>(['wait', 'assert', 'command', 'integrity
 export class LapseBook {
   readonly lapses: Lapse[] = [];
 
+  /** `times`: the run's durations in ms, converted once when it was planned (default: from the scenario). */
+  constructor(private readonly times?: PlanTimes) {}
+
   record(l: Lapse): void {
     if (!this.lapses.some((x) => x.faultId === l.faultId)) this.lapses.push(l);
   }
@@ -42,7 +44,8 @@ export class LapseBook {
   private plannedEnd(l: Lapse, scenario: Scenario, steps: StepView[], runEnd: number): number {
     const all = scenario.phases.flatMap((p) => p.steps);
     const inject = all.find((s) => s.id === l.stepId);
-    if (inject?.kind === 'inject' && inject.duration !== undefined && l.injectedAt !== undefined) return l.injectedAt + parseDuration(inject.duration);
+    const holdMs = inject?.kind === 'inject' ? (this.times ?? planTimes(scenario)).steps.get(inject.id)?.durationMs : undefined;
+    if (holdMs !== undefined && l.injectedAt !== undefined) return l.injectedAt + holdMs;
     const revert = all.find((s) => s.kind === 'revert' && s.step === l.stepId);
     return (revert && steps.find((v) => v.id === revert.id)?.startedAt) || runEnd;
   }
@@ -86,6 +89,8 @@ export class LapseBook {
 /** What RunLapses uses of the run session. */
 export interface LapseHost {
   readonly faults: FaultManager;
+  /** The run's durations in ms (scenario/plan-times.ts). */
+  readonly times?: PlanTimes;
   emit(e: EngineEvent): void;
   /** The fault's lease expired at `at` (engine clock): its window ends there (RunTelemetry.leaseExpired). */
   leaseExpired(faultId: string, at: number): void;
@@ -99,11 +104,12 @@ export interface LapseHost {
  * the end `settle` marks what the lapses made inconclusive.
  */
 export class RunLapses {
-  readonly book = new LapseBook();
+  readonly book: LapseBook;
   /** Why the run's results prove less than planned; set by settle(), empty when no lease lapsed. */
   reasons: string[] = [];
 
   constructor(private readonly h: LapseHost) {
+    this.book = new LapseBook(h.times);
     h.faults.on('lease', (n) => this.onNotice(n));
   }
 

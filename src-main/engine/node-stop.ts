@@ -8,7 +8,7 @@
 import { buildNodeStop, parseNodeStop, type StopVerdict } from '../faults/index.js';
 import type { ExecResult, ConnectSpec, ExecOptions } from '../ssh/index.js';
 import type { Shell } from '../shell/index.js';
-import type { ActiveFault } from './fault-manager.js';
+import type { ActiveFault } from './active-fault.js';
 
 /** Base budget of a node's STOP exec (as one revert's); each further fault may add gd_killpg's 5 s TERM grace. */
 const NODE_STOP_TIMEOUT_MS = 30_000;

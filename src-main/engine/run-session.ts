@@ -3,11 +3,10 @@ import type { AuditStore } from '../audit/index.js';
 import { probeUnit, type EngineEvent, type Note, type PhaseView, type RunSnapshot, type RunState, type SloResult, type StepView } from '../api/index.js';
 import type { Inventory } from '../inventory/index.js';
 import { buildScheduledProbes, nowMs, ProbeScheduler, type Sample } from '../probes/index.js';
-import type { InjectStep, Scenario } from '../scenario/index.js';
+import { planFaultParams, planTimes, type InjectStep, type PlanTimes, type Scenario } from '../scenario/index.js';
 import type { SshPool } from '../ssh/index.js';
 import type { Shell } from '../shell/index.js';
 import type { SshConfig } from '../ssh/index.js';
-import { parseDuration } from '../api/index.js';
 import { FaultManager, type InjectOutcome } from './fault-manager.js';
 import { utf8Stream } from '../ssh/index.js';
 import { canMove, checkApprover, initialViews, rolesOf, Stopped } from './run-state.js';
@@ -47,6 +46,10 @@ export interface RunOptions {
   mode?: RunMode;
   /** Headless rehearsal: called after each narrated outcome (the CLI prompts to go on). */
   rehearsalPause?: (stepId: string, text: string) => Promise<void>;
+  /** The runbook's times in ms, converted once when the run was planned (default: converted here). */
+  times?: PlanTimes;
+  /** Each inject step's params, resolved once when the run was planned (default: resolved here). */
+  faultParams?: ReadonlyMap<string, unknown>;
   /** The runbook's k8s: targets, resolved (engines/k8s); its faults share the one STOP. */
   cluster?: ClusterSide;
 }
@@ -79,6 +82,9 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   readonly drill?: DrillController;
   readonly faults: FaultManager;
   readonly stopper: StopController;
+  /** Every duration of the runbook, in milliseconds (scenario/plan-times.ts). */
+  readonly times: PlanTimes;
+  readonly faultParams: ReadonlyMap<string, unknown>;
   readonly cluster?: ClusterSide;
   targets = new Map<string, ResolvedTarget>();
   readonly integrity = new Map<string, Map<string, string>>();
@@ -108,18 +114,19 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     if (this.mode === 'drill' && !o.scenario.drill) throw new Error(`${o.scenarioFile} has no drill block: it can run as a game day or a rehearsal, not as a drill`);
     // A rehearsal is a dry run that narrates: the dry-run path is what proves nothing is sent.
     this.dryRun = Boolean(o.dryRun) || this.mode === 'rehearsal';
-    if (this.mode !== 'gameday') this.drill = new DrillController({ runId: o.runId, scenario: o.scenario, mode: this.mode, audit: o.audit, commander: o.commander, emit: (e) => this.emitEvent(e), now: nowMs, commandsUsed: () => traineeCommands(o.audit, o.runId) });
-    const v = initialViews(o.scenario);
+    this.times = o.times ?? planTimes(o.scenario);
+    this.faultParams = o.faultParams ?? planFaultParams(o.scenario);
+    if (this.mode !== 'gameday') this.drill = new DrillController({ runId: o.runId, scenario: o.scenario, times: this.times, mode: this.mode, audit: o.audit, commander: o.commander, emit: (e) => this.emitEvent(e), now: nowMs, commandsUsed: () => traineeCommands(o.audit, o.runId) });
+    const v = initialViews(o.scenario, this.times);
     this.phases = v.phases;
     this.steps = v.steps;
-    const ttl = Math.max(3, Math.round(parseDuration(o.scenario.leaseTtl) / 1000));
-    this.faults = new FaultManager(o.pool, o.audit, o.runId, ttl, { maxNodesPerFault: 1000, protected: o.scenario.protected, allowProd: o.scenario.allowProd, commander: o.commander });
+    this.faults = new FaultManager(o.pool, o.audit, o.runId, this.times.leaseTtlSec, { maxNodesPerFault: 1000, protected: o.scenario.protected, allowProd: o.scenario.allowProd, commander: o.commander });
     this.cluster = o.cluster;
     this.stopper = new StopController(this.faults, o.audit, o.cluster);
     o.cluster?.onFault((v, sentAt) => (this.emitEvent({ type: 'fault.update', runId: this.runId, fault: v }), this.telemetry.faultChanged(v, sentAt)));
-    this.telemetry = new RunTelemetry(o.scenario, o.runId, (e) => this.emitEvent(e));
+    this.telemetry = new RunTelemetry(o.scenario, o.runId, (e) => this.emitEvent(e), this.times);
     this.faults.on('fault', (f) => (this.emitEvent({ type: 'fault.update', runId: this.runId, fault: FaultManager.view(f) }), this.telemetry.faultChanged(FaultManager.view(f))));
-    this.lapses = new RunLapses({ faults: this.faults, emit: (e) => this.emitEvent(e), leaseExpired: (id, at) => this.telemetry.leaseExpired(id, at), update: (s, p) => this.update(s, p), audit: (k, d) => this.audit(k, d) });
+    this.lapses = new RunLapses({ faults: this.faults, times: this.times, emit: (e) => this.emitEvent(e), leaseExpired: (id, at) => this.telemetry.leaseExpired(id, at), update: (s, p) => this.update(s, p), audit: (k, d) => this.audit(k, d) });
   }
 
   get signal(): AbortSignal {
@@ -181,12 +188,13 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     if (!outcomes.some((o) => o.ok)) return;
     this.drill?.faultActive(at);
     this.telemetry.injected(step.id, at);
-    if (step.duration !== undefined) {
+    const holdMs = this.times.steps.get(step.id)?.durationMs;
+    if (holdMs !== undefined) {
       const ids = outcomes.map((o) => o.faultId);
-      this.faults.revertAfter(ids, parseDuration(step.duration), () => this.stopper.stopped, () => undefined);
+      this.faults.revertAfter(ids, holdMs, () => this.stopper.stopped, () => undefined);
       for (const id of ids) {
         const f = this.faults.faults.get(id);
-        if (f) this.emitEvent({ type: 'fault.update', runId: this.runId, fault: { ...FaultManager.view(f), autoRevertAt: at + parseDuration(step.duration) } });
+        if (f) this.emitEvent({ type: 'fault.update', runId: this.runId, fault: { ...FaultManager.view(f), autoRevertAt: at + holdMs } });
       }
     }
   }
@@ -327,7 +335,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
           this.currentStepId = st.id;
           const step = this.scenario.phases.flatMap((p) => p.steps).find((s) => s.id === st.id)!;
           // Steady state first: the probes must see a healthy system before anything is injected.
-          if (step.kind === 'inject' && !this.dryRun && this.steady === 'unchecked') this.steady = await awaitSteadyState(this.scenario, this.telemetry.steady, () => this.waits.throwIfStopped(), (e) => ((this.steady = 'failed'), this.audit('steady-state.failed', { samples: e.samples, waitedMs: e.waitedMs, misses: e.misses })));
+          if (step.kind === 'inject' && !this.dryRun && this.steady === 'unchecked') this.steady = await awaitSteadyState(this.scenario, this.times, this.telemetry.steady, () => this.waits.throwIfStopped(), (e) => ((this.steady = 'failed'), this.audit('steady-state.failed', { samples: e.samples, waitedMs: e.waitedMs, misses: e.misses })));
           this.update(st.id, { status: 'running', startedAt: nowMs() });
           this.audit('step.started', { stepId: st.id, kind: st.kind });
           await this.gate(st);
@@ -390,7 +398,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     this.cluster?.dispose();
     this.endedAt = nowMs();
     if (!this.dryRun) {
-      this.sloResults = evaluateRunSlos(this.o.audit, this.runId, this.scenario, this.telemetry.windows(), this.startedAt ?? this.endedAt, this.endedAt).results;
+      this.sloResults = evaluateRunSlos(this.o.audit, this.runId, this.scenario, this.times, this.telemetry.windows(), this.startedAt ?? this.endedAt, this.endedAt).results;
     } else this.sloResults = [];
     this.sloResults = this.lapses.settle(this.scenario, this.steps, this.endedAt, this.sloResults);
     this.drill?.finish();

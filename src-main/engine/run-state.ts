@@ -1,7 +1,6 @@
 import type { PhaseView, RunState, StepView } from '../api/index.js';
 import { isOneShot, getFault } from '../faults/index.js';
-import type { Phase, Scenario, Step } from '../scenario/index.js';
-import { parseDuration } from '../api/index.js';
+import { planTimes, type Phase, type PlanTimes, type Scenario, type Step } from '../scenario/index.js';
 import { getK8sFault } from '../faults/index.js';
 import { isK8sSelector } from '../inventory/index.js';
 
@@ -80,12 +79,11 @@ export function needsApproval(s: Step, sc: Scenario): { needed: boolean; risk?: 
   return { needed: s.approval === 'required' };
 }
 
-export function initialViews(sc: Scenario): { phases: PhaseView[]; steps: StepView[] } {
-  const phases: PhaseView[] = sc.phases.map((p: Phase) => ({ id: p.id, title: p.title, status: 'pending', plannedMs: p.duration === undefined ? undefined : parseDuration(p.duration) }));
+export function initialViews(sc: Scenario, times: PlanTimes = planTimes(sc)): { phases: PhaseView[]; steps: StepView[] } {
+  const phases: PhaseView[] = sc.phases.map((p: Phase) => ({ id: p.id, title: p.title, status: 'pending', plannedMs: times.phases.get(p.id) }));
   const steps: StepView[] = sc.phases.flatMap((p) =>
     p.steps.map((s): StepView => {
       const ap = needsApproval(s, sc);
-      const planned = s.kind === 'wait' ? s.duration : s.kind === 'inject' ? s.duration : s.kind === 'assert' ? s.within : s.timeout;
       let oneShot: boolean | undefined;
       if (s.kind === 'inject') {
         try {
@@ -105,7 +103,7 @@ export function initialViews(sc: Scenario): { phases: PhaseView[]; steps: StepVi
         risk: ap.risk,
         needsApproval: ap.needed,
         approvers: s.kind === 'approval' ? s.approvers : undefined,
-        plannedMs: planned === undefined ? undefined : parseDuration(planned),
+        plannedMs: times.steps.get(s.id)?.plannedMs,
         fault: s.kind === 'inject' ? s.fault : undefined,
         target: 'target' in s ? s.target : undefined,
         oneShot,

@@ -1,7 +1,6 @@
 import type { EngineEvent, FaultView, ProbeView, TimerView } from '../api/index.js';
 import { AbortEvaluator, DEFAULT_RECOVERY_CLOCK, LiveRecoveryTimers, nowMs, targetFor, type AbortTrip, type ImpactWindow, type LiveTimerState, type RecoveryClock, type Sample, type UnattributedImpact, type WindowEndKind } from '../probes/index.js';
-import { DEFAULT_HEALTHY_AFTER, type Scenario } from '../scenario/index.js';
-import { parseDuration } from '../api/index.js';
+import { DEFAULT_HEALTHY_AFTER, planTimes, type PlanTimes, type Scenario } from '../scenario/index.js';
 import { mapAbort, mapSlos, primaryProbe } from '../scenario/index.js';
 import { SteadyState } from './steady-state.js';
 import { POLL_MS, sleep } from './step-waits.js';
@@ -46,6 +45,8 @@ export class RunTelemetry {
     private readonly scenario: Scenario,
     private readonly runId: string,
     private readonly emit: (e: EngineEvent) => void,
+    /** The runbook's durations in ms (default: converted here, for callers without a plan). */
+    private readonly times: PlanTimes = planTimes(scenario),
   ) {
     this.abortEval = new AbortEvaluator(scenario.abort.map(mapAbort));
     const id = primaryProbe(scenario);
@@ -55,7 +56,7 @@ export class RunTelemetry {
     const env = scenario.environment;
     this.clock = slos.recoveryTimeMs?.from ?? DEFAULT_RECOVERY_CLOCK;
     this.recoveryTargetMs = slos.recoveryTimeMs ? targetFor(slos.recoveryTimeMs, env) : undefined;
-    this.probe = { id, intervalMs: parseDuration(spec.interval) };
+    this.probe = { id, intervalMs: this.times.probeIntervalMs.get(spec.id)! };
     this.live = new LiveRecoveryTimers({
       probeId: id,
       healthyAfter: spec.healthyAfter ?? DEFAULT_HEALTHY_AFTER,
@@ -222,7 +223,7 @@ export class RunTelemetry {
   }
 
   probeViews(): ProbeView[] {
-    return this.scenario.probes.map((p) => ({ id: p.id, kind: p.kind, series: [...(this.health.get(p.id)?.keys() ?? [])], intervalMs: parseDuration(p.interval), healthy: Object.fromEntries(this.health.get(p.id) ?? []) }));
+    return this.scenario.probes.map((p) => ({ id: p.id, kind: p.kind, series: [...(this.health.get(p.id)?.keys() ?? [])], intervalMs: this.times.probeIntervalMs.get(p.id)!, healthy: Object.fromEntries(this.health.get(p.id) ?? []) }));
   }
 }
 

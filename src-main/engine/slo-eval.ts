@@ -1,8 +1,7 @@
 import { scanProbe, scanStats, type AuditStore } from '../audit/index.js';
 import { measureStoredImpact, type ImpactQuery } from '../probes/index.js';
 import { mapSlos, primaryProbe } from '../scenario/index.js';
-import { DEFAULT_HEALTHY_AFTER, type Scenario } from '../scenario/index.js';
-import { parseDuration } from '../api/index.js';
+import { DEFAULT_HEALTHY_AFTER, type PlanTimes, type Scenario } from '../scenario/index.js';
 import { attributeImpact, DEFAULT_RECOVERY_CLOCK, recoveryTargetText, judgeDetection, judgeRecovery, judgeWindow, targetFor, windowStats, type ImpactResult, type ImpactWindow, type RecoveryClock, type Sample, type SloCheck, type SloSpec, type WindowStats } from '../probes/index.js';
 import type { SloResult } from '../api/index.js';
 import { formatDuration } from '../api/index.js';
@@ -84,7 +83,7 @@ export function evaluateSlos(p: { samples: Sample[] | SampleSource; slos: SloSpe
 }
 
 /** The verdicts of a finished run of `scenario`, from the samples in the audit. */
-export function evaluateRunSlos(audit: AuditStore, runId: string, scenario: Scenario, windows: ImpactWindow[], startAt: number, endAt: number): SloEvaluation {
+export function evaluateRunSlos(audit: AuditStore, runId: string, scenario: Scenario, times: PlanTimes, windows: ImpactWindow[], startAt: number, endAt: number): SloEvaluation {
   const probe = (id: string) => scenario.probes.find((p) => p.id === id);
-  return evaluateSlos({ samples: runSamples(audit, runId), slos: mapSlos(scenario.slos), env: scenario.environment, primaryProbe: primaryProbe(scenario), intervalOf: (id) => parseDuration(probe(id)!.interval), healthyAfterOf: (id) => probe(id)?.healthyAfter ?? DEFAULT_HEALTHY_AFTER, windows, startAt, endAt });
+  return evaluateSlos({ samples: runSamples(audit, runId), slos: mapSlos(scenario.slos), env: scenario.environment, primaryProbe: primaryProbe(scenario), intervalOf: (id) => times.probeIntervalMs.get(id)!, healthyAfterOf: (id) => probe(id)?.healthyAfter ?? DEFAULT_HEALTHY_AFTER, windows, startAt, endAt });
 }

@@ -5,8 +5,8 @@
  * sample fails (a {host} that does not resolve) would otherwise "pass" with no impact ever seen.
  */
 import type { Sample } from '../probes/index.js';
-import type { Scenario } from '../scenario/index.js';
-import { formatDuration, parseDuration } from '../api/index.js';
+import type { PlanTimes, Scenario } from '../scenario/index.js';
+import { formatDuration } from '../api/index.js';
 import { POLL_MS, sleep } from './step-waits.js';
 
 /** N: samples in a row per series, unless the runbook says otherwise. */
@@ -71,14 +71,13 @@ export class SteadyState {
  * `within` (default: 10 s, or enough ticks of the slowest probe); `onFail` sees it first (audit).
  * `check` throws on STOP.
  */
-export async function awaitSteadyState(scenario: Scenario, st: SteadyState, check: () => void, onFail: (e: SteadyStateFailed) => void): Promise<'ok'> {
+export async function awaitSteadyState(scenario: Scenario, times: PlanTimes, st: SteadyState, check: () => void, onFail: (e: SteadyStateFailed) => void): Promise<'ok'> {
   const probes = scenario.probes.map((p) => p.id);
   if (probes.length === 0) return 'ok';
   const n = scenario.steadyState?.samples ?? DEFAULT_STEADY_SAMPLES;
-  const slowest = Math.max(...scenario.probes.map((p) => parseDuration(p.interval)));
+  const slowest = Math.max(...scenario.probes.map((p) => times.probeIntervalMs.get(p.id) ?? 0));
   const asks = new Map(scenario.probes.map((p) => [p.id, p.kind === 'http' || p.kind === 'prometheus' ? p.url : p.kind === 'tcp' ? p.address : p.kind === 'command' ? p.command : `${p.metric} via ${p.tool}`]));
-  const within = scenario.steadyState?.within;
-  const waitMs = within === undefined ? Math.max(MIN_WAIT_MS, (n + 2) * slowest) : parseDuration(within);
+  const waitMs = times.steadyWithinMs ?? Math.max(MIN_WAIT_MS, (n + 2) * slowest);
   const t0 = performance.now();
   for (;;) {
     check();

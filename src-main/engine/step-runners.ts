@@ -3,10 +3,9 @@ import type { RunMode } from '../api/index.js';
 import { buildInject, buildRevert } from '../faults/index.js';
 import { getFault, resolveParams } from '../faults/index.js';
 import type { FaultContext } from '../faults/index.js';
-import type { AssertStep, CommandStep, InjectStep, IntegrityStep, RevertStep, Scenario, Step } from '../scenario/index.js';
+import type { AssertStep, CommandStep, InjectStep, IntegrityStep, PlanTimes, RevertStep, Scenario, Step } from '../scenario/index.js';
 import { type SshError } from '../ssh/index.js';
 import { Shell } from '../shell/index.js';
-import { parseDuration } from '../api/index.js';
 import type { FaultManager, InjectOutcome } from './fault-manager.js';
 import type { ResolvedTarget } from './targets.js';
 import type { ClusterSide } from '../engines/k8s/index.js';
@@ -14,6 +13,10 @@ import type { ClusterSide } from '../engines/k8s/index.js';
 /** What a step runner may use of the session (kept narrow so runners stay testable and small). */
 export interface StepHost {
   readonly scenario: Scenario;
+  /** The runbook's durations in ms, converted once (scenario/plan-times.ts). */
+  readonly times: PlanTimes;
+  /** Each inject step's params, resolved once when the run was planned (scenario/plan-faults.ts). */
+  readonly faultParams: ReadonlyMap<string, unknown>;
   readonly runId: string;
   readonly dryRun: boolean;
   /** rehearsal: a dry run whose waits and instructions wait for the facilitator (the room talks). */
@@ -51,11 +54,11 @@ function target(h: StepHost, name: string): ResolvedTarget {
 async function runInject(h: StepHost, s: InjectStep): Promise<StepResult> {
   if (h.cluster?.owns(s.target)) return h.cluster.inject(h, s, (at, pods) => h.onInjected(s, pods.map((p) => ({ node: p.pod, faultId: p.id, ok: true, state: 'active' })), at));
   const t = target(h, s.target);
-  const holdMs = s.duration === undefined ? undefined : parseDuration(s.duration);
+  const holdMs = h.times.steps.get(s.id)?.durationMs;
   if (h.dryRun) {
-    // Only a dry run resolves here (to show the commands); a real inject resolves in FaultManager.inject, once.
+    // The plan's resolved params (a step whose params did not resolve is refused here, as before).
     const mod = getFault(s.fault);
-    const params = resolveParams(mod, { intensity: s.intensity, params: s.params });
+    const params = h.faultParams.has(s.id) ? h.faultParams.get(s.id) : resolveParams(mod, { intensity: s.intensity, params: s.params });
     for (const n of t.nodes) {
       const ctx: FaultContext = { runId: h.runId, faultId: `${s.id}-dry`.slice(0, 24), node: { name: n.name, host: n.host, gpu: n.gpu }, leaseTtlSec: h.faults.leaseTtlSec, maxDurationSec: 3600 };
       h.output(s.id, n.name, 'info', `[dry-run] would inject ${s.fault} with ${JSON.stringify(params)}:\n${buildInject(mod, params, ctx).text}\n[dry-run] and revert with:\n${buildRevert(mod, params, ctx).text}\n`);
@@ -64,7 +67,7 @@ async function runInject(h: StepHost, s: InjectStep): Promise<StepResult> {
     return { status: 'done', message: `dry run: ${t.nodes.length} node(s) would get ${s.fault}` };
   }
   const outcomes = await h.faults.inject(
-    { kind: s.fault, intensity: s.intensity, params: s.params, targets: t.nodes, label: s.id, stepId: s.id, approver: h.view(s.id).approvedBy, maxDurationSec: Math.ceil((holdMs ?? 3_600_000) / 1000) + 120 },
+    { kind: s.fault, intensity: s.intensity, params: s.params, targets: t.nodes, label: s.id, stepId: s.id, resolved: h.faultParams.get(s.id), approver: h.view(s.id).approvedBy, maxDurationSec: Math.ceil((holdMs ?? 3_600_000) / 1000) + 120 },
     h.signal,
   );
   const at = performance.timeOrigin + performance.now();
@@ -89,7 +92,7 @@ async function runRevert(h: StepHost, s: RevertStep): Promise<StepResult> {
 
 async function runAssert(h: StepHost, s: AssertStep): Promise<StepResult> {
   if (h.dryRun) return { status: 'done', message: `dry run: would check ${s.probe} is ${s.expect}` };
-  const within = s.within === undefined ? 0 : parseDuration(s.within);
+  const within = h.times.steps.get(s.id)?.withinMs ?? 0;
   const want = s.expect === 'healthy';
   const r = await h.waitFor(s.id, () => h.probeHealthy(s.probe) === want, Math.max(within, 1));
   if (r === 'timeout') return { status: 'failed', message: `${s.probe} was not ${s.expect} within ${s.within ?? 'the check'}` };
@@ -100,7 +103,7 @@ async function runOnTarget(h: StepHost, s: CommandStep | IntegrityStep): Promise
   const t = target(h, s.target);
   const res = new Map<string, string>();
   const failed: string[] = [];
-  const timeout = s.timeout === undefined ? 120_000 : parseDuration(s.timeout);
+  const timeout = h.times.steps.get(s.id)?.timeoutMs ?? 120_000;
   await Promise.all(
     t.nodes.map(async (n) => {
       if (h.dryRun) {
@@ -149,7 +152,7 @@ export async function runStep(h: StepHost, s: Step, headless: boolean): Promise<
     case 'wait':
       if (h.mode === 'rehearsal') return headless ? { status: 'done', message: `rehearsal: ${s.duration} pass on the table` } : (await h.waitFor(s.id, () => false), { status: 'done', message: 'rehearsal: advanced by the facilitator' });
       if (h.dryRun) return { status: 'done', message: `dry run: would wait ${s.duration}` };
-      return (await h.hold(parseDuration(s.duration), s.id)) === 'advanced' ? { status: 'done', message: 'advanced early' } : { status: 'done' };
+      return (await h.hold(h.times.steps.get(s.id)?.durationMs ?? 0, s.id)) === 'advanced' ? { status: 'done', message: 'advanced early' } : { status: 'done' };
     case 'inject':
       return runInject(h, s);
     case 'revert':

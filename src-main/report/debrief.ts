@@ -9,7 +9,6 @@ import type { Debrief } from '../api/index.js';
 import { probeUnit } from '../api/index.js';
 import { restatesAnotherEvent } from '../api/index.js';
 import { runbookFacts } from './runbook.js';
-import { parseDuration } from '../api/index.js';
 import { findRun, runEvents, type Ev } from '../audit/index.js';
 import { parseDetail } from '../audit/index.js';
 import { drillViewFromAudit, modeOf } from '../drill/index.js';
@@ -120,10 +119,11 @@ export function buildDebrief(audit: AuditStore, runId: string): Debrief {
   const faults = audit.runFaults(runId).map((f) => ({ id: f.id, kind: f.kind, node: f.node, injectedAt: f.injected_at ? Date.parse(f.injected_at) : null, revertedAt: f.reverted_at ? Date.parse(f.reverted_at) : null }));
   const notes = events.filter((e) => e.kind === 'note').map((e) => ({ t: e.t, role: typeof e.data.role === 'string' ? e.data.role : 'note', author: e.actor ?? '?', text: typeof e.data.text === 'string' ? e.data.text : '' }));
   // The runbook as it is now (the audit records its path): each probe's axis label and interval.
-  const specs = runbookFacts(row.scenario, []).scenario?.probes ?? [];
+  const facts = runbookFacts(row.scenario, []);
+  const specs = facts.scenario?.probes ?? [];
   const probes = audit.sampleProbeIds(runId).map((probeId) => {
     const p = specs.find((x) => x.id === probeId);
-    return { probeId, series: probeSeries(audit, runId, probeId, startedAt, endedAt), ...(p ? { unit: probeUnit(p), intervalMs: parseDuration(p.interval) } : {}) };
+    return { probeId, series: probeSeries(audit, runId, probeId, startedAt, endedAt), ...(p ? { unit: probeUnit(p), intervalMs: facts.intervalMs(probeId)! } : {}) };
   });
   // Each event once: exec lines are too many for a replay, and a state change that restates the next event is left out.
   const kept = events.filter((e) => e.kind !== 'exec.intent' && e.kind !== 'exec.outcome' && e.kind !== 'shell.input' && !restatesAnotherEvent(e.kind)).slice(0, MAX_EVENTS);

@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { mapSlos, primaryProbe } from '../scenario/index.js';
 import { clockWords, DEFAULT_RECOVERY_CLOCK, RECOVERY_CLOCKS, targetFor, type RecoveryClock } from '../probes/index.js';
-import { DEFAULT_HEALTHY_AFTER, loadScenario, ScenarioError, type Scenario } from '../scenario/index.js';
-import { formatDuration, parseDuration } from '../api/index.js';
+import { DEFAULT_HEALTHY_AFTER, loadScenario, planTimes, ScenarioError, type Scenario } from '../scenario/index.js';
+import { formatDuration } from '../api/index.js';
 import type { SloResult } from '../api/index.js';
 import type { RunbookInfo } from './types.js';
 
@@ -67,20 +67,24 @@ function sloSentences(sc: Scenario): string[] {
   if (!s) return [];
   const pick = <T,>(t: { target: T; lab?: T; staging?: T; prod?: T }): T => t[env] ?? t.target;
   const out: string[] = [];
-  if (s.recoveryTime) {
-    const hold = s.recoveryTime.hold === undefined ? 'the default hold (the larger of k samples and 10 s)' : `a ${formatDuration(parseDuration(s.recoveryTime.hold))} hold`;
-    out.push(`Recovery time ≤ ${formatDuration(parseDuration(pick(s.recoveryTime)))} ${clockWords(s.recoveryTime.from)} per fault (${env}); recovered = healthy from then on for ${hold}`);
+  // The same targets in ms the run judged with (mapSlos converts them once).
+  const ms = mapSlos(s);
+  if (s.recoveryTime && ms.recoveryTimeMs) {
+    const hold = ms.recoveryTimeMs.holdMs === undefined ? 'the default hold (the larger of k samples and 10 s)' : `a ${formatDuration(ms.recoveryTimeMs.holdMs)} hold`;
+    out.push(`Recovery time ≤ ${formatDuration(targetFor(ms.recoveryTimeMs, env))} ${clockWords(s.recoveryTime.from)} per fault (${env}); recovered = healthy from then on for ${hold}`);
   }
-  if (s.detectionTime) out.push(`Detection time ≤ ${formatDuration(parseDuration(pick(s.detectionTime)))} after the fault became active, per fault (${env})`);
+  if (ms.detectionTimeMs) out.push(`Detection time ≤ ${formatDuration(targetFor(ms.detectionTimeMs, env))} after the fault became active, per fault (${env})`);
   if (s.availability) out.push(`Availability of ${s.availability.probe} ≥ ${pick(s.availability)} % over the run`);
   if (s.errorRate) out.push(`Error rate of ${s.errorRate.probe} ≤ ${pick(s.errorRate)} % over the run`);
-  if (s.latencyP95) out.push(`p95 latency of ${s.latencyP95.probe} ≤ ${formatDuration(parseDuration(pick(s.latencyP95)))}`);
+  if (ms.latencyP95Ms) out.push(`p95 latency of ${ms.latencyP95Ms.probe} ≤ ${formatDuration(targetFor(ms.latencyP95Ms, env))}`);
   return out;
 }
 
 /** Everything the report needs from the runbook, with fallbacks from the recorded SLO results. */
 export function runbookFacts(file: string | null, recorded: SloResult[]): RunbookFacts {
   const { scenario: sc, note } = loadIfThere(file);
+  // The runbook's durations in ms, converted once here (the report's load of the runbook).
+  const times = sc ? planTimes(sc) : undefined;
   const phaseOfStep = new Map<string, string>();
   sc?.phases.forEach((p) => p.steps.forEach((s) => phaseOfStep.set(s.id, p.id)));
   const fromRecorded = (prefix: string) => {
@@ -111,7 +115,7 @@ export function runbookFacts(file: string | null, recorded: SloResult[]): Runboo
     description: sc?.description?.trim() ?? null,
     owner: sc?.owner ?? null,
     sloText: sc ? sloSentences(sc) : recorded.map((r) => `${r.name} ${r.target} (as recorded at run end)`),
-    phases: sc ? sc.phases.map((p) => ({ id: p.id, title: p.title, plannedMs: p.duration === undefined ? null : parseDuration(p.duration), startedMs: null, endedMs: null })) : [],
+    phases: sc ? sc.phases.map((p) => ({ id: p.id, title: p.title, plannedMs: times?.phases.get(p.id) ?? null, startedMs: null, endedMs: null })) : [],
   };
   return {
     info,
@@ -123,10 +127,7 @@ export function runbookFacts(file: string | null, recorded: SloResult[]): Runboo
     holdMs,
     detectionTargetMs,
     availability,
-    intervalMs: (id) => {
-      const p = probe(id);
-      return p ? parseDuration(p.interval) : null;
-    },
+    intervalMs: (id) => times?.probeIntervalMs.get(id) ?? null,
     healthyAfter: (id) => probe(id)?.healthyAfter ?? DEFAULT_HEALTHY_AFTER,
     valueLabel: (id) => {
       const p = probe(id);
@@ -136,7 +137,7 @@ export function runbookFacts(file: string | null, recorded: SloResult[]): Runboo
     probeIds: sc ? sc.probes.map((p) => p.id) : [],
     injectDurationMs: (stepId) => {
       const st = sc?.phases.flatMap((p) => p.steps).find((s) => s.id === stepId);
-      return st?.kind === 'inject' && st.duration !== undefined ? parseDuration(st.duration) : null;
+      return st?.kind === 'inject' ? (times?.steps.get(st.id)?.durationMs ?? null) : null;
     },
   };
 }

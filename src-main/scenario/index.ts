@@ -7,3 +7,5 @@ export { MIN_PROBE_INTERVAL_MS, PLACEHOLDERS } from './checks-probes.js';
 export { buildJsonSchema, renderJsonSchema, SCHEMA_ID } from './json-schema.js';
 export { MAX_DURATION_MS, DURATION_HINT, DURATION_MESSAGE, DURATION_TOO_LONG_MESSAGE, DURATION_TOO_LONG_HINT } from './schema-common.js';
 export { mapProbe, mapAbort, mapSlos, primaryProbe } from './probe-map.js';
+export { planTimes, type PlanTimes, type StepTimes } from './plan-times.js';
+export { planFaultParams } from './plan-faults.js';

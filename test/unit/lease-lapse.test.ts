@@ -10,7 +10,7 @@ import { describeLeaseNotice, type LeaseNotice } from '../../src-main/engine/lea
 import { LeaseRenewal, renewAckMs, type LeasedFault } from '../../src-main/engine/lease-renewal.js';
 import { LapseBook } from '../../src-main/engine/lease-lapses.js';
 import { leaseCell } from '../../src-renderer/lib/lease.js';
-import type { Scenario } from '../../src-main/scenario/index.js';
+import { planTimes, type Scenario } from '../../src-main/scenario/index.js';
 import type { StepView } from '../../src-main/api/index.js';
 
 const spec = { name: 'node06', host: '10.0.0.6', port: 22, user: 'root' } as ConnectSpec;
@@ -106,7 +106,8 @@ describe('what a lapse makes inconclusive', () => {
   const steps = [view('inj', 0, 1000), view('hold', 1000, 46_000), view('check', 46_000, 47_000), view('undo', 47_000, 48_000), view('after', 48_000, 60_000)];
 
   it('the steps run while the fault should have been held, up to its revert step; not the inject, not what came after', () => {
-    const book = new LapseBook();
+    // The run's durations in ms, planned once (a real run's RunLapses hands the book its plan).
+    const book = new LapseBook(planTimes({ ...scenario, leaseTtl: '30s', probes: [] }));
     book.record({ faultId: 'f1', faultKind: 'port-block', node: 'node06', stepId: 'inj', injectedAt: 1000, expiredAt: 15_000 });
     const marked = book.inconclusiveSteps(scenario, steps, 60_000);
     expect([...marked.keys()]).toEqual(['hold', 'check', 'undo']);

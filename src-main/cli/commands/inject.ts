@@ -1,6 +1,7 @@
 import { tryResolveParams } from '../../faults/index.js';
 import type { Intensity } from '../../faults/index.js';
-import { FaultRefused } from '../../engine/index.js';
+import { FaultRefused, launchRun } from '../../engine/index.js';
+import type { FaultTarget } from '../../faults/index.js';
 import { DEFAULT_POLICY } from '../../faults/index.js';
 import { isoSeconds } from '../../engine/index.js';
 import { describeLeaseNotice } from '../../engine/index.js';
@@ -8,7 +9,7 @@ import { parseDuration } from '../../api/index.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
 import { lookupFault } from '../fault-lookup.js';
-import { FaultSession, printAuditEnd, printStopReport, stopExitCode, toTargets, type SessionOpts } from '../fault-session.js';
+import { closeRunAudit, openRunAudit, printAuditEnd, printStopReport, stopExitCode, toTargets, type SessionOpts } from '../fault-session.js';
 
 export interface InjectOpts extends SessionOpts {
   intensity?: string;
@@ -64,58 +65,54 @@ export async function injectCommand(kind: string, selector: string, o: InjectOpt
   const maxNodes = o.maxNodes ? Number(o.maxNodes) : DEFAULT_POLICY.maxNodesPerFault;
   if (!Number.isInteger(maxNodes) || maxNodes < 1) throw new CliError(`--max-nodes must be a whole number ≥ 1, got "${o.maxNodes}"`);
 
-  const s = new FaultSession(o, {
-    title: `adhoc ${kind}`,
-    leaseTtlSec: ttlSec,
-    runPrefix: 'adhoc',
-    policy: { maxNodesPerFault: maxNodes, protected: o.protect ?? [], allowProd: Boolean(o.allowProd), commander: o.commander ?? process.env.USER ?? 'commander' },
-  });
+  const { loaded, audit, runId, commander, deps } = openRunAudit(o, 'adhoc');
+  // A bad selector still ends as a recorded (failed) ad-hoc run, as it always has: the run is
+  // launched first and the selector's error thrown inside it.
+  let targets: FaultTarget[] = [];
+  let badSelector: unknown;
+  try {
+    targets = toTargets(loaded.select(selector));
+  } catch (e) {
+    badSelector = e;
+  }
+  const s = launchRun(
+    { kind: 'inject', title: `adhoc ${kind}`, fault: { kind, intensity, params, resolved: resolved.params, approver: o.approver }, targets, holdMs, leaseTtlSec: ttlSec, inventoryFile: loaded.file, policy: { maxNodesPerFault: maxNodes, protected: o.protect ?? [], allowProd: Boolean(o.allowProd), commander } },
+    { ...deps, audit, runId, commander, poolOptions: loaded.poolOptions() },
+  );
   let status = 'failed';
   let code: number = EXIT.FAILED;
   // Lease trouble is told the moment it is known (on a terminal, below the "holding…" line).
   s.faults.on('lease', (n) => process.stdout.write(`${process.stdout.isTTY ? '\n' : ''}${n.kind === 'restored' ? c.green('✓') : c.yellow('!')} ${describeLeaseNotice(n)}\n`));
   try {
-    const targets = toTargets(s.loaded.select(selector));
-    process.stdout.write(`${c.bold(kind)} on ${targets.map((t) => t.name).join(', ')} — lease ${ttlSec}s, hold ${Math.round(holdMs / 1000)}s (run ${s.runId})\n`);
+    if (badSelector) throw badSelector;
+    process.stdout.write(`${c.bold(kind)} on ${targets.map((t) => t.name).join(', ')} — lease ${ttlSec}s, hold ${Math.round(holdMs / 1000)}s (run ${runId})\n`);
     if (mod.oneShot) process.stdout.write(`${c.yellow('one-shot:')} this fault cannot be reverted${mod.caveat ? ` — ${mod.caveat}` : ''}\n`);
-    let outcomes;
+    let r;
     try {
-      outcomes = await s.faults.inject({ kind, intensity, params, targets, approver: o.approver, maxDurationSec: Math.ceil(holdMs / 1000) + 60, label: kind }, s.stopper.signal);
+      r = await s.start({
+        injected: (outcomes) => {
+          for (const x of outcomes) process.stdout.write(`  ${x.node.padEnd(12)} ${x.ok ? c.green('active ✓') : c.red(`${x.state} ✗`)} ${x.message ?? ''}\n`);
+        },
+        holding: (leftMs) => {
+          if (process.stdout.isTTY) process.stdout.write(`\r  holding… ${Math.ceil(leftMs / 1000)}s left (Ctrl-C to stop now) `);
+        },
+      });
     } catch (e) {
-      if (e instanceof FaultRefused) {
-        s.audit.append({ runId: s.runId, kind: 'fault.refused', data: { kind, reasons: e.reasons } });
-        throw new CliError(`refused:\n  ${e.reasons.join('\n  ')}`, EXIT.INVALID_INPUT);
-      }
+      if (e instanceof FaultRefused) throw new CliError(`refused:\n  ${e.reasons.join('\n  ')}`, EXIT.INVALID_INPUT);
       throw e;
     }
-    for (const r of outcomes) process.stdout.write(`  ${r.node.padEnd(12)} ${r.ok ? c.green('active ✓') : c.red(`${r.state} ✗`)} ${r.message ?? ''}\n`);
-    // Nothing left to hold once every fault has ended (the nodes' leases reverted them).
-    const held = () => [...s.faults.faults.values()].some((f) => f.state !== 'reverted' && f.state !== 'failed' && f.state !== 'residue');
-    if (outcomes.some((r) => r.ok) && !mod.oneShot) {
-      const until = Date.now() + holdMs;
-      while (Date.now() < until && !s.stopper.stopped && held()) {
-        await new Promise((r) => setTimeout(r, Math.min(1000, until - Date.now())));
-        if (process.stdout.isTTY) process.stdout.write(`\r  holding… ${Math.max(0, Math.ceil((until - Date.now()) / 1000))}s left (Ctrl-C to stop now) `);
-      }
-      if (process.stdout.isTTY) process.stdout.write('\n');
-    }
-    // Stopped before the hold ran out: Ctrl-C, SIGTERM or `gameday stop` pressed STOP.
-    const interrupted = s.stopper.stopped;
-    const leasesEnded = !held() && [...s.faults.faults.values()].some((f) => f.leaseExpiredAt !== undefined);
-    const report = await s.stopper.stop(leasesEnded ? "every fault ended (the nodes' leases reverted them)" : 'hold time elapsed', 'cli');
-    printStopReport(report);
-    // A fault the node's lease reverted before the hold ran out: the hold did not happen as asked.
-    const lapsed = [...s.faults.faults.values()].filter((f) => f.leaseExpiredAt !== undefined);
-    for (const f of lapsed) {
+    if (r.held && process.stdout.isTTY) process.stdout.write('\n');
+    printStopReport(r.report);
+    for (const f of r.lapsed) {
       const inEffect = f.injectedAt === undefined ? '' : ` was in effect ${Math.round((f.leaseExpiredAt! - f.injectedAt) / 1000)} s of the planned ${Math.round(holdMs / 1000)} s:`;
       process.stdout.write(`${c.red('✗')} inconclusive: ${f.kind} on ${f.target.name}${inEffect} the node's lease reverted it at ≈${isoSeconds(f.leaseExpiredAt!)} (seen at reconnect)\n`);
     }
-    const ok = outcomes.every((r) => r.ok) && !lapsed.length;
-    status = !report.clean ? 'failed' : interrupted ? 'stopped' : ok ? 'completed' : 'failed';
-    code = stopExitCode(report) ?? (!report.clean ? EXIT.FAILED : interrupted ? EXIT.STOPPED : ok ? EXIT.OK : EXIT.FAILED);
+    status = r.status;
+    code = stopExitCode(r.report) ?? (r.status === 'completed' ? EXIT.OK : r.status === 'stopped' ? EXIT.STOPPED : EXIT.FAILED);
   } finally {
     if (!s.stopper.stopped) await s.stopper.stop('command ended', 'cli');
-    const end = await s.close(status);
+    await s.close(status);
+    const end = closeRunAudit(audit, runId);
     printAuditEnd(end);
     // Records of this run still outside the audit: the run is not fully on record.
     if (end.pending && (code === EXIT.OK || code === EXIT.FAILED)) code = EXIT.STOPPED;

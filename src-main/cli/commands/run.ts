@@ -1,14 +1,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { AuditStore, auditExecHooks } from '../../audit/index.js';
+import { AuditStore } from '../../audit/index.js';
 import type { EngineEvent, StepView } from '../../api/index.js';
-import { listenControl } from '../../engine/index.js';
-import { RunSession, type RunOutcome } from '../../engine/index.js';
+import { launchRun, preflightItems, type RunOutcome } from '../../engine/index.js';
 import { resolveTargets, TargetError } from '../../engine/index.js';
-import { getFault } from '../../faults/index.js';
 import { runPreflight } from '../../preflight/index.js';
-import { formatProblem, loadScenario, ScenarioError, type Scenario } from '../../scenario/index.js';
-import { SshPool, sharePool, loadSshConfig } from '../../ssh/index.js';
+import { formatProblem, loadScenario, planFaultParams, planTimes, ScenarioError, type Scenario } from '../../scenario/index.js';
+import { loadSshConfig } from '../../ssh/index.js';
 import { load, type GlobalOpts } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
@@ -93,9 +91,9 @@ export async function runCommand(file: string, o: RunCmdOpts): Promise<number> {
   const l = load(o);
   const sshConfig = o.sshConfig ? loadSshConfig(o.sshConfig) : undefined;
   const commander = o.commander ?? scenario.roles?.commander ?? process.env.USER ?? 'commander';
-  let targets;
+  // Targets that do not resolve are bad input (exit 3), found before anything is opened.
   try {
-    targets = resolveTargets(scenario, l.inv, sshConfig);
+    resolveTargets(scenario, l.inv, sshConfig);
   } catch (e) {
     if (e instanceof TargetError) throw new CliError(e.message, EXIT.INVALID_INPUT);
     throw e;
@@ -104,13 +102,28 @@ export async function runCommand(file: string, o: RunCmdOpts): Promise<number> {
   const audit = AuditStore.open(auditFile(ws));
   printAuditOpenNotes(audit, o.json);
   const runId = newRunId('run');
-  const pool = new SshPool({ ...l.poolOptions(), ...auditExecHooks(audit, { runId, actor: commander }) });
+  // Kubernetes targets (engines/k8s): resolved and preflighted before the run, reverted by its STOP.
+  let k8s: Awaited<ReturnType<typeof prepareCluster>>;
+  try {
+    k8s = await prepareCluster({ scenario, inv: l.inv, audit, runId, preflight: !o.dryRun && !rehearsal && !o.skipPreflight, json: o.json });
+  } catch (e) {
+    audit.close();
+    throw e;
+  }
+  if (k8s.exit !== undefined) {
+    audit.close();
+    return k8s.exit;
+  }
+  const run = launchRun(
+    { kind: 'scenario', run: { scenario, times: planTimes(scenario), faultParams: planFaultParams(scenario), scenarioFile: file, inventory: l.inv, sshConfig, dryRun: o.dryRun, cluster: k8s.cluster, headless: true, approver: o.approver, approvalPrompt: askApprover, mode, rehearsalPause: rehearsal ? (stepId, text) => outcomePause(stepId, text, Boolean(o.yes), Boolean(o.json)) : undefined } },
+    { audit, runId, commander, poolOptions: l.poolOptions(), controlDir: controlDir(ws), lend: () => l.shared(), stopSignals: installStopSignals, signalActor: 'cli' },
+  );
   try {
     if (!o.dryRun && !rehearsal && !o.skipPreflight) {
-      const items = scenario.phases.flatMap((p) => p.steps).flatMap((s) => (s.kind === 'inject' && targets.has(s.target) ? targets.get(s.target)!.nodes.map((target) => ({ target, module: getFault(s.fault) })) : []));
+      const items = preflightItems(scenario, l.inv, sshConfig);
       if (items.length) {
         if (!o.json) process.stdout.write(`${c.bold('preflight')} ${items.length} node × fault checks…\n`);
-        const report = await runPreflight(pool, items);
+        const report = await runPreflight(run.pool, items);
         if (!report.ok) {
           if (o.json) process.stdout.write(`${JSON.stringify({ preflight: report }, null, 2)}\n`);
           else printPreflight(report, [...new Set(items.map((i) => i.module.id))]);
@@ -121,23 +134,14 @@ export async function runCommand(file: string, o: RunCmdOpts): Promise<number> {
     } else if (rehearsal && !o.json) process.stdout.write(`${c.yellow('REHEARSAL')} (tabletop): nothing is sent to any node and no probe runs; each step's outcome is read out for the room.\n`);
     else if (o.dryRun && !o.json) process.stdout.write(`${c.yellow('DRY RUN')}: nothing is sent to any node; every command is printed instead.\n`);
 
-    // Kubernetes targets (engines/k8s): resolved and preflighted here, reverted by the same STOP.
-    const k8s = await prepareCluster({ scenario, inv: l.inv, audit, runId, preflight: !o.dryRun && !rehearsal && !o.skipPreflight, json: o.json });
-    if (k8s.exit !== undefined) return k8s.exit;
-    const session = new RunSession({ scenario, scenarioFile: file, inventory: l.inv, sshConfig, pool, audit, runId, commander, dryRun: o.dryRun, cluster: k8s.cluster, headless: true, approver: o.approver, approvalPrompt: askApprover, mode, rehearsalPause: rehearsal ? (stepId, text) => outcomePause(stepId, text, Boolean(o.yes), Boolean(o.json)) : undefined });
+    const session = run.session;
     const display = new LiveDisplay(session, Boolean(o.json));
     const onEvent = (e: EngineEvent) => display.onEvent(e);
     session.on('event', onEvent);
-    const uninstallSignals = installStopSignals({ stop: (sig) => session.stop(`${sig} received`, 'cli'), abandon: () => session.stopper.abandon() });
-    const control = listenControl(controlDir(ws), runId, async (req) => (req.cmd === 'stop' ? session.stop(req.reason ?? 'gameday stop', req.actor ?? 'cli') : session.snapshot()));
-    const share = sharePool(pool, controlDir(ws), runId, () => l.shared());
     let outcome: RunOutcome;
     try {
-      outcome = await session.run();
+      outcome = await run.start();
     } finally {
-      uninstallSignals();
-      control.close();
-      share.close();
       display.dispose();
     }
     // The run's head (its run.ended event): printed, in the JSON and the JUnit, and anchored.
@@ -154,7 +158,7 @@ export async function runCommand(file: string, o: RunCmdOpts): Promise<number> {
     }
     return exitCode;
   } finally {
-    await pool.dispose();
+    await run.close();
     audit.close();
   }
 }
