@@ -4,9 +4,7 @@ import { probeUnit, type EngineEvent, type Note, type PhaseView, type RunSnapsho
 import type { Inventory } from '../inventory/index.js';
 import { buildScheduledProbes, nowMs, ProbeScheduler, type Sample } from '../probes/index.js';
 import { planFaultParams, planTimes, type InjectStep, type PlanTimes, type Scenario } from '../scenario/index.js';
-import type { SshPool } from '../ssh/index.js';
 import type { Shell } from '../shell/index.js';
-import type { SshConfig } from '../ssh/index.js';
 import { FaultManager, type InjectOutcome } from './fault-manager.js';
 import { utf8Stream } from '../ssh/index.js';
 import { canMove, checkApprover, initialViews, rolesOf, Stopped } from './run-state.js';
@@ -19,51 +17,12 @@ import { runStep, type StepHost } from './step-runners.js';
 import { RunLapses } from './lease-lapses.js';
 import { StopController, type StopReport } from './stop-controller.js';
 import { probeNodes, resolveTargets, type ResolvedTarget } from './targets.js';
-import { EXIT } from '../api/index.js';
-import type { RunMode } from '../api/index.js';
-import { DrillController } from '../drill/index.js';
-import { traineeCommands } from '../drill/index.js';
-import { NARRATED_KINDS } from '../drill/index.js';
+import { EXIT, type RunMode } from '../api/index.js';
 import type { ClusterSide } from '../engines/k8s/index.js';
+import { DrillController, NARRATED_KINDS, traineeCommands } from '../drill/index.js';
 
-export interface RunOptions {
-  scenario: Scenario;
-  scenarioFile: string;
-  inventory: Inventory;
-  sshConfig?: SshConfig;
-  pool: SshPool;
-  audit: AuditStore;
-  runId: string;
-  commander: string;
-  dryRun?: boolean;
-  /** Headless (CLI, CI): instruction and note steps do not wait; approvals come from `approver`. */
-  headless?: boolean;
-  approver?: string;
-  /** Headless and no `approver`: ask someone at the terminal (undefined = nobody answered). */
-  approvalPrompt?: (step: StepView) => Promise<string | undefined>;
-  simulated?: boolean;
-  /** gameday (default); drill (hidden faults, trainees; needs a drill block); rehearsal (tabletop: nothing sent, outcomes narrated). */
-  mode?: RunMode;
-  /** Headless rehearsal: called after each narrated outcome (the CLI prompts to go on). */
-  rehearsalPause?: (stepId: string, text: string) => Promise<void>;
-  /** The runbook's times in ms, converted once when the run was planned (default: converted here). */
-  times?: PlanTimes;
-  /** Each inject step's params, resolved once when the run was planned (default: resolved here). */
-  faultParams?: ReadonlyMap<string, unknown>;
-  /** The runbook's k8s: targets, resolved (engines/k8s); its faults share the one STOP. */
-  cluster?: ClusterSide;
-}
-
-export interface RunOutcome {
-  runId: string;
-  state: RunState;
-  exitCode: number;
-  slos: SloResult[];
-  stop?: StopReport;
-  abortReason?: string;
-  /** Why the results prove less than planned (a fault the node's lease reverted early); the exit is then 1. */
-  inconclusive: string[];
-}
+export type { RunOptions, RunOutcome } from './run-options.js';
+import type { RunOptions, RunOutcome } from './run-options.js';
 
 /** Probe samples go to the UI in batches, at most this often (a chart needs no more). */
 const UI_SAMPLE_FLUSH_MS = 250;
