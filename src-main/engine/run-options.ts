@@ -44,4 +44,6 @@ export interface RunOutcome {
   abortReason?: string;
   /** Why the results prove less than planned (a fault the node's lease reverted early); the exit is then 1. */
   inconclusive: string[];
+  /** Why the run failed, when it did (steady state not reached, a step's error): the same text the log shows. */
+  failure?: string;
 }

@@ -58,6 +58,8 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
   private currentStepId?: string;
   private startedAt?: number;
   private endedAt?: number;
+  /** Why the run failed, if it did (e.g. steady state not reached): in the outcome, so `run --json` says it too. */
+  private failure?: string;
   private stopReport?: StopReport;
   private sloResults?: SloResult[];
   /** Steady state before the first inject (steady-state.ts): failed = nothing was injected, exit 4. */
@@ -361,6 +363,7 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     } else this.sloResults = [];
     this.sloResults = this.lapses.settle(this.scenario, this.steps, this.endedAt, this.sloResults);
     this.drill?.finish();
+    this.failure = failure;
     if (failure) {
       this.emitEvent({ type: 'log', level: 'error', message: failure, at: nowMs() });
       this.setState('failed');
@@ -375,6 +378,6 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     const clean = this.stopReport?.clean ?? true;
     // Steady state not reached: nothing was injected, like a failed preflight (exit 4).
     const exitCode = this.steady === 'failed' ? EXIT.PREFLIGHT_FAILED : this.state === 'aborted' ? EXIT.STOPPED : this.state === 'failed' || !clean || this.lapses.reasons.length ? EXIT.FAILED : slos.some((s) => s.verdict === 'fail') ? EXIT.FAILED : EXIT.OK;
-    return { runId: this.runId, state: this.state, exitCode, slos, stop: this.stopReport, abortReason: this.abortReason, inconclusive: this.lapses.reasons };
+    return { runId: this.runId, state: this.state, exitCode, slos, stop: this.stopReport, abortReason: this.abortReason, inconclusive: this.lapses.reasons, ...(this.failure ? { failure: this.failure } : {}) };
   }
 }

@@ -98,6 +98,8 @@ describe('steady state before the first inject', () => {
     expect(log).toMatch(/last error: host name not found/); // the probe's own error
     expect(log).toMatch(/Nothing was injected/);
     expect(log).toMatch(/Hint: .*\{host\} is the address SSH resolved/);
+    // The outcome (what `gameday run --json` prints) carries the same text.
+    expect(out.failure).toBe(log);
     // Nothing was sent and nothing recorded as possibly in effect; the inject step never started.
     expect(rig.execs.filter((x) => /iptables|gameday-lease|watchdog/.test(x))).toEqual([]);
     expect(rig.audit.runFaults(rig.runId)).toEqual([]);
