@@ -1,4 +1,4 @@
-/** The folder's only way in from other folders. */
+/** Public entry of src-main/drill: training drills — the drill clock, hints, score, what a trainee may see (redaction), rehearsal narration. */
 export { DrillController } from './controller.js';
 export { hiddenOf, isEnded, redactDrillView, redactEvent, redactRunSummary, redactSnapshot, type Hidden } from './redact.js';
 export { HIDDEN_FROM_TRAINEES } from './trainee-access.js';

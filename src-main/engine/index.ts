@@ -1,4 +1,8 @@
-/** The folder's only way in from other folders. */
+/**
+ * Public entry of src-main/engine: the run. `launchRun(plan, deps)` is the one way a run starts (CLI
+ * run, CLI inject, the console); the run session walks the steps with their timers and approvals, the
+ * fault manager keeps every fault with its lease, and STOP reverts them all (one exec per node).
+ */
 export { markedAuditLines, listRuns } from './run-list.js';
 export { FaultRefused, FaultManager } from './fault-manager.js';
 export { isoSeconds, firedAt, leaseRevertedDetail } from './lease-facts.js';
