@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { buildInject, buildRevert } from '../../src-main/faults/lease.js';
 import { listFaults, tryResolveParams } from '../../src-main/faults/registry.js';
+import { uncheckedFaults } from './helpers/unchecked-faults.js';
 import type { FaultContext, FaultModule } from '../../src-main/faults/types.js';
 import { sh } from '../../src-main/shell/index.js';
 import { getTestLab } from '../lab/fixture.js';
@@ -111,7 +112,8 @@ describe('layer 2: quoting alone (schema bypassed), run on the nodes', () => {
   it('no hostile string in any string parameter makes a node-side shell run it', async () => {
     const cases: Array<{ mod: FaultModule; params: Record<string, unknown>; idx: string }> = [];
     let n = 0;
-    for (const mod of listFaults().filter((m) => !NEVER_LIVE.has(m.id))) {
+    expect(uncheckedFaults().map((m) => m.id).sort()).toEqual(listFaults().map((m) => m.id).sort());
+    for (const mod of uncheckedFaults().filter((m) => !NEVER_LIVE.has(m.id))) {
       const resolved = tryResolveParams(mod, { params: base(mod) });
       if (!resolved.ok) throw new Error(`${mod.id}: ${resolved.issues.join('; ')}`);
       for (const key of paramKeys(mod)) {
