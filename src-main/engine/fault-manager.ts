@@ -144,7 +144,7 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
     let settle!: () => void;
     f.settled = new Promise<void>((r) => (settle = r));
     try {
-      const r = await this.pool.exec(target.spec, buildInject(mod, params, ctx), { sudo: mod.requires.root, timeoutMs: INJECT_TIMEOUT_MS, signal }).finally(settle);
+      const r = await this.pool.exec(target.spec, buildInject(mod, params, ctx), { sudo: mod.requires.root, timeoutMs: INJECT_TIMEOUT_MS, signal, standby: 'keep' }).finally(settle);
       const st = parseStatus(r.stdout);
       // STOP may already have reverted this fault while the inject exec was returning: never undo that.
       if (f.state !== 'injecting') return { node: target.name, faultId: f.id, ok: false, state: f.state, message: 'stopped while injecting' };

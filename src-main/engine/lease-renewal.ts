@@ -106,7 +106,7 @@ export class LeaseRenewal<F extends LeasedFault> {
     const ackMs = renewAckMs(this.host.leaseTtlSec);
     this.later(ackMs, () => answered || this.warn(fs, started, `no answer from ${spec.name} within ${ackMs / 1000} s`));
     try {
-      const r = await this.host.exec(spec, buildRenew(this.host.runId, fs.map((f) => f.id)), { sudo: fs.some((f) => f.module.requires.root), timeoutMs: this.intervalMs });
+      const r = await this.host.exec(spec, buildRenew(this.host.runId, fs.map((f) => f.id)), { sudo: fs.some((f) => f.module.requires.root), timeoutMs: this.intervalMs, standby: 'keep' });
       answered = true;
       if (this.stopped) return;
       const now = Date.now();

@@ -58,7 +58,7 @@ async function batch(host: NodeStopHost, group: ActiveFault[]): Promise<void> {
   try {
     const cmd = buildNodeStop(group.map((f) => ({ module: f.module, params: f.params, ctx: f.ctx })));
     const timeoutMs = NODE_STOP_TIMEOUT_MS + PER_FAULT_GRACE_MS * (group.length - 1);
-    const r = await host.exec(spec, cmd, { sudo: group.some((f) => f.module.requires.root), timeoutMs });
+    const r = await host.exec(spec, cmd, { sudo: group.some((f) => f.module.requires.root), timeoutMs, standby: 'use' });
     const verdicts = parseNodeStop(r.stdout);
     for (const f of group) {
       const v = verdicts.get(f.id);

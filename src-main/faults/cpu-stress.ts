@@ -29,6 +29,6 @@ export const cpuStress: FaultModule<CpuStressParams> = {
   inject: checked((p, ctx) => stressInject(ctx, ['--cpu', String(p.workers), '--cpu-load', String(Math.round(p.loadPercent))])),
   verify: checked((_p, ctx) => stressVerify(ctx)),
   revert: checked((_p, ctx) => stressRevert(ctx)),
-  stop: checked((_p, ctx) => stressStop(ctx)),
+  stop: checked((_p, ctx) => stressStop(ctx, 'kill')),
   observe: checked(() => Shell.raw('cat /proc/loadavg')),
 };

@@ -13,5 +13,5 @@ export type { FaultTarget, PolicyNode } from './target.js';
 export { BadFaultContext } from './ids.js';
 export { parseRocmSmiJson, parseAmdSmiMetricJson, parseNvidiaSmiCsv, parseObserveOutput, observeScript, type GpuSample } from './gpu-observe.js';
 export { type Intensity, type FaultModule, type FaultContext } from './types.js';
-export { buildNodeStop, parseNodeStop, type StopVerdict } from './stop-batch.js';
+export { buildNodeStop, parseNodeStop, stopPrelude, type StopVerdict } from './stop-batch.js';
 export { getK8sFault, CHAOS_GROUP, CHAOS_VERSION, PLURALS, resolveK8sParams, K8S_FAULTS, type ChaosKind, type K8sFault, type ResolvedK8sParams } from './k8s-kinds.js';

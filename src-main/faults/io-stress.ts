@@ -36,6 +36,6 @@ export const ioStress: FaultModule<IoStressParams> = {
   inject: checked((p, ctx) => stressInject(ctx, args(p))),
   verify: checked((_p, ctx) => stressVerify(ctx)),
   revert: checked((_p, ctx) => stressRevert(ctx)),
-  stop: checked((_p, ctx) => stressStop(ctx)),
+  stop: checked((_p, ctx) => stressStop(ctx, 'term')),
   observe: checked((p) => sh`df -P ${p.path}; cat /proc/loadavg`),
 };

@@ -28,6 +28,6 @@ export const memoryPressure: FaultModule<MemoryPressureParams> = {
   inject: checked((p, ctx) => stressInject(ctx, ['--vm', String(p.workers), '--vm-bytes', `${p.percent}%`, '--vm-keep'])),
   verify: checked((_p, ctx) => stressVerify(ctx)),
   revert: checked((_p, ctx) => stressRevert(ctx)),
-  stop: checked((_p, ctx) => stressStop(ctx)),
+  stop: checked((_p, ctx) => stressStop(ctx, 'kill')),
   observe: checked(() => Shell.raw("grep -E '^(MemTotal|MemAvailable):' /proc/meminfo")),
 };

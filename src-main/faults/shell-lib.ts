@@ -88,8 +88,16 @@ gd_unsupported() { echo "GAMEDAY unsupported=$1"; printf '%s\\n' "$2" >&2; exit 
   gd_s=\${gd_s##*") "}; printf '%s' "\${gd_s%% *}"
 }`,
 
-  /** Exit 0 when pid $1 carries GAMEDAY_FAULT=$2 in its environment (guards against pid reuse). */
-  gd_ours: `gd_ours() { tr '\\000' '\\n' < "/proc/$1/environ" 2>/dev/null | grep -qxF "GAMEDAY_FAULT=$2"; }`,
+  /**
+   * Exit 0 when pid $1 carries GAMEDAY_FAULT=$2 in its environment (guards against pid reuse).
+   * One process where grep knows -z (NUL-separated entries); exit 2 (no -z, or no such file)
+   * falls back to the pipe.
+   */
+  gd_ours: `gd_ours() {
+  grep -qzxF "GAMEDAY_FAULT=$2" "/proc/$1/environ" 2>/dev/null; gd_or=$?
+  [ $gd_or -le 1 ] && return $gd_or
+  tr '\\000' '\\n' < "/proc/$1/environ" 2>/dev/null | grep -qxF "GAMEDAY_FAULT=$2"
+}`,
 
   /**
    * Start argv ($3...) detached: new session (setsid), all stdio redirected so the SSH exec returns,
@@ -151,7 +159,47 @@ gd_unsupported() { echo "GAMEDAY unsupported=$1"; printf '%s\\n' "$2" >&2; exit 
   gd_pg_alive "$gd_pid" && kill -s KILL -- "-$gd_pid" 2>/dev/null
   rm -f "$1"; return 0
 }
-gd_pstate_live() { [ -d "/proc/$1" ] && [ "$(gd_pstate "$1")" != Z ]; }`,
+# Alive and not a zombie; read in this shell (no subshell: STOP runs this on every node of a busy fleet).
+gd_pstate_live() {
+  gd_s=; { IFS= read -r gd_s < "/proc/$1/stat"; } 2>/dev/null
+  gd_s=\${gd_s##*") "}; [ -n "$gd_s" ] && [ "\${gd_s%% *}" != Z ]
+}`,
+
+  /**
+   * Exit 0 once process group $1 has no live member, waiting up to about 2 s in 20 ms naps (STOP's
+   * check after a KILL: the members die as soon as the kernel schedules them). 1 = still alive.
+   * `kill -s 0` (a builtin; dash refuses `kill -0 -- -PGID`) failing means the group has no
+   * member at all, not even a zombie: gone. Otherwise the members are listed once (pgrep walks
+   * every process of the node; fifty nodes' checks doing that each nap took the CPU the dying
+   * processes needed) and then watched through their own /proc entries, read by the shell. A
+   * KILLed process forks no more, so the list stays complete. (Only after our own KILL of the
+   * group: its members are ours, and kill cannot fail for want of permission.)
+   */
+  gd_pg_wait_gone: `gd_pg_wait_gone() {
+  kill -s 0 -- "-$1" 2>/dev/null || return 0
+  gd_i=0
+  gd_pl=$(pgrep -g "$1" 2>/dev/null)
+  if [ $? -gt 1 ]; then
+    # No pgrep -g (some busybox builds): the /proc walk each nap.
+    while gd_pg_alive "$1"; do
+      gd_i=$((gd_i + 1)); [ $gd_i -gt 100 ] && return 1
+      sleep 0.02 2>/dev/null || { sleep 1; gd_i=$((gd_i + 49)); }
+    done
+    return 0
+  fi
+  while :; do
+    gd_a=
+    for gd_e in $gd_pl; do
+      gd_s=; { IFS= read -r gd_s < "/proc/$gd_e/stat"; } 2>/dev/null
+      [ -n "$gd_s" ] || continue
+      gd_s=\${gd_s##*") "}; [ "\${gd_s%% *}" != Z ] && gd_a="$gd_a $gd_e"
+    done
+    gd_pl=$gd_a
+    [ -z "$gd_pl" ] && return 0
+    gd_i=$((gd_i + 1)); [ $gd_i -gt 100 ] && return 1
+    sleep 0.02 2>/dev/null || { sleep 1; gd_i=$((gd_i + 49)); }
+  done
+}`,
 } as const;
 
 export type LibFn = keyof typeof FUNCS;
@@ -161,7 +209,8 @@ const DEPS: Partial<Record<LibFn, LibFn[]>> = {
   gd_pids_named: ['gd_ancestors'],
   gd_detach: ['gd_nap'],
   gd_alive: ['gd_ours'],
-  gd_killpg: ['gd_ours', 'gd_nap', 'gd_pg_alive', 'gd_pstate'],
+  gd_killpg: ['gd_ours', 'gd_nap', 'gd_pg_alive'],
+  gd_pg_wait_gone: ['gd_pg_alive'],
 };
 
 function closure(names: LibFn[]): LibFn[] {

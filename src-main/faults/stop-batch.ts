@@ -97,6 +97,19 @@ if [ -z "$${x}_left" ]; then ${x}_cl=yes; else ${x}_cl=no; fi
 echo "GAMEDAY fault="${f.ctx.faultId}" lease=$${x}_ls\${${x}_fired:+ fired=$${x}_fired fired_by=$${x}_fby} revert=$${x}_rv clean=$${x}_cl\${${x}_left:+ residue=$${x}_left}"`;
 }
 
+/**
+ * The script's priority. Every fault lean (its own stop snippet: kills and rule transactions,
+ * nothing that starts a process that outlives the script) → it raises its own priority first, so
+ * its few forks are not queued behind the very load it is there to remove (a cpu-stress fault's
+ * workers). Root only (lowering nice needs CAP_SYS_NICE); elsewhere renice fails and is ignored.
+ * A generic revert may start a service, which would inherit the priority: no renice then, and in
+ * STOP's standby shell (ssh/standby.ts, GD_STANDBY=1), whose priority is raised while it waits,
+ * the script first lowers it back. (Positional priorities: absolute in util-linux and busybox.)
+ */
+export function stopPrelude(lean: boolean): Shell {
+  return Shell.raw(lean ? '[ -n "${GD_STANDBY:-}" ] || renice -20 -p $$ >/dev/null 2>&1' : '[ -z "${GD_STANDBY:-}" ] || renice 0 -p $$ >/dev/null 2>&1');
+}
+
 /** The node's STOP script for `faults` (all on one node, in revert order: newest first). */
 export function buildNodeStop(faults: BatchFault[]): Shell {
   faults.forEach((f) => assertCtx(f.ctx));
@@ -107,6 +120,7 @@ export function buildNodeStop(faults: BatchFault[]): Shell {
   return script(
     lib,
     Shell.raw('gd_rm='),
+    stopPrelude(faults.every((f) => f.module.stop && !isOneShot(f.module, f.params))),
     ipt
       ? Shell.raw('GD_IPT_OK=0; if command -v iptables-save >/dev/null 2>&1 && command -v iptables-restore >/dev/null 2>&1 && GD_IPT0=$(iptables-save -t filter 2>/dev/null); then GD_IPT_OK=1; fi')
       : Shell.raw(':'),
@@ -115,7 +129,8 @@ export function buildNodeStop(faults: BatchFault[]): Shell {
     Shell.raw('[ -n "$gd_rm" ] && rm -f $gd_rm'),
     ipt ? Shell.raw('if [ "$GD_IPT_OK" = 1 ]; then GD_IPT1=$(iptables-save -t filter 2>/dev/null) || GD_IPT_OK=0; fi') : Shell.raw(':'),
     ...faults.map((f, i) => verdictPart(f, snippets[i]!, vars[i]!)),
-    Shell.raw(`echo "GAMEDAY stop=done faults=${faults.length}"`),
+    // pid: the shell that ran it (a test compares it with STOP's standby shell seen from outside).
+    Shell.raw(`echo "GAMEDAY stop=done faults=${faults.length} pid=$$"`),
   );
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SshError } from './errors.js';
-import type { NodeConnection } from './connection.js';
+import type { ExecChannel, NodeConnection } from './connection.js';
 import { describeSpec } from './connection.js';
 import { shq, type Shell } from '../shell/index.js';
 import type { ExecOptions, ExecResult } from './types.js';
@@ -95,76 +95,95 @@ export async function execOn(conn: NodeConnection, cmd: Shell, opts: ExecOptions
         release = await conn.sessions.acquire();
       }
     }
-    const ch = stream;
-    return await new Promise<ExecResult>((resolve, reject) => {
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let outLen = 0;
-      let errLen = 0;
-      let aborted = false;
-      let finished = false;
-      const keep = (arr: Buffer[], len: number, b: Buffer) => {
-        if (len < MAX_CAPTURE_BYTES) arr.push(b.subarray(0, MAX_CAPTURE_BYTES - len));
-        return len + b.length;
-      };
-      ch.on('data', (b: Buffer) => {
-        outLen = keep(out, outLen, b);
-        opts.onStdout?.(b);
-      });
-      ch.stderr.on('data', (b: Buffer) => {
-        errLen = keep(err, errLen, b);
-        opts.onStderr?.(b);
-      });
-      const kill = () => {
-        if (finished) return;
-        aborted = true;
-        try {
-          ch.signal('TERM');
-        } catch {
-          /* channel already half-closed: the pkill below does the job */
-        }
-        void conn.openExec(killRemoteCommand(execId, sudo)).then(
-          (k) => k.on('close', () => undefined).resume(),
-          () => undefined,
-        );
-      };
-      const onAbort = () => kill();
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      if (opts.signal?.aborted) kill(); // aborted while the channel was opening: the event has already fired
-      const backstop = setTimeout(() => {
-        if (finished) return;
-        finished = true;
-        opts.signal?.removeEventListener('abort', onAbort);
-        ch.destroy();
-        reject(new SshError('TIMEOUT', `no answer from ${describeSpec(conn.spec)} within ${Math.round((timeoutMs + LOCAL_GRACE_MS) / 1000)} s`, 'the link may be dead; the remote command is bounded by its own timeout', node));
-      }, timeoutMs + KILL_AFTER_SEC * 1000 + LOCAL_GRACE_MS);
-      const lost = conn.onClose((e) => {
-        if (finished) return;
-        finished = true;
-        clearTimeout(backstop);
-        reject(e ?? new SshError('DISCONNECTED', `connection to ${describeSpec(conn.spec)} closed during a command`, undefined, node));
-      });
-      ch.on('close', () => {
-        if (finished) return;
-        finished = true;
-        clearTimeout(backstop);
-        lost();
-        opts.signal?.removeEventListener('abort', onAbort);
-        const durationMs = performance.now() - started;
-        const code = ch.exitInfo.code ?? null;
-        const signal = ch.exitInfo.signal;
-        const stderr = Buffer.concat(err).toString('utf8');
-        if (sudo && code === 1 && SUDO_REFUSED.test(stderr)) {
-          return reject(new SshError('SUDO_NEEDS_PASSWORD', `${conn.spec.user}@${conn.spec.host} cannot run commands as root without a password (sudo -n refused: ${stderr.trim().split('\n')[0]})`, `allow passwordless sudo for ${conn.spec.user} (NOPASSWD in /etc/sudoers.d) or connect as root`, node));
-        }
-        // GNU timeout exits 124 when it fired (137 when it had to KILL after -k).
-        const timedOut = !aborted && (code === 124 || code === 137) && durationMs >= timeoutMs * 0.9;
-        resolve({ node, code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr, durationMs, timedOut });
-      });
-      if (opts.stdin !== undefined) ch.write(opts.stdin);
-      ch.end();
-    });
+    return await readChannel(conn, stream, opts, { timeoutMs, sudo, execId, started });
   } finally {
     release();
   }
+}
+
+/** What readChannel needs to know of the command on the channel. */
+export interface ChannelRun {
+  timeoutMs: number;
+  sudo: boolean;
+  /** The `gdexec=<id>` word of the remote process group (for the kill on abort). */
+  execId: string;
+  started: number;
+}
+
+/**
+ * Read an open exec channel to its end: output (streamed and captured), exit status, abort (TERM,
+ * then a pkill from a second channel), the local backstop and a connection lost mid-command.
+ * Used by execOn and by the STOP standby shell (standby.ts), whose channel is opened ahead.
+ */
+export function readChannel(conn: NodeConnection, ch: ExecChannel, opts: ExecOptions, run: ChannelRun): Promise<ExecResult> {
+  const { timeoutMs, sudo, execId, started } = run;
+  const node = conn.spec.name;
+  return new Promise<ExecResult>((resolve, reject) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let outLen = 0;
+    let errLen = 0;
+    let aborted = false;
+    let finished = false;
+    const keep = (arr: Buffer[], len: number, b: Buffer) => {
+      if (len < MAX_CAPTURE_BYTES) arr.push(b.subarray(0, MAX_CAPTURE_BYTES - len));
+      return len + b.length;
+    };
+    ch.on('data', (b: Buffer) => {
+      outLen = keep(out, outLen, b);
+      opts.onStdout?.(b);
+    });
+    ch.stderr.on('data', (b: Buffer) => {
+      errLen = keep(err, errLen, b);
+      opts.onStderr?.(b);
+    });
+    const kill = () => {
+      if (finished) return;
+      aborted = true;
+      try {
+        ch.signal('TERM');
+      } catch {
+        /* channel already half-closed: the pkill below does the job */
+      }
+      void conn.openExec(killRemoteCommand(execId, sudo)).then(
+        (k) => k.on('close', () => undefined).resume(),
+        () => undefined,
+      );
+    };
+    const onAbort = () => kill();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (opts.signal?.aborted) kill(); // aborted while the channel was opening: the event has already fired
+    const backstop = setTimeout(() => {
+      if (finished) return;
+      finished = true;
+      opts.signal?.removeEventListener('abort', onAbort);
+      ch.destroy();
+      reject(new SshError('TIMEOUT', `no answer from ${describeSpec(conn.spec)} within ${Math.round((timeoutMs + LOCAL_GRACE_MS) / 1000)} s`, 'the link may be dead; the remote command is bounded by its own timeout', node));
+    }, timeoutMs + KILL_AFTER_SEC * 1000 + LOCAL_GRACE_MS);
+    const lost = conn.onClose((e) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(backstop);
+      reject(e ?? new SshError('DISCONNECTED', `connection to ${describeSpec(conn.spec)} closed during a command`, undefined, node));
+    });
+    ch.on('close', () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(backstop);
+      lost();
+      opts.signal?.removeEventListener('abort', onAbort);
+      const durationMs = performance.now() - started;
+      const code = ch.exitInfo.code ?? null;
+      const signal = ch.exitInfo.signal;
+      const stderr = Buffer.concat(err).toString('utf8');
+      if (sudo && code === 1 && SUDO_REFUSED.test(stderr)) {
+        return reject(new SshError('SUDO_NEEDS_PASSWORD', `${conn.spec.user}@${conn.spec.host} cannot run commands as root without a password (sudo -n refused: ${stderr.trim().split('\n')[0]})`, `allow passwordless sudo for ${conn.spec.user} (NOPASSWD in /etc/sudoers.d) or connect as root`, node));
+      }
+      // GNU timeout exits 124 when it fired (137 when it had to KILL after -k).
+      const timedOut = !aborted && (code === 124 || code === 137) && durationMs >= timeoutMs * 0.9;
+      resolve({ node, code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr, durationMs, timedOut });
+    });
+    if (opts.stdin !== undefined) ch.write(opts.stdin);
+    ch.end();
+  });
 }

@@ -2,7 +2,8 @@ import type { ClientChannel } from 'ssh2';
 import { EventEmitter } from 'node:events';
 import { connectOnce, DEFAULT_MAX_SESSIONS, describeSpec, NodeConnection, specKey, type ConnectOptions } from './connection.js';
 import { SshError } from './errors.js';
-import { execOn } from './exec.js';
+import { DEFAULT_EXEC_TIMEOUT_MS, execOn, needsSudo } from './exec.js';
+import { StandbyShell, standbyFailed } from './standby.js';
 import type { Shell } from '../shell/index.js';
 import { Semaphore } from './semaphore.js';
 import type { ConnectSpec, ExecOptions, ExecResult, SecretPrompts } from './types.js';
@@ -61,6 +62,8 @@ export class SshPool extends EventEmitter<PoolEvents> {
   private readonly handshakes: Semaphore;
   private readonly perHost = new Map<string, Semaphore>();
   private readonly connectOpts: ConnectOptions;
+  /** STOP's standby shells, by connection and sudo (standby.ts). */
+  private readonly standbys = new Map<string, Promise<StandbyShell | undefined>>();
   private disposed = false;
 
   constructor(private readonly opts: PoolOptions = {}) {
@@ -145,7 +148,19 @@ export class SshPool extends EventEmitter<PoolEvents> {
         this.conns.delete(specKey(spec));
         conn = await this.connect(spec);
       }
-      result = await execOn(conn, cmd, opts);
+      const standby = opts.standby === 'use' ? await this.takeStandby(conn, opts) : undefined;
+      // A standby that died unseen (killed, its link cut) did not run the script: run it as usual.
+      const viaStandby = standby && (await standby.run(cmd, { ...opts, timeoutMs: opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS }).catch((e: SshError) => {
+          // No answer in time is the node's answer (a second try would double STOP's wait).
+          if (e.code === 'TIMEOUT') throw e;
+          return undefined;
+        }));
+      if (viaStandby && !standbyFailed(viaStandby)) result = { ...viaStandby, via: 'standby' };
+      else {
+        if (conn.closed) conn = await this.connect(spec);
+        result = await execOn(conn, cmd, opts);
+      }
+      if (opts.standby === 'keep') this.keepStandby(conn, opts);
     } catch (err) {
       const e = err instanceof SshError ? err : new SshError('DISCONNECTED', `${describeSpec(spec)}: ${(err as Error).message}`, undefined, spec.name);
       await this.opts.afterExec?.(spec, cmd, { error: e, token });
@@ -154,6 +169,31 @@ export class SshPool extends EventEmitter<PoolEvents> {
     // Outside the try: a hook that fails (the audit cannot be written) is its own error, never the node's.
     await this.opts.afterExec?.(spec, cmd, { result, token });
     return result;
+  }
+
+  private standbyKey(conn: NodeConnection, opts: ExecOptions): string {
+    return `${specKey(conn.spec)}|${needsSudo(conn, opts.sudo) ? 'sudo' : ''}`;
+  }
+
+  /** Make sure a standby shell is open on `conn` (for this sudo). Never throws: STOP falls back to an exec. */
+  private keepStandby(conn: NodeConnection, opts: ExecOptions): void {
+    const key = this.standbyKey(conn, opts);
+    const have = this.standbys.get(key);
+    const opening = (async () => {
+      const s = await have;
+      if (s?.ready) return s;
+      if (this.disposed || conn.closed) return undefined;
+      return StandbyShell.open(conn, needsSudo(conn, opts.sudo)).catch(() => undefined);
+    })();
+    this.standbys.set(key, opening);
+  }
+
+  /** A ready standby of `conn` (removed: a standby runs one script), if there is one. */
+  private async takeStandby(conn: NodeConnection, opts: ExecOptions): Promise<StandbyShell | undefined> {
+    const key = this.standbyKey(conn, opts);
+    const s = await this.standbys.get(key);
+    this.standbys.delete(key);
+    return s?.ready ? s : undefined;
   }
 
   /**
@@ -209,6 +249,9 @@ export class SshPool extends EventEmitter<PoolEvents> {
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    const standbys = [...this.standbys.values()];
+    this.standbys.clear();
+    for (const s of await Promise.all(standbys)) s?.dispose();
     const all = [...this.conns.values()];
     this.conns.clear();
     const conns = await Promise.all(all.map((p) => p.catch(() => undefined)));

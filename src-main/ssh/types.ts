@@ -55,6 +55,11 @@ export interface ExecOptions {
   onStderr?: (chunk: Buffer) => void;
   /** Abort the command (kills the remote process group). */
   signal?: AbortSignal;
+  /**
+   * STOP's standby shell (standby.ts): `keep` = after this command, make sure one is open on the
+   * node (for this sudo); `use` = run the command in it when one is ready (else as usual).
+   */
+  standby?: 'keep' | 'use';
 }
 
 export interface ExecResult {
@@ -66,6 +71,8 @@ export interface ExecResult {
   stderr: string;
   durationMs: number;
   timedOut: boolean;
+  /** Set when the command ran in a standby shell opened ahead (no new session). */
+  via?: 'standby';
 }
 
 export type CommandInput = Shell;
