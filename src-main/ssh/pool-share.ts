@@ -147,6 +147,9 @@ function serve(pool: SshPool, sock: Socket, selector?: () => SharedSelector | un
         timeoutMs: req.timeoutMs,
         sudo: req.sudo,
         concurrency: req.concurrency,
+        // The node's warm shell, opened after the previous shared command (ssh/standby.ts): no
+        // session, login shell or `timeout` to start on the node before the command runs.
+        standby: 'warm',
         onStdout: (n, b) => send({ t: 'o', n, d: b.toString('base64') }),
         onStderr: (n, b) => send({ t: 'e', n, d: b.toString('base64') }),
       })

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { connectOnce, DEFAULT_MAX_SESSIONS, describeSpec, NodeConnection, specKey, type ConnectOptions } from './connection.js';
 import { SshError } from './errors.js';
 import { DEFAULT_EXEC_TIMEOUT_MS, execOn, needsSudo } from './exec.js';
-import { StandbyShell, standbyFailed } from './standby.js';
+import { StandbyShell } from './standby.js';
 import type { Shell } from '../shell/index.js';
 import { Semaphore } from './semaphore.js';
 import type { ConnectSpec, ExecOptions, ExecResult, SecretPrompts } from './types.js';
@@ -148,19 +148,23 @@ export class SshPool extends EventEmitter<PoolEvents> {
         this.conns.delete(specKey(spec));
         conn = await this.connect(spec);
       }
-      const standby = opts.standby === 'use' ? await this.takeStandby(conn, opts) : undefined;
-      // A standby that died unseen (killed, its link cut) did not run the script: run it as usual.
-      const viaStandby = standby && (await standby.run(cmd, { ...opts, timeoutMs: opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS }).catch((e: SshError) => {
+      // STOP's raised standby, or (for a shared fan-out) a warm shell; neither takes stdin.
+      const useIt = (opts.standby === 'use' || opts.standby === 'warm') && opts.stdin === undefined;
+      const standby = useIt ? await this.takeStandby(conn, opts) : undefined;
+      // A standby that died unseen (killed, its link cut) did not run the command: run it as usual.
+      const ran =
+        standby &&
+        (await standby.run(cmd, { ...opts, timeoutMs: opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS }).catch((e: SshError) => {
           // No answer in time is the node's answer (a second try would double STOP's wait).
           if (e.code === 'TIMEOUT') throw e;
           return undefined;
         }));
-      if (viaStandby && !standbyFailed(viaStandby)) result = { ...viaStandby, via: 'standby' };
+      if (ran?.started) result = { ...ran.result, via: 'standby' };
       else {
         if (conn.closed) conn = await this.connect(spec);
         result = await execOn(conn, cmd, opts);
       }
-      if (opts.standby === 'keep') this.keepStandby(conn, opts);
+      if (opts.standby === 'keep' || opts.standby === 'warm') this.keepStandby(conn, opts);
     } catch (err) {
       const e = err instanceof SshError ? err : new SshError('DISCONNECTED', `${describeSpec(spec)}: ${(err as Error).message}`, undefined, spec.name);
       await this.opts.afterExec?.(spec, cmd, { error: e, token });
@@ -171,8 +175,9 @@ export class SshPool extends EventEmitter<PoolEvents> {
     return result;
   }
 
+  /** STOP's standbys (raised) and warm shells (`warm`, for the operator's commands) are kept apart. */
   private standbyKey(conn: NodeConnection, opts: ExecOptions): string {
-    return `${specKey(conn.spec)}|${needsSudo(conn, opts.sudo) ? 'sudo' : ''}`;
+    return `${specKey(conn.spec)}|${needsSudo(conn, opts.sudo) ? 'sudo' : ''}|${opts.standby === 'warm' ? 'warm' : 'stop'}`;
   }
 
   /** Make sure a standby shell is open on `conn` (for this sudo). Never throws: STOP falls back to an exec. */
@@ -183,7 +188,7 @@ export class SshPool extends EventEmitter<PoolEvents> {
       const s = await have;
       if (s?.ready) return s;
       if (this.disposed || conn.closed) return undefined;
-      return StandbyShell.open(conn, needsSudo(conn, opts.sudo)).catch(() => undefined);
+      return StandbyShell.open(conn, needsSudo(conn, opts.sudo), opts.standby !== 'warm').catch(() => undefined);
     })();
     this.standbys.set(key, opening);
   }

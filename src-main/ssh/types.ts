@@ -56,10 +56,12 @@ export interface ExecOptions {
   /** Abort the command (kills the remote process group). */
   signal?: AbortSignal;
   /**
-   * STOP's standby shell (standby.ts): `keep` = after this command, make sure one is open on the
-   * node (for this sudo); `use` = run the command in it when one is ready (else as usual).
+   * Shells opened ahead (standby.ts). STOP's: `keep` = after this command, make sure one is open
+   * on the node (for this sudo); `use` = run the command in it when one is ready (else as usual).
+   * `warm` = run the command in the node's warm shell when one is ready, then open the next one
+   * (a live console's shared pool, for the operator's commands). Not with `stdin`.
    */
-  standby?: 'keep' | 'use';
+  standby?: 'keep' | 'use' | 'warm';
 }
 
 export interface ExecResult {
