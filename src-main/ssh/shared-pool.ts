@@ -39,6 +39,8 @@ export interface Routed {
   /** The connection's auth method and host-key status (asked with `info`). */
   conn?: SharedResult['conn'];
   via?: string;
+  /** Epoch ms when the command left (after the handshake on own connections): clock offsets are measured from here. */
+  sentAt: number;
 }
 
 /** An SshPool whose execs go through a live pool of the workspace when one accepts. Owns its own connections only. */
@@ -90,8 +92,9 @@ export class SharedPool extends SshPool {
   private async viaOwn(spec: ConnectSpec, cmd: Shell, opts: ExecOptions, info: boolean): Promise<Routed> {
     this.ownExecs++;
     const c = info ? await this.connect(spec) : undefined;
+    const sentAt = Date.now();
     const result = await super.exec(spec, cmd, opts);
-    return { result, conn: c && { authMethod: c.authMethod, hostKey: c.hostKey } };
+    return { result, conn: c && { authMethod: c.authMethod, hostKey: c.hostKey }, sentAt };
   }
 
   /** Through the first live pool that accepts; undefined when none does (then own connections). */
@@ -105,6 +108,7 @@ export class SharedPool extends SshPool {
       const timer = opts.timeoutMs ? setTimeout(() => late.abort(), opts.timeoutMs + ANSWER_GRACE_MS) : undefined;
       const signal = opts.signal ? AbortSignal.any([opts.signal, late.signal]) : late.signal;
       let a: SharedAnswer;
+      const sentAt = Date.now();
       try {
         const req = { v: 1 as const, cmd: 'fanout' as const, specs: [spec], command: cmd.text, timeoutMs: opts.timeoutMs, sudo: opts.sudo, info: info || undefined };
         a = await askPool(path, req, { onStdout: (_n, b) => opts.onStdout?.(b), onStderr: (_n, b) => opts.onStderr?.(b) }, signal);
@@ -122,7 +126,7 @@ export class SharedPool extends SshPool {
       if (r?.error) throw r.error;
       if (!r?.result) throw new SshError('DISCONNECTED', `${spec.name}: the live pool ${id} answered without a result`, undefined, spec.name);
       this.usedShared.add(id);
-      return { result: r.result, conn: r.conn, via: id };
+      return { result: r.result, conn: r.conn, via: id, sentAt };
     }
     return undefined;
   }

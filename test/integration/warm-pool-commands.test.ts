@@ -38,8 +38,14 @@ function logins(nodes = NODES): number {
 
 const pools = (): string[] => (existsSync(join(ws, 'control')) ? readdirSync(join(ws, 'control')).filter((f) => f.endsWith('.pool')) : []);
 const ipOf = (name: string): string => lab.nodes.find((n) => n.name === name)!.ip;
-/** GD- chains and tagged rules in the node's own namespace, read from the host. */
-const firewall = async (node: string): Promise<string[]> => (await inNs(lab, node, 'iptables', ['-S'])).split('\n').filter((l) => /^-N GD-|gameday:/.test(l));
+/** GD- chains, their rules and tagged rules in the node's own namespace, read from the host. */
+const firewall = async (node: string): Promise<string[]> => (await inNs(lab, node, 'iptables', ['-S'])).split('\n').filter((l) => /^-[NA] GD-|gameday:/.test(l));
+/**
+ * The same without the run's and fault's ids and the client port of the SSH session that injected
+ * (its management flow, exempted first: the console's connection through it, our own without).
+ */
+const shape = (rules: string[]): string[] =>
+  rules.map((l) => l.replace(/GD-\S+/g, 'GD-X').replace(/gameday:[^"\s]*/g, 'gameday:TAG').replace(/--sport \d+ --dport 22 /, '--sport PORT --dport 22 ').replace(/--sport 22 --dport \d+ /, '--sport 22 --dport PORT '));
 const own = (args: string[]): Promise<CliResult> => cli(lab, ws, args, { GAMEDAY_SHARED_POOL: '0' });
 
 /** A `gameday console` of this workspace, in its own process, with its pool on the socket. */
@@ -60,15 +66,19 @@ function checkRows(r: CliResult): unknown {
   return rows.map(({ ms: _ms, facts, ...rest }) => ({ ...rest, facts: facts && { ...facts, clockOffsetSec: undefined } }));
 }
 
-/** preflight's report without the clock offset and the free space of / (shared by every node, moves). */
+/** preflight's report without the clock offset and the free space of / (shared by every node, moves), figures and verdicts kept. */
 function preflightReport(r: CliResult): unknown {
-  const rep = JSON.parse(r.out) as { nodes: Array<{ facts?: { clockOffsetSec?: number }; rootFreePct?: number }> };
-  return { ...rep, nodes: rep.nodes.map(({ facts, rootFreePct: _d, ...rest }) => ({ ...rest, facts: facts && { ...facts, clockOffsetSec: undefined } })) };
+  const rep = JSON.parse(r.out) as { nodes: Array<{ facts?: { clockOffsetSec?: number }; rootFreePct?: number }>; cells: Array<{ checks: Array<{ id: string; message: string }> }> };
+  return {
+    ...rep,
+    nodes: rep.nodes.map(({ facts, rootFreePct: _d, ...rest }) => ({ ...rest, facts: facts && { ...facts, clockOffsetSec: undefined } })),
+    cells: rep.cells.map((c) => ({ ...c, checks: c.checks.map((ch) => (ch.id === 'clock' || ch.id === 'disk' ? { ...ch, message: ch.message.replace(/[+-]?\d+(\.\d+)?/g, 'N') } : ch)) })),
+  };
 }
 
 /** An inject while the test watches the node: in effect during the hold, then its exit. */
-async function injectObserved(args: string[], during?: () => Promise<void>): Promise<{ r: CliResult; runRule: string[] }> {
-  const p = startCli(lab, ws, args);
+async function injectObserved(args: string[], during?: () => Promise<void>, env: Record<string, string> = {}): Promise<{ r: CliResult; runRule: string[] }> {
+  const p = startCli(lab, ws, args, env);
   let out = '';
   p.child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   await waitUntil('the fault active on node02', () => /node02\s+active ✓/.test(out), 60_000);
@@ -115,11 +125,13 @@ describe('inject, preflight and inventory check through a live console', () => {
       expect(checkRows(check)).toEqual(checkRows(checkOwn));
       expect((checkRows(check) as Array<{ auth?: string; hostKey?: string }>).map((r) => [r.auth, r.hostKey])).toEqual(NODES.map(() => [expect.stringMatching(/publickey/), 'match']));
       expect(preflightReport(pre)).toEqual(preflightReport(preOwn));
-      const injOwn = await injectObserved([...INJECT, '-d', '2s', '--lease-ttl', '6s']);
+      const injOwn = await injectObserved([...INJECT, '-d', '2s', '--lease-ttl', '6s'], undefined, { GAMEDAY_SHARED_POOL: '0' });
       expect(injOwn.r.code, injOwn.r.err).toBe(0);
       expect(injOwn.r.err).not.toMatch(/through the open connections/);
       expect(logins()).toBe(before + 2 * NODES.length + 1);
-      expect(injOwn.runRule.map((l) => l.replace(/adhoc-\S+?:/g, 'RUN:').replace(/GD-\S+/g, 'GD-X'))).toEqual(inj.runRule.map((l) => l.replace(/adhoc-\S+?:/g, 'RUN:').replace(/GD-\S+/g, 'GD-X')));
+      // The same rules in the node's firewall either way.
+      expect(shape(injOwn.runRule)).toEqual(shape(inj.runRule));
+      expect(inj.runRule.some((l) => /^-A GD-\S+ .*--dport 8080/.test(l)), inj.runRule.join('\n')).toBe(true);
     } finally {
       con.child.kill('SIGTERM');
       await con.done;

@@ -52,11 +52,10 @@ export async function inventoryCheck(selector: string | undefined, opts: GlobalO
         const t0 = Date.now();
         try {
           // Through a live pool the command and the connection facts come back in one answer; on
-          // our own connections the connection is made first, so the clock offset excludes the handshake.
+          // connections of our own the connection is made first: the clock offset excludes the handshake.
           const own = pool instanceof SharedPool ? undefined : await pool.connect(spec);
-          const sent = Date.now();
-          const r: Routed = pool instanceof SharedPool ? await pool.execRouted(spec, FACTS_SCRIPT, { timeoutMs: 15_000 }, true) : { result: await pool.exec(spec, FACTS_SCRIPT, { timeoutMs: 15_000 }), conn: own && { authMethod: own.authMethod, hostKey: own.hostKey } };
-          const facts = parseFacts(r.result.stdout, sent, Date.now());
+          const r: Routed = pool instanceof SharedPool ? await pool.execRouted(spec, FACTS_SCRIPT, { timeoutMs: 15_000 }, true) : { sentAt: Date.now(), result: await pool.exec(spec, FACTS_SCRIPT, { timeoutMs: 15_000 }), conn: own && { authMethod: own.authMethod, hostKey: own.hostKey } };
+          const facts = parseFacts(r.result.stdout, r.sentAt, Date.now());
           return { node: node.name, reachable: true, auth: r.conn?.authMethod, hostKey: r.conn?.hostKey, facts, ms: Date.now() - t0 };
         } catch (e) {
           return { node: node.name, reachable: false, error: (e as SshError).toJSON?.() ?? { code: 'UNREACHABLE', message: String(e) }, ms: Date.now() - t0 };
