@@ -81,12 +81,19 @@ async function injectObserved(args: string[], during?: () => Promise<void>, env:
   const p = startCli(lab, ws, args, env);
   let out = '';
   p.child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  await waitUntil('the fault active on node02', () => /node02\s+active ✓/.test(out), 60_000);
-  const runRule = await firewall('node02');
-  expect(runRule.length, 'the port-block rules in node02\'s namespace').toBeGreaterThan(0);
-  expect(await tcpFromHost(ipOf('node02'), 8080)).not.toBe('ok');
-  await during?.();
-  return { r: await p.done, runRule };
+  try {
+    await waitUntil('the fault active on node02', () => /node02\s+active ✓/.test(out), 60_000);
+    const runRule = await firewall('node02');
+    expect(runRule.length, 'the port-block rules in node02\'s namespace').toBeGreaterThan(0);
+    expect(await tcpFromHost(ipOf('node02'), 8080)).not.toBe('ok');
+    await during?.();
+    return { r: await p.done, runRule };
+  } catch (e) {
+    // A failed check must not leave the fault held: STOP (SIGINT) and wait for the revert.
+    p.child.kill('SIGINT');
+    await p.done;
+    throw e;
+  }
 }
 
 const runIdOf = (r: CliResult): string => /\(run (adhoc-\S+)\)/.exec(r.out)?.[1] ?? '';
@@ -140,16 +147,25 @@ describe('inject, preflight and inventory check through a live console', () => {
 
   it('the console killed with -9 during an inject\'s hold: renewals and the revert go on over own connections, the node ends clean', async () => {
     const con = await startConsole();
-    const warm = await cli(lab, ws, ['exec', 'node02', '--', 'true']);
-    expect(warm.err).toMatch(/through the open connections of console-/);
-    const before = logins(['node02']);
-    const { r } = await injectObserved([...INJECT, '-d', '12s', '--lease-ttl', '9s'], async () => {
-      // The inject went through the console so far: node02 saw no login of its own.
-      expect(logins(['node02'])).toBe(before);
-      con.child.kill('SIGKILL');
-      await con.done;
-      expect(await firewall('node02'), 'the fault still in effect after the console died').not.toEqual([]);
-    });
+    let r: CliResult;
+    let before: number;
+    try {
+      const warm = await cli(lab, ws, ['exec', 'node02', '--', 'true']);
+      expect(warm.err).toMatch(/through the open connections of console-/);
+      before = logins(['node02']);
+      ({ r } = await injectObserved([...INJECT, '-d', '12s', '--lease-ttl', '9s'], async () => {
+        // The inject went through the console so far: node02 saw no login of its own.
+        expect(logins(['node02'])).toBe(before);
+        con.child.kill('SIGKILL');
+        await con.done;
+        expect(await firewall('node02'), 'the fault still in effect after the console died').not.toEqual([]);
+      }));
+    } finally {
+      if (con.child.exitCode === null && con.child.signalCode === null) {
+        con.child.kill('SIGTERM');
+        await con.done;
+      }
+    }
     console.log(`[warm-cmds] inject, console killed mid-hold:\n${r.out.trim()}\n${r.err.trim()}`);
     expect(r.code, r.out + r.err).toBe(0);
     expect(r.out).toMatch(/node02 .*reverted/);
