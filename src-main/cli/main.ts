@@ -32,8 +32,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
   sub(inv, 'show [selector]', 'list the nodes a selector picks, as they resolve (no network)').action((selector?: string) =>
     run(async () => (await import('./commands/inventory.js')).inventoryShow(selector, g()))(),
   );
-  sub(inv, 'check [selector]', 'connect to each node: reachability, auth, host key, root/sudo, OS, tools').action((selector?: string) =>
-    run(async () => (await import('./commands/inventory.js')).inventoryCheck(selector, g()))(),
+  sub(inv, 'check [selector]', 'connect to each node: reachability, auth, host key, root/sudo, OS, tools')
+    .option('--workspace <dir>', 'workspace whose live console or run lends its open connections (default: the usual one)')
+    .action((selector: string | undefined, o: { workspace?: string }) =>
+    run(async () => (await import('./commands/inventory.js')).inventoryCheck(selector, { ...g(), ...o }))(),
   );
   sub(inv, 'import <file>', 'print a gameday inventory made from an Ansible inventory (INI or YAML) or an ssh_config file')
     .option('--from <kind>', 'ansible | ssh-config (default: guessed from the file)')
@@ -108,7 +110,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action((selector: string | undefined, o: Record<string, unknown>) => run(async () => (await import('./commands/cleanup.js')).cleanupCommand(selector, { ...g(), ...o }))());
   sub(program, 'preflight <selector>', 'check that the nodes can take the given faults: tools, root, kernel features, GPUs, disk, clock')
     .option('-f, --fault <kinds>', 'fault ids, comma-separated or repeated', collect)
-    .action((selector: string, o: { fault?: string[] }) => run(async () => (await import('./commands/preflight.js')).preflightCommand(selector, { ...g(), ...o }))());
+    .option('--workspace <dir>', 'workspace whose live console or run lends its open connections (default: the usual one)')
+    .action((selector: string, o: { fault?: string[]; workspace?: string }) => run(async () => (await import('./commands/preflight.js')).preflightCommand(selector, { ...g(), ...o }))());
   const audit = program.command('audit').description('the tamper-evident audit trail');
   sub(audit, 'verify', 'check the audit: hash chain, every event\'s HMAC, every row against the chain, the anchor (truncation, re-chaining); names what it checked')
     .option('--workspace <dir>', 'workspace')

@@ -27,6 +27,8 @@ export interface LaunchDeps {
   /** A long-lived pool the caller owns (the console's); absent: the run opens its own from `poolOptions` and disposes it. */
   pool?: SshPool;
   poolOptions?: PoolOptions;
+  /** Makes the pool the run owns (default: a plain SshPool); the CLI's may go through a live console's connections. */
+  newPool?: (o: PoolOptions) => SshPool;
   /** The workspace's control folder: `gameday stop` and status from other terminals reach this run. */
   controlDir?: string;
   /** With `controlDir`: the inventory this run lends `gameday exec` with its shared connections (ssh/pool-share.ts). */
@@ -63,7 +65,7 @@ export function launchRun(plan: ScenarioPlan, deps: LaunchDeps): LaunchedScenari
 export function launchRun(plan: InjectPlan, deps: LaunchDeps): LaunchedInject;
 export function launchRun(plan: RunPlan, deps: LaunchDeps): LaunchedScenario | LaunchedInject {
   const { audit, runId, commander } = deps;
-  const pool = deps.pool ?? new SshPool({ ...deps.poolOptions, ...auditExecHooks(audit, { runId, actor: commander }) });
+  const pool = deps.pool ?? (deps.newPool ?? ((o) => new SshPool(o)))({ ...deps.poolOptions, ...auditExecHooks(audit, { runId, actor: commander }) });
   const ownsPool = !deps.pool;
   let released = false;
   const release = async (faults: FaultManager) => {

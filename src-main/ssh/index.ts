@@ -8,3 +8,5 @@ export { utf8Stream } from './utf8-stream.js';
 export { loadSshConfig, globMatch, parseJumpSpec, SshConfigError, listConcreteHosts, resolveSshHost, expandTilde, type SshConfig, type ResolvedHost } from './ssh-config.js';
 export { sharePool, REFUSED, type SharedSelector, type SharedSelection } from './pool-share.js';
 export { fanOutShared, fanOutSharedSelector, sharedPools, SharedSelectorError, type SharedFanOutHandlers } from './pool-share-client.js';
+export { askPool, type SharedResult, type SharedAnswer } from './pool-share-client.js';
+export { SharedPool, type SharedPoolPlace, type Routed } from './shared-pool.js';

@@ -41,8 +41,11 @@ export class SharedSelectorError extends Error {
   }
 }
 
+/** A node's result from a live pool, with its connection facts when the request asked (`info`). */
+export type SharedResult = FanOutResult & { conn?: { authMethod: string; hostKey: string } };
+
 /** A live pool's answer: the results; or it refused (the caller uses its own inventory); none = no live pool. */
-type Answer = { results: FanOutResult[] } | { refused: string; inventory?: string } | undefined;
+export type SharedAnswer = { results: SharedResult[] } | { refused: string; inventory?: string } | undefined;
 
 /**
  * Run a fan-out through the first live shared pool of `dir`. Resolves `undefined` when there is
@@ -51,7 +54,7 @@ type Answer = { results: FanOutResult[] } | { refused: string; inventory?: strin
  */
 export async function fanOutShared(dir: string, req: Omit<SharedFanOutRequest, 'v' | 'cmd' | 'selector' | 'inventory'> & { specs: SharedFanOutRequest['specs'] }, h: SharedFanOutHandlers = {}): Promise<{ via: string; results: FanOutResult[] } | undefined> {
   for (const path of sharedPools(dir)) {
-    const r = await tryOne(path, { v: 1, cmd: 'fanout', ...req }, h);
+    const r = await askPool(path, { v: 1, cmd: 'fanout', ...req }, h);
     if (r && 'results' in r) return { via: path, results: r.results };
   }
   return undefined;
@@ -70,19 +73,34 @@ export async function fanOutSharedSelector(
 ): Promise<{ via: string; results: FanOutResult[] } | { via: string; otherInventory: string } | undefined> {
   let other: { via: string; otherInventory: string } | undefined;
   for (const path of sharedPools(dir)) {
-    const r = await tryOne(path, { v: 1, cmd: 'fanout', ...req }, h);
+    const r = await askPool(path, { v: 1, cmd: 'fanout', ...req }, h);
     if (r && 'results' in r) return { via: path, results: r.results };
     if (r && r.refused === REFUSED.otherInventory) other ??= { via: path, otherInventory: r.inventory ?? '?' };
   }
   return other;
 }
 
-function tryOne(path: string, req: SharedFanOutRequest, h: SharedFanOutHandlers): Promise<Answer> {
+/**
+ * One request to the live pool at `path`. Resolves `undefined` when nothing accepts there (a stale
+ * socket is removed), a refusal when it did not run the request, else the results. Rejects once
+ * accepted and then broken (the command may have run: never retry it elsewhere), or with
+ * {@link SharedSelectorError}. `signal` cancels: the live pool aborts the commands (kills the remote
+ * process groups) and this rejects.
+ */
+export function askPool(path: string, req: SharedFanOutRequest, h: SharedFanOutHandlers = {}, signal?: AbortSignal): Promise<SharedAnswer> {
   return new Promise((resolve, reject) => {
     const c = createConnection(path);
     let connected = false;
+    let cancelled = false;
+    const onAbort = (): void => {
+      cancelled = true;
+      // Ask for the abort, then stop waiting: the answer of a cancelled command is not needed.
+      if (connected && !c.destroyed) c.write('{"t":"cancel"}\n');
+      setTimeout(() => c.destroy(), 1000).unref();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     let buf = '';
-    let results: FanOutResult[] | undefined;
+    let results: SharedResult[] | undefined;
     let failure: { error?: string; inventory?: string } | undefined;
     let badSelector: SharedSelectorError | undefined;
     const timer = setTimeout(() => {
@@ -90,8 +108,10 @@ function tryOne(path: string, req: SharedFanOutRequest, h: SharedFanOutHandlers)
     }, CONNECT_TIMEOUT_MS);
     c.setEncoding('utf8');
     c.on('connect', () => {
-      connected = true;
       clearTimeout(timer);
+      // Cancelled before it was sent: nothing ran, so the caller may still go elsewhere.
+      if (signal?.aborted) return void c.destroy();
+      connected = true;
       c.write(`${JSON.stringify(req)}\n`);
     });
     c.on('data', (d: string) => {
@@ -100,17 +120,23 @@ function tryOne(path: string, req: SharedFanOutRequest, h: SharedFanOutHandlers)
       while ((nl = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
-        const m = JSON.parse(line) as { t: string; n?: string; d?: string; nodes?: string[]; results?: WireResult[]; error?: string; inventory?: string; message?: string; hint?: string };
+        let m: { t: string; n?: string; d?: string; nodes?: string[]; results?: WireResult[]; error?: string; inventory?: string; message?: string; hint?: string };
+        try {
+          m = JSON.parse(line) as typeof m;
+        } catch {
+          continue; // not a line of ours: without an 'r' line the request ends as failed
+        }
         if (m.t === 'o') h.onStdout?.(m.n ?? '', Buffer.from(m.d ?? '', 'base64'));
         else if (m.t === 'e') h.onStderr?.(m.n ?? '', Buffer.from(m.d ?? '', 'base64'));
         else if (m.t === 'n') h.onNodes?.(m.nodes ?? []);
-        else if (m.t === 'r') results = (m.results ?? []).map((r) => ({ node: r.node, ok: r.ok, result: r.result, error: r.error && new SshError(r.error.code, r.error.message, r.error.hint, r.error.node) }));
+        else if (m.t === 'r') results = (m.results ?? []).map((r) => ({ node: r.node, ok: r.ok, result: r.result, error: r.error && new SshError(r.error.code, r.error.message, r.error.hint, r.error.node), conn: r.conn }));
         else if (m.t === 's') badSelector = new SharedSelectorError(m.message ?? 'bad selector', m.hint ?? '');
         else if (m.t === 'x') failure = { error: m.error, inventory: m.inventory };
       }
     });
     c.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       if (connected) return;
       // Nobody listens: a socket left by a process that died. Remove it and try the next.
       if (e.code === 'ECONNREFUSED' || e.code === 'ENOENT') {
@@ -124,8 +150,10 @@ function tryOne(path: string, req: SharedFanOutRequest, h: SharedFanOutHandlers)
     });
     c.on('close', () => {
       clearTimeout(timer);
-      if (!connected) return;
+      signal?.removeEventListener('abort', onAbort);
+      if (!connected) return resolve(undefined);
       if (results) resolve({ results });
+      else if (cancelled) reject(new Error('cancelled'));
       else if (badSelector) reject(badSelector);
       else if (failure?.error && (Object.values(REFUSED) as string[]).includes(failure.error)) resolve({ refused: failure.error, inventory: failure.inventory });
       else reject(new Error(`the live console's shared connections failed: ${failure?.error ?? 'the connection closed before an answer'}`));

@@ -16,12 +16,17 @@
  * then the live process resolves it in its own inventory ({@link SharedSelector}), so the client
  * need not load the inventory, YAML and schema code at all (the cost of a one-shot CLI).
  * The `.pool` suffix keeps these sockets out of `gameday stop`'s `*.sock` scan.
+ *
+ * Two additive parts (older servers ignore them; older clients never send them): a later line
+ * `{"t":"cancel"}` aborts the commands (the client's own abort, e.g. STOP while an inject runs:
+ * the remote process group is killed as for a local exec); `info: true` adds each node's
+ * connection facts (auth method, host-key status) to its result (`gameday inventory check`).
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { existsSync, mkdirSync, realpathSync, unlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Shell } from '../shell/index.js';
-import type { FanOutResult, SshPool } from './pool.js';
+import type { SshPool } from './pool.js';
 import type { ConnectSpec, ExecResult, SshErrorCode } from './types.js';
 
 /** A request line longer than this is refused (a fan-out spec list for thousands of nodes fits). */
@@ -40,6 +45,8 @@ export interface SharedFanOutRequest {
   timeoutMs?: number;
   sudo?: boolean;
   concurrency?: number;
+  /** Add each node's connection facts to its result ({@link WireResult.conn}). */
+  info?: boolean;
 }
 
 /** Selection in the live process: the specs, or why the selector is wrong (message, hint). */
@@ -61,6 +68,8 @@ export interface WireResult {
   ok: boolean;
   result?: ExecResult;
   error?: { code: SshErrorCode; message: string; hint?: string; node?: string };
+  /** With `info`: how the live pool's connection to the node authenticated and its host-key status. */
+  conn?: { authMethod: string; hostKey: string };
 }
 
 function isRequest(x: unknown): x is SharedFanOutRequest {
@@ -78,7 +87,8 @@ function isRequest(x: unknown): x is SharedFanOutRequest {
         r.specs.every((s) => !!s && typeof s.name === 'string' && typeof s.host === 'string' && typeof s.user === 'string' && typeof s.port === 'number'))) &&
     (r.timeoutMs === undefined || (typeof r.timeoutMs === 'number' && r.timeoutMs > 0)) &&
     (r.concurrency === undefined || (Number.isInteger(r.concurrency) && r.concurrency > 0)) &&
-    (r.sudo === undefined || typeof r.sudo === 'boolean')
+    (r.sudo === undefined || typeof r.sudo === 'boolean') &&
+    (r.info === undefined || typeof r.info === 'boolean')
   );
 }
 
@@ -108,10 +118,16 @@ export function sharePool(pool: SshPool, dir: string, id: string, selector?: () 
 function serve(pool: SshPool, sock: Socket, selector?: () => SharedSelector | undefined): void {
   let buf = '';
   let started = false;
+  const abort = new AbortController();
   sock.setEncoding('utf8');
   sock.on('error', () => undefined);
   sock.on('data', (d: string) => {
-    if (started) return;
+    if (started) {
+      // After the request only a cancel may come (small: anything longer is ignored).
+      buf = (buf + d).slice(-256);
+      if (buf.includes('{"t":"cancel"}')) abort.abort();
+      return;
+    }
     buf += d;
     if (buf.length > MAX_REQUEST_BYTES) return void sock.end(`${JSON.stringify({ t: 'x', error: REFUSED.tooLarge })}\n`);
     const nl = buf.indexOf('\n');
@@ -123,6 +139,8 @@ function serve(pool: SshPool, sock: Socket, selector?: () => SharedSelector | un
     } catch {
       req = undefined;
     }
+    buf = buf.slice(nl + 1);
+    if (buf.includes('{"t":"cancel"}')) abort.abort();
     if (!isRequest(req)) return void sock.end(`${JSON.stringify({ t: 'x', error: REFUSED.bad })}\n`);
     const send = (o: unknown): void => {
       if (!sock.destroyed) sock.write(`${JSON.stringify(o)}\n`);
@@ -142,22 +160,36 @@ function serve(pool: SshPool, sock: Socket, selector?: () => SharedSelector | un
       specs = r.specs;
       send({ t: 'n', nodes: specs.map((s) => s.name) });
     }
+    const all = specs!;
+    const info = req.info === true;
     void pool
-      .fanOut(specs!, Shell.raw(req.command), {
+      .fanOut(all, Shell.raw(req.command), {
         timeoutMs: req.timeoutMs,
         sudo: req.sudo,
         concurrency: req.concurrency,
         // The node's warm shell, opened after the previous shared command (ssh/standby.ts): no
         // session, login shell or `timeout` to start on the node before the command runs.
         standby: 'warm',
+        signal: abort.signal,
         onStdout: (n, b) => send({ t: 'o', n, d: b.toString('base64') }),
         onStderr: (n, b) => send({ t: 'e', n, d: b.toString('base64') }),
       })
+      .then((results) => Promise.all(results.map(async (r, i): Promise<WireResult> => ({ node: r.node, ok: r.ok, result: r.result, error: r.error?.toJSON(), conn: info && r.result ? await connFacts(pool, all[i]!) : undefined }))))
       .then(
-        (results) => sock.end(`${JSON.stringify({ t: 'r', results: results.map((r): WireResult => ({ node: r.node, ok: r.ok, result: r.result, error: r.error?.toJSON() })) })}\n`),
+        (results) => sock.end(`${JSON.stringify({ t: 'r', results })}\n`),
         (e: unknown) => sock.end(`${JSON.stringify({ t: 'x', error: (e as Error).message })}\n`),
       );
   });
+}
+
+/** The facts of the connection the command just ran on (connect() returns the open one). */
+async function connFacts(pool: SshPool, spec: ConnectSpec): Promise<WireResult['conn']> {
+  try {
+    const c = await pool.connect(spec);
+    return { authMethod: c.authMethod, hostKey: c.hostKey };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether two paths name the same file (symlinks and relative spellings resolved). */

@@ -154,7 +154,9 @@ async function fanoutPart(lab: LabInfo, pool: SshPool, b: BenchNodes): Promise<v
   const share = sharePool(pool, join(ws, 'control'), 'bench-console', () => selector);
   const sel = b.nodes.map((n) => n.name).join(',');
   const execArgs = [CLI, '--inventory', lab.inventoryPath, 'exec', '--workspace', ws, sel, '--', 'true'];
-  const r: Record<string, number[]> = { warmPool: [], execShared: [], execCold: [], pdshWarm: [], pdshCold: [] };
+  // `gameday inventory check` (connect, facts script) through the live pool vs its own connections.
+  const checkArgs = [CLI, '--inventory', lab.inventoryPath, 'inventory', 'check', sel, '--workspace', ws];
+  const r: Record<string, number[]> = { warmPool: [], execShared: [], execCold: [], pdshWarm: [], pdshCold: [], checkShared: [], checkOwn: [] };
   for (let i = 0; i < TRIALS; i++) {
     const t0 = performance.now();
     if (!(await pool.fanOut(b.specs, Shell.raw('true'))).every((x) => x.ok)) throw new Error('warm fan-out failed');
@@ -167,6 +169,12 @@ async function fanoutPart(lab: LabInfo, pool: SshPool, b: BenchNodes): Promise<v
     r.execCold!.push(c.ms);
     r.pdshWarm!.push((await pdsh(lab, b.ips, 'true', true)).ms);
     r.pdshCold!.push((await pdsh(lab, b.ips, 'true', false)).ms);
+    const k = await timed(process.execPath, checkArgs, { ...process.env, NO_COLOR: '1' });
+    if (k.code !== 0 || !/through the open connections/.test(k.out)) throw new Error(`inventory check via the shared pool: ${k.out.slice(0, 300)}`);
+    r.checkShared!.push(k.ms);
+    const ko = await timed(process.execPath, checkArgs, { ...process.env, NO_COLOR: '1', GAMEDAY_SHARED_POOL: '0' });
+    if (ko.code !== 0) throw new Error(`inventory check, own connections: ${ko.out.slice(0, 300)}`);
+    r.checkOwn!.push(ko.ms);
   }
   share.close();
   const warm = { name: 'warm pdsh (ControlMaster)', xs: r.pdshWarm! };
@@ -176,6 +184,8 @@ async function fanoutPart(lab: LabInfo, pool: SshPool, b: BenchNodes): Promise<v
   console.log(line('gameday pool in a live run (in-process)', r.warmPool!, warm));
   console.log(line('`gameday exec` via a live console (socket)', r.execShared!, warm));
   console.log(line('`gameday exec`, own connections', r.execCold!, cold));
+  console.log(line('`gameday inventory check`, own connections', r.checkOwn!));
+  console.log(line('`gameday inventory check` via a live console', r.checkShared!, { name: 'own connections', xs: r.checkOwn! }));
   rmSync(ws, { recursive: true, force: true });
 }
 

@@ -9,6 +9,7 @@ import { parseDuration } from '../../api/index.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { c } from '../output.js';
 import { lookupFault } from '../fault-lookup.js';
+import { sayRoute, workspacePool } from '../new-pool.js';
 import { closeRunAudit, openRunAudit, printAuditEnd, printStopReport, stopExitCode, toTargets, type SessionOpts } from '../fault-session.js';
 
 export interface InjectOpts extends SessionOpts {
@@ -77,7 +78,8 @@ export async function injectCommand(kind: string, selector: string, o: InjectOpt
   }
   const s = launchRun(
     { kind: 'inject', title: `adhoc ${kind}`, fault: { kind, intensity, params, resolved: resolved.params, approver: o.approver }, targets, holdMs, leaseTtlSec: ttlSec, inventoryFile: loaded.file, policy: { maxNodesPerFault: maxNodes, protected: o.protect ?? [], allowProd: Boolean(o.allowProd), commander } },
-    { ...deps, audit, runId, commander, poolOptions: loaded.poolOptions() },
+    // Through a live console's or run's open connections when one is there (the run lends its own pool as `runId`).
+    { ...deps, audit, runId, commander, poolOptions: loaded.poolOptions(), newPool: (p) => workspacePool(p, o.workspace, runId) },
   );
   let status = 'failed';
   let code: number = EXIT.FAILED;
@@ -111,6 +113,7 @@ export async function injectCommand(kind: string, selector: string, o: InjectOpt
     code = stopExitCode(r.report) ?? (r.status === 'completed' ? EXIT.OK : r.status === 'stopped' ? EXIT.STOPPED : EXIT.FAILED);
   } finally {
     if (!s.stopper.stopped) await s.stopper.stop('command ended', 'cli');
+    sayRoute(s.pool, o.json);
     await s.close(status);
     const end = closeRunAudit(audit, runId);
     printAuditEnd(end);

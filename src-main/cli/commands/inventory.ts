@@ -3,7 +3,8 @@ import type { SshError } from '../../ssh/index.js';
 import { c, table } from '../output.js';
 import { EXIT } from '../exit-codes.js';
 import { load, type GlobalOpts } from '../context.js';
-import { newPool } from '../new-pool.js';
+import { sayRoute, workspacePool } from '../new-pool.js';
+import { SharedPool, type Routed } from '../../ssh/index.js';
 
 /** `gameday inventory show [SELECTOR]`: the nodes as the inventory resolves them (no network). */
 export function inventoryShow(selector: string | undefined, opts: GlobalOpts): number {
@@ -44,22 +45,24 @@ interface CheckRow {
 export async function inventoryCheck(selector: string | undefined, opts: GlobalOpts): Promise<number> {
   const l = load(opts);
   const targets = l.select(selector ?? 'all');
-  const pool = newPool(l);
+  const pool = workspacePool(l.poolOptions(), opts.workspace);
   try {
     const rows: CheckRow[] = await Promise.all(
       targets.map(async ({ node, spec }): Promise<CheckRow> => {
         const t0 = Date.now();
         try {
-          const conn = await pool.connect(spec);
-          const sent = Date.now();
-          const r = await pool.exec(spec, FACTS_SCRIPT, { timeoutMs: 15_000 });
-          const facts = parseFacts(r.stdout, sent, Date.now());
-          return { node: node.name, reachable: true, auth: conn.authMethod, hostKey: conn.hostKey, facts, ms: Date.now() - t0 };
+          // Through a live pool the command and the connection facts come back in one answer; on
+          // connections of our own the connection is made first: the clock offset excludes the handshake.
+          const own = pool instanceof SharedPool ? undefined : await pool.connect(spec);
+          const r: Routed = pool instanceof SharedPool ? await pool.execRouted(spec, FACTS_SCRIPT, { timeoutMs: 15_000 }, true) : { sentAt: Date.now(), result: await pool.exec(spec, FACTS_SCRIPT, { timeoutMs: 15_000 }), conn: own && { authMethod: own.authMethod, hostKey: own.hostKey } };
+          const facts = parseFacts(r.result.stdout, r.sentAt, Date.now());
+          return { node: node.name, reachable: true, auth: r.conn?.authMethod, hostKey: r.conn?.hostKey, facts, ms: Date.now() - t0 };
         } catch (e) {
           return { node: node.name, reachable: false, error: (e as SshError).toJSON?.() ?? { code: 'UNREACHABLE', message: String(e) }, ms: Date.now() - t0 };
         }
       }),
     );
+    sayRoute(pool, opts.json);
     if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     else printCheck(rows);
     return rows.every((r) => r.reachable && r.facts?.privilege !== 'none') ? EXIT.OK : EXIT.FAILED;

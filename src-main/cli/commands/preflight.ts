@@ -2,7 +2,7 @@ import { lookupFault } from '../fault-lookup.js';
 import { runPreflight, type PreflightReport } from '../../preflight/index.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { load, type GlobalOpts } from '../context.js';
-import { newPool } from '../new-pool.js';
+import { sayRoute, workspacePool } from '../new-pool.js';
 import { toTargets } from '../fault-session.js';
 import { c, table } from '../output.js';
 
@@ -13,9 +13,10 @@ export async function preflightCommand(selector: string, o: GlobalOpts & { fault
   const mods = kinds.map(lookupFault);
   const l = load(o);
   const targets = toTargets(l.select(selector));
-  const pool = newPool(l);
+  const pool = workspacePool(l.poolOptions(), o.workspace);
   try {
     const report = await runPreflight(pool, targets.flatMap((target) => mods.map((module) => ({ target, module }))));
+    sayRoute(pool, o.json);
     if (o.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else printPreflight(report, kinds);
     return report.ok ? EXIT.OK : EXIT.PREFLIGHT_FAILED;

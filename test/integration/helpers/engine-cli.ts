@@ -34,8 +34,8 @@ export function workspace(): string {
   return mkdtempSync(join(tmpdir(), 'gd-run-ws-'));
 }
 
-export function startCli(lab: LabInfo, ws: string, args: string[]): CliProc {
-  const child = spawn('node', [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', GAMEDAY_INVENTORY: lab.inventoryPath, GAMEDAY_WORKSPACE: ws } });
+export function startCli(lab: LabInfo, ws: string, args: string[], env: Record<string, string> = {}): CliProc {
+  const child = spawn('node', [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', GAMEDAY_INVENTORY: lab.inventoryPath, GAMEDAY_WORKSPACE: ws, ...env } });
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -44,8 +44,8 @@ export function startCli(lab: LabInfo, ws: string, args: string[]): CliProc {
   return { child, done };
 }
 
-export function cli(lab: LabInfo, ws: string, args: string[]): Promise<CliResult> {
-  return startCli(lab, ws, args).done;
+export function cli(lab: LabInfo, ws: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return startCli(lab, ws, args, env).done;
 }
 
 /** The JSON document `gameday run --json` prints at the end (outcome + snapshot). */
