@@ -69,6 +69,19 @@ export class NodeConnection {
     client.on('close', () => this.markClosed());
   }
 
+  private readonly shortListeners = new Set<() => void>();
+
+  /** Called when the server refused a channel (fewer sessions than we assumed): idle holders let go. */
+  onSessionsShort(fn: () => void): () => void {
+    this.shortListeners.add(fn);
+    return () => this.shortListeners.delete(fn);
+  }
+
+  /** The server refused a channel: tell the idle holders of sessions (standby shells) to close. */
+  sessionsShort(): void {
+    for (const fn of [...this.shortListeners]) fn();
+  }
+
   onClose(fn: (err?: SshError) => void): () => void {
     this.closeListeners.add(fn);
     return () => this.closeListeners.delete(fn);

@@ -91,6 +91,9 @@ export async function execOn(conn: NodeConnection, cmd: Shell, opts: ExecOptions
         const others = conn.sessions.inUse - 1;
         if ((err as SshError).code !== 'CHANNEL' || others < 1 || attempt >= CHANNEL_RETRIES) throw err;
         conn.sessions.setLimit(others);
+        // Idle standby shells give their sessions back (a server with MaxSessions 1 would
+        // otherwise keep this command waiting for a slot a standby never frees).
+        conn.sessionsShort();
         release();
         release = await conn.sessions.acquire();
       }

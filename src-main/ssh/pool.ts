@@ -57,6 +57,9 @@ export interface PoolEvents {
  * One connection per node, reused across commands; jump hosts are shared connections too.
  * Owns every ssh2 client it makes: `dispose()` closes them all.
  */
+/** Below this many sessions per connection (the pool's cap, or what a refusal taught), no standby shells are kept. */
+const MIN_SESSIONS_FOR_STANDBY = 4;
+
 export class SshPool extends EventEmitter<PoolEvents> {
   private readonly conns = new Map<string, Promise<NodeConnection>>();
   private readonly handshakes: Semaphore;
@@ -187,7 +190,9 @@ export class SshPool extends EventEmitter<PoolEvents> {
     const opening = (async () => {
       const s = await have;
       if (s?.ready) return s;
-      if (this.disposed || conn.closed) return undefined;
+      // A server that refused a channel (its MaxSessions is low) gets no standby: it would hold a
+      // session the node's commands need.
+      if (this.disposed || conn.closed || conn.sessions.max < MIN_SESSIONS_FOR_STANDBY) return undefined;
       return StandbyShell.open(conn, needsSudo(conn, opts.sudo), opts.standby !== 'warm').catch(() => undefined);
     })();
     this.standbys.set(key, opening);

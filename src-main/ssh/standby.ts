@@ -72,6 +72,8 @@ export class StandbyShell {
   ) {
     ch.on('close', () => this.end());
     conn.onClose(() => this.end());
+    const off = conn.onSessionsShort(() => !this.used && this.dispose());
+    ch.on('close', off);
   }
 
   /** Open a standby on `conn` (holds one of its session slots while open). */
@@ -130,7 +132,11 @@ export class StandbyShell {
   /** Close an idle standby (the node's shell sees EOF and exits). */
   dispose(): void {
     this.used = true;
-    if (!this.closed) this.ch.end();
+    if (this.closed) return;
+    // EOF to the node's shell; and read (discard) the channel, or ssh2 never emits its close and
+    // the session slot would never be given back.
+    this.ch.resume();
+    this.ch.end();
   }
 }
 

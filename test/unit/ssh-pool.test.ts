@@ -179,3 +179,26 @@ describe('SshPool against an in-process ssh2 server', () => {
     }
   });
 });
+
+describe('standby shells and a server with few sessions', () => {
+  it('a server with MaxSessions 1: the standby gives its session back when a command is refused a channel, and none is kept after', async () => {
+    const one = await startTestServer({ maxSessions: 1 });
+    const p = new SshPool();
+    const s: ConnectSpec = { name: 'one', host: '127.0.0.1', port: one.port, user: 'root', identityFiles: [one.clientKeyFile], knownHostsFiles: [one.knownHostsFile] };
+    try {
+      // The inject-like command opens a standby (it takes the server's only session).
+      await p.exec(s, Shell.raw('true'), { standby: 'keep' });
+      await new Promise((r) => setTimeout(r, 300));
+      // A renewal-like command: refused a channel, the standby lets go, the command runs.
+      const r = await p.exec(s, Shell.raw('echo ok'), { standby: 'keep', timeoutMs: 10_000 });
+      expect(r.stdout.trim()).toBe('ok');
+      // Learned: no standby any more on this connection, so the next command is not refused.
+      const again = await p.exec(s, Shell.raw('echo again'), { timeoutMs: 10_000 });
+      expect(again.stdout.trim()).toBe('again');
+      expect(one.stats.maxConcurrentSessions).toBe(1);
+    } finally {
+      await p.dispose();
+      await one.close();
+    }
+  });
+});
