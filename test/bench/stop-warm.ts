@@ -5,7 +5,8 @@
  * figures compare the orchestration and transport, not the script. Every ratio names its anchor.
  * Prints p50/p99 (with ≤ 10 trials p99 is the slowest trial) and the raw per-trial numbers.
  *
- * Env: BENCH_N (50), BENCH_TRIALS (10), BENCH_KINDS (all four), BENCH_PARTS (stop,cli,fanout,scale).
+ * Env: BENCH_N (50), BENCH_TRIALS (10), BENCH_KINDS (all four), BENCH_PARTS (stop,cli,fanout,scale),
+ * BENCH_HOLD_MS (1000: STOP this long after the inject, on both sides).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -37,6 +38,8 @@ const KINDS: Array<[string, Record<string, unknown>]> = (
   ] as Array<[string, Record<string, unknown>]>
 ).filter(([k]) => !process.env.BENCH_KINDS || process.env.BENCH_KINDS.split(',').includes(k));
 const CLI = join(process.cwd(), 'out/cli/gameday.mjs');
+/** STOP is pressed this long after the inject, for both sides: during a hold, as in a game day (not in the inject's own millisecond). */
+const HOLD_MS = Number(process.env.BENCH_HOLD_MS ?? 1000);
 const policy = (n: number) => ({ maxNodesPerFault: n, protected: [], allowProd: false, commander: 'bench' });
 let seq = 0;
 
@@ -48,6 +51,7 @@ async function injectOurs(pool: SshPool, b: BenchNodes, kind: string, params: Re
   const fm = new FaultManager(pool, undefined, `bench-${process.pid}-${++seq}`, 30, policy(b.targets.length));
   const out = await fm.inject({ kind, params, targets: b.targets, approver: 'bench-approver', maxDurationSec: 600 });
   if (!out.every((o) => o.ok)) throw new Error(`inject ${kind} failed: ${out.filter((o) => !o.ok).map((o) => o.message).join('; ').slice(0, 300)}`);
+  await new Promise((r) => setTimeout(r, HOLD_MS));
   return { fm, stopper: new StopController(fm) };
 }
 
@@ -63,6 +67,7 @@ async function pdshStop(lab: LabInfo, pool: SshPool, b: BenchNodes, kind: string
   const ctx = (name: string) => ({ runId, faultId: `pd-${name}`, node: { name, host: name, gpu: 'none' as const }, leaseTtlSec: 30, maxDurationSec: 600 });
   const inj = await pool.fanOut(b.specs, (s) => buildInject(mod, p, ctx(s.name)));
   if (!inj.every((r) => r.ok)) throw new Error(`pdsh-side inject of ${kind} failed`);
+  await new Promise((r) => setTimeout(r, HOLD_MS));
   b.nodes.forEach((n) => writeFileSync(join(dir, `${n.ip}.sh`), buildNodeStop([{ module: mod, params: p, ctx: ctx(n.name) }]).text));
   const r = await pdsh(lab, b.ips, `set -- $SSH_CONNECTION; sh ${dir}/$3.sh`, warm);
   const clean = (r.out.match(/clean=yes/g) ?? []).length;
