@@ -27,7 +27,15 @@ const KIND = process.env.BENCH_SIM_KIND ?? 'port-block';
 const PARAMS: Record<string, Record<string, unknown>> = { 'cpu-stress': { workers: 1, loadPercent: 10 }, 'port-block': { port: 8080 } };
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 3);
 const ANCHOR_N = 50;
-const ROLES = ['api', 'db', 'gpu'] as const;
+/**
+ * Mostly API nodes, every 10th a db, every 100th a GPU node: the inventory's groups all have
+ * members, and the start is not dominated by the GPU nodes' training jobs (two simulated-tool
+ * Node processes per GPU node at boot).
+ */
+const fleetNode = (i: number) => {
+  const role = i % 100 === 9 ? 'gpu' : i % 10 === 5 ? 'db' : 'api';
+  return { role, tags: [role], gpu: role === 'gpu' ? 'amd' : 'none' } as const;
+};
 
 interface Point {
   n: number;
@@ -43,7 +51,7 @@ const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 async function point(n: number): Promise<Point> {
   const dir = mkdtempSync(join(tmpdir(), 'gd-bench-sim-'));
   const t0 = performance.now();
-  const lab = await startSimLab({ dir, nodes: Array.from({ length: n }, (_, i) => ({ name: `sim${String(i + 1).padStart(4, '0')}`, role: ROLES[i % 3]!, tags: [ROLES[i % 3]!], gpu: i % 3 === 2 ? ('amd' as const) : ('none' as const) })) });
+  const lab = await startSimLab({ dir, nodes: Array.from({ length: n }, (_, i) => ({ name: `sim${String(i + 1).padStart(4, '0')}`, ...fleetNode(i) })) });
   const p: Point = { n, up: performance.now() - t0, fan: [], stop: [], reverted: [], injected: [] };
   const inv = loadInventory(lab.inventoryPath);
   const targets: FaultTarget[] = selectNodes(inv, 'all').map((x) => ({ name: x.name, host: x.host, env: x.env, tags: x.tags, gpu: x.gpu, spec: toConnectSpec(inv, x) }));

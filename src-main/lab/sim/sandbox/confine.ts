@@ -6,6 +6,7 @@
  */
 import { chmodSync, lchownSync, lstatSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { inBatches } from '../batches.js';
 import { writeBinDir } from '../bin-dir.js';
 import type { LabLayout, NodeLayout } from '../layout.js';
 import { confinedRunner, hostRunner, hostSight, confinedSight, type NodeRunner, type NodeSight } from '../node-runner.js';
@@ -143,15 +144,6 @@ async function probe(r: NodeRunner, env: Record<string, string>, tool: boolean):
     });
   });
   if (code !== 0 || out.trim() !== 'ok') throw new Error(`a node's first command failed (${code ?? 'timeout'}): ${out.trim().slice(0, 300) || 'no output'}`);
-}
-
-/** Run job(0..n-1), at most `width` at a time; rejects with the first failure. */
-async function inBatches(n: number, width: number, job: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < n) await job(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, n) }, worker));
 }
 
 /** chown -R without following symlinks (a node may have left any link in its own folders). */
