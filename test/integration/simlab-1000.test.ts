@@ -31,8 +31,8 @@ const N = MAX_NODES;
  * Node processes per GPU node at boot).
  */
 const fleetNode = (i: number) => {
-  const role = i % 100 === 9 ? 'gpu' : i % 10 === 5 ? 'db' : 'api';
-  return { role, tags: [role], gpu: role === 'gpu' ? 'amd' : 'none' } as const;
+  const role = i % 100 === 9 ? ('gpu' as const) : i % 10 === 5 ? ('db' as const) : ('api' as const);
+  return { role, tags: [role as string], gpu: role === 'gpu' ? ('amd' as const) : ('none' as const) };
 };
 const stages = () => new Set(readdirSync('/tmp').filter((f) => f.startsWith('gameday-sim-stage-')));
 
@@ -72,7 +72,7 @@ describe(`a simulated lab of ${N} nodes`, () => {
     expect(hosts.every((h) => /^127\.\d+\.\d+\.\d+$/.test(h) && h.split('.').every((o) => Number(o) <= 255))).toBe(true);
     expect(new Set(hosts.map((h) => h.split('.').slice(0, 3).join('.'))).size).toBe(Math.ceil(N / 244));
     const out = await pool.fanOut(targets.map((t) => t.spec), Shell.raw('hostname; cat /proc/1/comm'));
-    const bad = out.filter((r, i) => !r.ok || r.result.stdout !== `${targets[i]!.name}\nbwrap\n`);
+    const bad = out.filter((r, i) => !r.ok || r.result?.stdout !== `${targets[i]!.name}\nbwrap\n`);
     expect(bad.slice(0, 3)).toEqual([]);
   }, 600_000);
 
