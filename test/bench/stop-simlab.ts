@@ -1,10 +1,17 @@
 /**
- * Benchmark (not a test): a scaling point on the simulated lab — STOP and fan-out on
- * N nodes of the embedded simulated lab (default 200, its maximum; one ssh2 server per node in this process,
- * commands run by /bin/sh in each node's sandbox). The simulated nodes share this machine's CPU
- * with the console, so the figure is an upper bound of the console's own cost, not a network one.
- * The simulated lab refuses more than 200 nodes (simlab/plan.ts), so 1000 is not reachable yet.
- * Env: BENCH_SIM_N (200), BENCH_SIM_KIND (cpu-stress), BENCH_TRIALS (3).
+ * Benchmark (not a test): cost as work grows, on the embedded SIMULATED lab — STOP and a plain
+ * fan-out of `true` through our warm SshPool on N = 10, 50, 100, 200 and 1000 simulated nodes.
+ * Simulated means: one ssh2 server per node inside this process, every command a /bin/sh in the
+ * node's bubblewrap sandbox on this same machine (not sshd, no network). The nodes share this
+ * machine's 2 cores with the console, so a figure is the console's cost plus the simulation's.
+ * Each N gets a fresh lab (an idle fleet of 1000 would tax the small points). The fault is
+ * port-block: injected and verified by the node's own simulated firewall state; STOP reverts it.
+ * Ratios are against our own N=50 figure in the same run (the anchor), per node.
+ * STOP is measured up to BENCH_SIM_STOP_MAX nodes (200): every simulated iptables call is a Node
+ * process (~0.1-0.3 s of CPU) and the sim has no iptables-save/-restore, so STOP takes the fallback
+ * of several iptables calls per node; inject + STOP cost ~0.8 s of CPU per node, ~13 min of both
+ * cores at 1000. Above it only the fan-out is measured, and the bench says so.
+ * Env: BENCH_SIM_NS (10,50,100,200,1000), BENCH_SIM_KIND (port-block), BENCH_TRIALS (1), BENCH_SIM_STOP_MAX (100; at 200 the inject + STOP storm saturates 2 cores and STOP falls back to lease expiry).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -17,50 +24,108 @@ import { loadInventory, selectNodes, toConnectSpec } from '../../src-main/invent
 import { startSimLab } from '../../src-main/lab/index.js';
 import { SshPool } from '../../src-main/ssh/index.js';
 import { Shell } from '../../src-main/shell/index.js';
-import { median, ms, raw } from './stats.js';
+import { linearFit, median, ms, raw } from './stats.js';
 
-const N = Number(process.env.BENCH_SIM_N ?? 200);
-const KIND = process.env.BENCH_SIM_KIND ?? 'cpu-stress';
+const NS = (process.env.BENCH_SIM_NS ?? '10,50,100,200,1000').split(',').map(Number);
+const KIND = process.env.BENCH_SIM_KIND ?? 'port-block';
 const PARAMS: Record<string, Record<string, unknown>> = { 'cpu-stress': { workers: 1, loadPercent: 10 }, 'port-block': { port: 8080 } };
-const TRIALS = Number(process.env.BENCH_TRIALS ?? 3);
+const TRIALS = Number(process.env.BENCH_TRIALS ?? 1);
+const STOP_MAX = Number(process.env.BENCH_SIM_STOP_MAX ?? 100);
+const ANCHOR_N = 50;
+/**
+ * Mostly API nodes, every 10th a db, every 100th a GPU node: the inventory's groups all have
+ * members, and the start is not dominated by the GPU nodes' training jobs (two simulated-tool
+ * Node processes per GPU node at boot).
+ */
+const fleetNode = (i: number) => {
+  const role = i % 100 === 9 ? ('gpu' as const) : i % 10 === 5 ? ('db' as const) : ('api' as const);
+  return { role, tags: [role as string], gpu: role === 'gpu' ? ('amd' as const) : ('none' as const) };
+};
 
-async function main(): Promise<void> {
+interface Point {
+  n: number;
+  up: number;
+  fan: number[];
+  stop: number[];
+  reverted: number[];
+  injected: number[];
+}
+
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+
+async function point(n: number): Promise<Point> {
   const dir = mkdtempSync(join(tmpdir(), 'gd-bench-sim-'));
-  console.log(`simulated lab: ${N} nodes, ${KIND}, ${TRIALS} trials; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  const t0 = Date.now();
-  const lab = await startSimLab({ dir, nodes: Array.from({ length: N }, (_, i) => ({ name: `sim${String(i + 1).padStart(4, '0')}`, role: (['api', 'db', 'gpu'] as const)[i % 3]!, tags: [(['api', 'db', 'gpu'] as const)[i % 3]!], gpu: i % 3 === 2 ? ('amd' as const) : ('none' as const) })) });
-  console.log(`up in ${((Date.now() - t0) / 1000).toFixed(1)} s (confined: ${lab.confined})`);
+  const t0 = performance.now();
+  const lab = await startSimLab({ dir, nodes: Array.from({ length: n }, (_, i) => ({ name: `sim${String(i + 1).padStart(4, '0')}`, ...fleetNode(i) })) });
+  const p: Point = { n, up: performance.now() - t0, fan: [], stop: [], reverted: [], injected: [] };
   const inv = loadInventory(lab.inventoryPath);
-  const targets: FaultTarget[] = selectNodes(inv, 'all').map((n) => ({ name: n.name, host: n.host, env: n.env, tags: n.tags, gpu: n.gpu, spec: toConnectSpec(inv, n) }));
+  const targets: FaultTarget[] = selectNodes(inv, 'all').map((x) => ({ name: x.name, host: x.host, env: x.env, tags: x.tags, gpu: x.gpu, spec: toConnectSpec(inv, x) }));
   const pool = new SshPool({ maxConcurrentHandshakes: 32 });
   try {
-    const c0 = performance.now();
+    if (!lab.confined) console.log(`  N=${n}: NOT confined (${lab.warnings.join('; ')})`);
     const first = await pool.fanOut(targets.map((t) => t.spec), Shell.raw('true'));
-    console.log(`first fan-out (connect ${first.filter((r) => r.ok).length}/${N}) ${ms(performance.now() - c0)}`);
-    const fan: number[] = [];
-    const stop: number[] = [];
     for (let i = 0; i < TRIALS; i++) {
       const f0 = performance.now();
-      await pool.fanOut(targets.map((t) => t.spec), Shell.raw('true'));
-      fan.push(performance.now() - f0);
-      const fm = new FaultManager(pool, undefined, `bench-sim-${i}`, 60, { maxNodesPerFault: N, protected: [], allowProd: false, commander: 'bench' });
-      const out = await fm.inject({ kind: KIND, params: PARAMS[KIND], targets, maxDurationSec: 600, approver: 'bench-approver' });
-      const ok = out.filter((o) => o.ok).length;
+      const fo = await pool.fanOut(targets.map((t) => t.spec), Shell.raw('true'));
+      p.fan.push(performance.now() - f0);
+      if (n > STOP_MAX) {
+        console.log(`  N=${n} trial ${i + 1}: connect ${first.filter((r) => r.ok).length}/${n}, fan-out ok ${fo.filter((r) => r.ok).length}/${n}; STOP not measured above ${STOP_MAX} nodes (simulated iptables = a Node process per call); load ${load()}`);
+        const bad = fo.find((r) => !r.ok || r.result?.code !== 0);
+        if (bad) console.log(`    first node that failed: ${JSON.stringify(bad).slice(0, 300)}`);
+        continue;
+      }
+      const fm = new FaultManager(pool, undefined, `bench-sim-${n}-${i}`, 600, { maxNodesPerFault: n, protected: [], allowProd: false, commander: 'bench' });
+      const out = await fm.inject({ kind: KIND, params: PARAMS[KIND], targets, maxDurationSec: 1800, approver: 'bench-approver' });
+      p.injected.push(out.filter((o) => o.ok).length);
       const s0 = performance.now();
       const rep = await new StopController(fm).stop('bench');
-      stop.push(performance.now() - s0);
-      console.log(`  trial ${i + 1}: injected ${ok}/${N}; STOP ${ms(stop.at(-1)!)} clean=${rep.clean} (${rep.nodes.filter((n) => n.status === 'reverted').length} reverted)`);
-      const bad = rep.nodes.find((n) => n.status !== 'reverted');
-      if (bad) console.log(`    first node not verified: ${JSON.stringify(bad).slice(0, 600)}`);
+      p.stop.push(performance.now() - s0);
+      p.reverted.push(rep.nodes.filter((x) => x.status === 'reverted').length);
+      const bad = rep.nodes.find((x) => x.status !== 'reverted');
+      console.log(`  N=${n} trial ${i + 1}: connect ${first.filter((r) => r.ok).length}/${n}, fan-out ok ${fo.filter((r) => r.ok).length}/${n}; injected ${p.injected.at(-1)}/${n}; STOP ${ms(p.stop.at(-1)!)} reverted ${p.reverted.at(-1)}/${n}; load ${load()}`);
+      if (bad) console.log(`    first node not reverted: ${JSON.stringify(bad).slice(0, 400)}`);
       fm.dispose();
     }
-    console.log(`N=${N} warm fan-out p50 ${ms(median(fan))} (${(median(fan) / N).toFixed(2)} ms/node) raw ${raw(fan)}`);
-    console.log(`N=${N} STOP ${KIND} p50 ${ms(median(stop))} (${(median(stop) / N).toFixed(2)} ms/node) raw ${raw(stop)}`);
   } finally {
     await pool.dispose();
     await lab.close();
     rmSync(dir, { recursive: true, force: true });
   }
+  return p;
+}
+
+async function main(): Promise<void> {
+  console.log(`SIMULATED lab (in-process ssh2 servers, one bwrap sandbox per node, same 2-core machine; not sshd): fan-out \`true\` (warm SshPool) and STOP ${KIND}; load ${load()}`);
+  const pts: Point[] = [];
+  const b0 = Date.now();
+  for (const n of NS) {
+    try {
+      pts.push(await point(n));
+    } catch (e) {
+      console.log(`  N=${n}: stops here: ${(e as Error).message}`);
+      break;
+    }
+  }
+  const anchor = pts.find((p) => p.n === ANCHOR_N);
+  const perNode = (xs: number[], n: number) => median(xs) / n;
+  console.log('   N |  up (s) | fan-out p50 | ms/node | ×N=50/node | STOP p50 | ms/node | ×N=50/node | reverted');
+  for (const p of pts) {
+    const f = perNode(p.fan, p.n);
+    const s = perNode(p.stop, p.n);
+    const rel = (x: number, a: number | undefined) => (a ? `${(x / a).toFixed(2)}×` : '—');
+    console.log(`${String(p.n).padStart(4)} | ${(p.up / 1000).toFixed(1).padStart(7)} | ${ms(median(p.fan))} | ${f.toFixed(2).padStart(7)} | ${rel(f, anchor && perNode(anchor.fan, anchor.n)).padStart(10)} | ${p.stop.length ? `${ms(median(p.stop))} | ${s.toFixed(2).padStart(7)} | ${rel(s, anchor && perNode(anchor.stop, anchor.n)).padStart(10)} | ${Math.min(...p.reverted)}/${p.n}` : '      — (not measured) |         |            |'}`);
+  }
+  for (const p of pts) console.log(`  raw N=${p.n}: fan-out ${raw(p.fan)}; STOP ${raw(p.stop)}`);
+  if (pts.length >= 2) {
+    const xs = pts.map((p) => p.n);
+    const fan = linearFit(xs, pts.map((p) => median(p.fan)));
+    const sp = pts.filter((p) => p.stop.length);
+    const stop = linearFit(sp.map((p) => p.n), sp.map((p) => median(p.stop)));
+    console.log(`slope (least squares): fan-out over N=${xs.join(',')}: ${fan.slope.toFixed(2)} ms/node + ${fan.intercept.toFixed(0)} ms; STOP ${KIND} over N=${sp.map((p) => p.n).join(',')}: ${stop.slope.toFixed(2)} ms/node + ${stop.intercept.toFixed(0)} ms`);
+  }
+  const last = pts.at(-1);
+  if (last && last.n < Math.max(...NS)) console.log(`stopped at N=${last.n}: see the error above`);
+  console.log(`simulated-lab scaling took ${((Date.now() - b0) / 1000).toFixed(0)} s`);
 }
 
 main().catch((e) => {

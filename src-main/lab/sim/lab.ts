@@ -104,7 +104,7 @@ export async function startSimLab(opts: SimLabOptions): Promise<SimLab> {
   for (const [i, p] of nodesUp.entries()) {
     supervised[i]!.model = new HealthModel(p.view, { now: Date.now, rand: seededRandom(seed, `${p.spec.name}:health`), service: () => sup.service(supervised[i]!), db, dbPeer });
   }
-  sup.start();
+  await sup.start();
 
   const ssh: SshNode[] = [];
   const http: Gate[] = [];

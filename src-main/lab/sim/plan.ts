@@ -29,9 +29,21 @@ export const SSH_PORT = 2222;
 export const HTTP_PORT = NETNS_HTTP_PORT;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-/** Check a node list: names valid and unique, at most 200 (a /24 of addresses from .11). */
+/**
+ * Most nodes one lab holds. Each node costs a sandbox (a few sleeping processes), two listening
+ * sockets and two namespace descriptors in the lab process; 1000 is what a 2-core, 24 GB machine
+ * starts and runs a fault on (see README "Scale"), well under the kernel's default pid_max (32768)
+ * and the descriptor limit Node raises to at start.
+ */
+export const MAX_NODES = 1000;
+/** Node addresses per /24: .11 to .254 (.10 is the bastion's, .0-.9 stay free as on the netns lab). */
+export const NODES_PER_24 = 255 - FIRST_NODE_OCTET;
+
+/** Check a node list: names valid and unique, 1 to MAX_NODES. */
 export function checkNodes(nodes: SimNodeSpec[]): void {
-  if (nodes.length === 0 || nodes.length > 200) throw new SimLabError('BAD_NODES', `a simulated lab has 1-200 nodes, got ${nodes.length}`);
+  if (nodes.length === 0 || nodes.length > MAX_NODES) {
+    throw new SimLabError('BAD_NODES', `a simulated lab has 1-${MAX_NODES} nodes, got ${nodes.length}`, `each simulated node is a sandbox with its own processes and sockets on this machine; ${MAX_NODES} is the most one lab is built and measured for. Use several labs (separate folders) or real nodes for more`);
+  }
   const seen = new Set<string>();
   for (const n of nodes) {
     if (!NAME_RE.test(n.name)) throw new SimLabError('BAD_NODES', `node name ${JSON.stringify(n.name)} must match ${NAME_RE}`);
@@ -50,9 +62,16 @@ export function addressBase(dir: string): string {
   return `127.${100 + (h[0]! % 128)}.${h[1]!}`;
 }
 
-/** Address of the i-th node (0-based) of a lab; bastions take .10. */
+/**
+ * Address of the i-th node (0-based) of a lab; bastions take .10 of the first /24. The first 244
+ * nodes are .11-.254 of the lab's /24 (as on the netns lab); later ones continue in the next /24s
+ * (third octet +1, +2 ..., wrapping within the lab's 127.A.0.0/16), so every address stays in 127/8.
+ */
 export function nodeAddress(base: string, node: SimNodeSpec, index: number): string {
-  return node.role === 'bastion' ? `${base}.${BASTION_OCTET}` : `${base}.${FIRST_NODE_OCTET + index}`;
+  if (node.role === 'bastion') return `${base}.${BASTION_OCTET}`;
+  const [a, b, c] = base.split('.');
+  const third = (Number(c) + Math.floor(index / NODES_PER_24)) % 256;
+  return `${a}.${b}.${third}.${FIRST_NODE_OCTET + (index % NODES_PER_24)}`;
 }
 
 /** All tags of a node, deduplicated, fixed ones first. */

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SERVICE_COMM } from './bin-dir.js';
 import type { HealthModel, ServiceState } from './health.js';
+import { inBatches } from './batches.js';
 import { readGpus } from './gpu-metrics.js';
 import { between } from './plan.js';
 import type { NodeRunner } from './node-runner.js';
@@ -18,6 +19,14 @@ import type { SimUnit } from './tools/lib/systemd.mjs';
 
 /** How often node state is reconciled: well under the runbooks' 500 ms probe interval granularity ×2. */
 export const TICK_MS = 500;
+/**
+ * Nodes reconciled per tick. Up to 200 nodes every node is seen every tick; at 1000 each is seen
+ * every 2.5 s, still within the 2-5 s restart delays below (and a node's /proc files are refreshed
+ * before each of its execs anyway, see refresh()).
+ */
+const NODES_PER_TICK = 200;
+/** Service starts at once while the lab boots (each a bwrap; see batches.ts). */
+const SERVICE_STARTS_AT_ONCE = 8;
 /** systemd's RestartSec, seeded per restart: a killed service is back after 2-5 s. */
 const RESTART_MS: [number, number] = [2000, 5000];
 /** `systemctl start` brings the process up almost at once. */
@@ -58,6 +67,8 @@ interface Track {
 export class Supervisor {
   private timer?: NodeJS.Timeout;
   private readonly track = new Map<string, Track>();
+  /** Where the next tick's slice starts. */
+  private cursor = 0;
 
   constructor(private readonly nodes: SupervisedNode[]) {}
 
@@ -66,20 +77,24 @@ export class Supervisor {
     return r === 'bastion' ? null : UNITS[r];
   }
 
-  /** Units, services and GPU jobs up; then the reconcile tick. */
-  start(): void {
+  /**
+   * Units, services and GPU jobs up; then the reconcile tick. Resolves once every service has
+   * started (a few at a time: see batches.ts), so the lab is "booted" when it says it is up.
+   */
+  async start(): Promise<void> {
     for (const n of this.nodes) {
       this.track.set(n.view.id.name, { requeueAt: new Map(), load: LOAD_TAU_S.map(() => between(n.rand, 0.05, 0.3)), loadAt: Date.now(), lastPid: 0 });
       const unit = this.unitName(n);
       if (unit) updateJson(n.view.layout.state, 'systemd', { units: {} as Record<string, SimUnit> }, (s) => void (s.units[unit] = { active: true, description: `Simulated ${SERVICE_COMM[n.view.id.role]}` }));
-      this.spawnService(n);
       this.procFiles(n);
     }
+    await inBatches(this.nodes.length, SERVICE_STARTS_AT_ONCE, (i) => this.spawnService(this.nodes[i]!));
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
   }
 
-  private spawnService(n: SupervisedNode): void {
+  /** Start the node's service; resolves once its pid is known (or it failed to start: the tick retries). */
+  private async spawnService(n: SupervisedNode): Promise<void> {
     const unit = this.unitName(n);
     const t = this.track.get(n.view.id.name)!;
     if (!unit || t.starting) return;
@@ -89,7 +104,7 @@ export class Supervisor {
     cmd.child.unref();
     t.starting = true;
     // MainPID is the node's pid (its own PID namespace when confined), known once the process runs.
-    void cmd.nodePid.then((pid) => {
+    await cmd.nodePid.then((pid) => {
       t.starting = false;
       if (!pid) return; // did not start: the next tick tries again
       updateJson(n.view.layout.state, 'systemd', { units: {} as Record<string, SimUnit> }, (s) => {
@@ -110,7 +125,12 @@ export class Supervisor {
 
   private tick(): void {
     const now = Date.now();
-    for (const n of this.nodes) {
+    // A slice per tick: every node each tick up to NODES_PER_TICK nodes (as before), a round over
+    // several ticks beyond. Reconciling 1000 nodes in one go (file reads and writes each) blocked
+    // the lab's event loop for most of every tick, and the SSH handshakes it serves timed out.
+    const slice = this.nodes.length <= NODES_PER_TICK ? this.nodes : Array.from({ length: NODES_PER_TICK }, (_, k) => this.nodes[(this.cursor + k) % this.nodes.length]!);
+    this.cursor = (this.cursor + slice.length) % this.nodes.length;
+    for (const n of slice) {
       try {
         this.reconcile(n, now);
         this.procFiles(n);
@@ -139,7 +159,7 @@ export class Supervisor {
       t.restartAt ??= now + (quick ? START_MS : between(n.rand, ...RESTART_MS));
       if (now >= t.restartAt) {
         t.restartAt = undefined;
-        this.spawnService(n);
+        void this.spawnService(n);
       }
       return;
     }

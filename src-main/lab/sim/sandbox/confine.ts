@@ -4,8 +4,9 @@
  * and check it really runs a simulated tool. Anything that fails turns into the fallback (plain
  * child processes, shells refused) with the reason in the lab's warnings, never into a half-confined lab.
  */
-import { lchownSync, lstatSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, lchownSync, lstatSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { inBatches } from '../batches.js';
 import { writeBinDir } from '../bin-dir.js';
 import type { LabLayout, NodeLayout } from '../layout.js';
 import { confinedRunner, hostRunner, hostSight, confinedSight, type NodeRunner, type NodeSight } from '../node-runner.js';
@@ -17,6 +18,8 @@ import { sandboxSupport, type DropTo } from './support.js';
 
 /** Time a node's first command may take (starting Node for a simulated tool on a busy machine). */
 const PROBE_MS = 30_000;
+/** Node probes run at once (each a bwrap and a shell; enough to keep 2 cores busy). */
+const PROBES_AT_ONCE = 8;
 
 export interface LabParts {
   tools: string;
@@ -90,7 +93,11 @@ async function startConfined(lab: LabLayout, nodes: NodePlan[], parts: LabParts,
     if (drop) {
       // The nodes run as nobody: their own folders must be theirs; everything else stays root's.
       for (const n of nodes) for (const d of [n.layout.root, n.layout.state]) chownTree(d, drop.uid, drop.gid);
-      stage = await Stage.start([...labM, ...perNode.flat()].flatMap((m) => ('src' in m && m.kind !== 'ro-try' ? [m.src] : [])), drop);
+      // nobody must walk nodes/ and nodes/<name>/ (root's) to reach its own folders in the staged tree, whatever the umask.
+      for (const d of new Set([nodesDir(nodes), ...nodes.map((n) => dirname(n.layout.root))])) chmodSync(d, 0o755);
+      // The node folders go in as one tree (nodes/, root's, 0755: nobody walks into each node's own
+      // folder only), so the staging mount table stays the same size whatever the fleet (stage.ts).
+      stage = await Stage.start([...labM.flatMap((m) => ('src' in m && m.kind !== 'ro-try' ? [m.src] : [])), nodesDir(nodes)], drop);
     }
     const st = stage;
     const staged = (ms: typeof labM) => (st ? ms.map((m) => ('src' in m && m.kind !== 'ro-try' ? { ...m, src: st.map(m.src) } : m)) : ms);
@@ -99,12 +106,24 @@ async function startConfined(lab: LabLayout, nodes: NodePlan[], parts: LabParts,
       boxes.push(await NodeSandbox.start({ bwrap, stage, mounts, hostname: n.name, env: n.env(sight), initArgv: [join(sight.libexec, 'init'), String(FOREVER_SEC)] }));
     }
     const runners = new Map(nodes.map((n, i) => [n.name, confinedRunner(sight, boxes[i]!)]));
-    await Promise.all(nodes.map((n, i) => probe(runners.get(n.name)!, n.env(sight), i === 0)));
+    // A few at a time: a thousand bwraps started at once on 2 cores would each miss PROBE_MS and turn
+    // a healthy lab into the unconfined fallback.
+    // One retry: with ~1000 nodes, a joining bwrap now and then dies at start (SIGKILL, or "Can't
+    // fork for --pidns: Cannot allocate memory") though the node is up; one such blip must not turn
+    // the whole lab into the unconfined fallback. A node that fails twice does.
+    await inBatches(nodes.length, PROBES_AT_ONCE, (i) => probe(runners.get(nodes[i]!.name)!, nodes[i]!.env(sight), i === 0).catch(() => probe(runners.get(nodes[i]!.name)!, nodes[i]!.env(sight), i === 0)));
     return { runners, confined: true, dispose };
   } catch (e) {
     await dispose();
     throw e;
   }
+}
+
+/** The one folder holding every node's folders (layout.ts bootNode: <lab>/nodes/<name>/{root,state}). */
+function nodesDir(nodes: NodePlan[]): string {
+  const dir = dirname(dirname(nodes[0]!.layout.root));
+  for (const n of nodes) for (const p of [n.layout.root, n.layout.state]) if (dirname(dirname(p)) !== dir) throw new Error(`node folder ${p} is not under ${dir}`);
+  return dir;
 }
 
 /** A node answers: its shell writes its /tmp; the first one also runs a simulated tool (Node + tools mounted). */

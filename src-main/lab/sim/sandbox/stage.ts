@@ -5,6 +5,11 @@
  * which exactly those folders are bind-mounted onto a small tmpfs at a path nobody can walk; every
  * bwrap then starts inside that namespace (nsenter), as nobody (setpriv --clear-groups), and mounts
  * from the staged copies. The host's mount table never changes; nothing else becomes reachable.
+ *
+ * Every bwrap copies the staging namespace's mount table when it makes the node's own, so that
+ * table must not grow with the fleet: the node folders are staged as ONE tree (the lab's nodes/
+ * folder), and a path below a staged folder maps below its staged copy. One bind per node folder
+ * (7 per node) made each exec copy 7000 mounts at 1000 nodes: a fan-out cost quadratic in N.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmdirSync } from 'node:fs';
@@ -83,11 +88,12 @@ export class Stage {
     return new Stage(holder, dir, unique, drop);
   }
 
-  /** Where a staged host path is inside the staging namespace. */
+  /** Where a staged host path (or a path below a staged folder) is inside the staging namespace. */
   map(host: string): string {
     const p = this.paths.get(host);
-    if (!p) throw new Error(`not staged: ${host}`);
-    return p;
+    if (p) return p;
+    for (const [src, staged] of this.paths) if (host.startsWith(`${src}/`)) return `${staged}${host.slice(src.length)}`;
+    throw new Error(`not staged: ${host}`);
   }
 
   /** argv prefix: enter the staging namespace, become nobody with no supplementary groups. */
