@@ -71,7 +71,9 @@ describe(`a simulated lab of ${N} nodes`, () => {
     expect(new Set(hosts).size).toBe(N);
     expect(hosts.every((h) => /^127\.\d+\.\d+\.\d+$/.test(h) && h.split('.').every((o) => Number(o) <= 255))).toBe(true);
     expect(new Set(hosts.map((h) => h.split('.').slice(0, 3).join('.'))).size).toBe(Math.ceil(N / 244));
-    const out = await pool.fanOut(targets.map((t) => t.spec), Shell.raw('hostname; cat /proc/1/comm'));
+    // 100 at a time: this checks who answers, not the sandbox under 1000 concurrent execs (there,
+    // about 1 in 1000 sandboxed execs is SIGKILLed for a cause not yet found: src-main/lab/sim/README.md).
+    const out = await pool.fanOut(targets.map((t) => t.spec), Shell.raw('hostname; cat /proc/1/comm'), { concurrency: 100 });
     const bad = out.filter((r, i) => !r.ok || r.result?.stdout !== `${targets[i]!.name}\nbwrap\n`);
     expect(bad.slice(0, 3)).toEqual([]);
   }, 600_000);
