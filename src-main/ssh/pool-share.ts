@@ -22,6 +22,7 @@
  * the remote process group is killed as for a local exec); `info: true` adds each node's
  * connection facts (auth method, host-key status) to its result (`gameday inventory check`).
  */
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { existsSync, mkdirSync, realpathSync, unlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -119,6 +120,8 @@ function serve(pool: SshPool, sock: Socket, selector?: () => SharedSelector | un
   let buf = '';
   let started = false;
   const abort = new AbortController();
+  // One listener per node of the fan-out (a cancel reaches every exec): no cap to warn about.
+  setMaxListeners(0, abort.signal);
   sock.setEncoding('utf8');
   sock.on('error', () => undefined);
   sock.on('data', (d: string) => {

@@ -16,23 +16,14 @@ import { getTestLab } from '../lab/fixture.js';
 import type { LabInfo } from '../../src-main/lab/index.js';
 import { labTarget, labTargets, openFleet, waitFor, type Fleet } from './helpers/fleet.js';
 import { APPROVER } from './helpers/inject.js';
-import { allProcs, faultGroup, netnsOf, residue } from './helpers/observe.js';
+import { faultGroup, residue, standbyShells } from './helpers/observe.js';
 
 let lab: LabInfo;
 beforeAll(() => {
   lab = getTestLab();
 });
 
-/** The idle standby shells (not their `timeout` parents) in a node's network namespace, with their nice value. */
-function standbys(node: string): Array<{ pid: number; nice: number }> {
-  const ns = netnsOf(lab, node);
-  return allProcs()
-    .filter((p) => p.netns === ns && p.comm === 'sh' && p.cmdline.includes('GD_STANDBY_GO_'))
-    .map((p) => {
-      const stat = readFileSync(`/proc/${p.pid}/stat`, 'utf8');
-      return { pid: p.pid, nice: Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[16]) };
-    });
-}
+const standbys = (node: string) => standbyShells(lab, node);
 
 /** Runs `fn` and keeps every exec result the pool returned, by node. */
 async function results<T>(fleet: Fleet, fn: () => Promise<T>): Promise<{ value: T; byNode: Record<string, ExecResult[]> }> {

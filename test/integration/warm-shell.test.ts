@@ -6,29 +6,20 @@
  * by the command's timeout; a warm shell killed from outside means an ordinary exec, and the
  * command runs exactly once either way.
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Shell } from '../../src-main/shell/index.js';
 import { SshPool } from '../../src-main/ssh/index.js';
 import { getTestLab } from '../lab/fixture.js';
 import type { LabInfo } from '../../src-main/lab/index.js';
 import { labTarget, waitFor } from './helpers/fleet.js';
-import { allProcs, inNs, netnsOf } from './helpers/observe.js';
+import { allProcs, inNs, netnsOf, standbyShells } from './helpers/observe.js';
 
 let lab: LabInfo;
 beforeAll(() => {
   lab = getTestLab();
 });
 
-function warmShells(node: string): Array<{ pid: number; nice: number }> {
-  const ns = netnsOf(lab, node);
-  return allProcs()
-    .filter((p) => p.netns === ns && p.comm === 'sh' && p.cmdline.includes('GD_STANDBY_GO_'))
-    .map((p) => {
-      const stat = readFileSync(`/proc/${p.pid}/stat`, 'utf8');
-      return { pid: p.pid, nice: Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[16]) };
-    });
-}
+const warmShells = (node: string) => standbyShells(lab, node);
 
 describe('warm shells for shared commands', () => {
   it('the second command runs in the shell the first left, with its own stdout, stderr and exit code; a new one follows', async () => {

@@ -217,3 +217,17 @@ export function netnsOf(lab: LabInfo, node: string): string {
 export function nodePath(lab: LabInfo, node: string, path: string): string {
   return `/proc/${sshdPid(lab, node)}/root${path}`;
 }
+
+/**
+ * The idle standby / warm shells (ssh/standby.ts) in a node's network namespace, not their
+ * `timeout` parents, with their nice value (field 19 of /proc/<pid>/stat).
+ */
+export function standbyShells(lab: LabInfo, node: string): Array<{ pid: number; nice: number }> {
+  const ns = netnsOf(lab, node);
+  return allProcs()
+    .filter((p) => p.netns === ns && p.comm === 'sh' && p.cmdline.includes('GD_STANDBY_GO_'))
+    .map((p) => {
+      const stat = readFileSync(`/proc/${p.pid}/stat`, 'utf8');
+      return { pid: p.pid, nice: Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[16]) };
+    });
+}
