@@ -57,6 +57,12 @@ export interface PoolEvents {
  * One connection per node, reused across commands; jump hosts are shared connections too.
  * Owns every ssh2 client it makes: `dispose()` closes them all.
  */
+/** A node's standby shell: being opened, or open. */
+interface StandbySlot {
+  opening?: Promise<void>;
+  shell?: StandbyShell;
+}
+
 /** Below this many sessions per connection (the pool's cap, or what a refusal taught), no standby shells are kept. */
 const MIN_SESSIONS_FOR_STANDBY = 4;
 
@@ -66,7 +72,7 @@ export class SshPool extends EventEmitter<PoolEvents> {
   private readonly perHost = new Map<string, Semaphore>();
   private readonly connectOpts: ConnectOptions;
   /** STOP's standby shells, by connection and sudo (standby.ts). */
-  private readonly standbys = new Map<string, Promise<StandbyShell | undefined>>();
+  private readonly standbys = new Map<string, StandbySlot>();
   private disposed = false;
 
   constructor(private readonly opts: PoolOptions = {}) {
@@ -153,7 +159,7 @@ export class SshPool extends EventEmitter<PoolEvents> {
       }
       // STOP's raised standby, or (for a shared fan-out) a warm shell; neither takes stdin.
       const useIt = (opts.standby === 'use' || opts.standby === 'warm') && opts.stdin === undefined;
-      const standby = useIt ? await this.takeStandby(conn, opts) : undefined;
+      const standby = useIt ? this.takeStandby(conn, opts) : undefined;
       // A standby that died unseen (killed, its link cut) did not run the command: run it as usual.
       const ran =
         standby &&
@@ -183,27 +189,39 @@ export class SshPool extends EventEmitter<PoolEvents> {
     return `${specKey(conn.spec)}|${needsSudo(conn, opts.sudo) ? 'sudo' : ''}|${opts.standby === 'warm' ? 'warm' : 'stop'}`;
   }
 
-  /** Make sure a standby shell is open on `conn` (for this sudo). Never throws: STOP falls back to an exec. */
+  /** Make sure a standby shell is open (or opening) on `conn` for this sudo. Never throws or waits. */
   private keepStandby(conn: NodeConnection, opts: ExecOptions): void {
     const key = this.standbyKey(conn, opts);
-    const have = this.standbys.get(key);
-    const opening = (async () => {
-      const s = await have;
-      if (s?.ready) return s;
-      // A server that refused a channel (its MaxSessions is low) gets no standby: it would hold a
-      // session the node's commands need.
-      if (this.disposed || conn.closed || conn.sessions.max < MIN_SESSIONS_FOR_STANDBY) return undefined;
-      return StandbyShell.open(conn, needsSudo(conn, opts.sudo), opts.standby !== 'warm').catch(() => undefined);
-    })();
-    this.standbys.set(key, opening);
+    const slot = this.standbys.get(key);
+    if (slot && (slot.opening || slot.shell?.ready)) return;
+    // A server that refused a channel (its MaxSessions is low) gets no standby: it would hold a
+    // session the node's commands need.
+    if (this.disposed || conn.closed || conn.sessions.max < MIN_SESSIONS_FOR_STANDBY) return;
+    const next: StandbySlot = {};
+    next.opening = StandbyShell.open(conn, needsSudo(conn, opts.sudo), opts.standby !== 'warm').then(
+      (shell) => {
+        next.opening = undefined;
+        if (this.disposed || this.standbys.get(key) !== next) shell.dispose();
+        else next.shell = shell;
+      },
+      () => {
+        next.opening = undefined;
+        if (this.standbys.get(key) === next) this.standbys.delete(key);
+      },
+    );
+    this.standbys.set(key, next);
   }
 
-  /** A ready standby of `conn` (removed: a standby runs one script), if there is one. */
-  private async takeStandby(conn: NodeConnection, opts: ExecOptions): Promise<StandbyShell | undefined> {
+  /**
+   * A ready standby of `conn` (removed: a standby runs one script), if there is one. Never waits
+   * for one still opening: STOP must not hang on a channel a dead link never confirms.
+   */
+  private takeStandby(conn: NodeConnection, opts: ExecOptions): StandbyShell | undefined {
     const key = this.standbyKey(conn, opts);
-    const s = await this.standbys.get(key);
+    const shell = this.standbys.get(key)?.shell;
+    if (!shell?.ready) return undefined;
     this.standbys.delete(key);
-    return s?.ready ? s : undefined;
+    return shell;
   }
 
   /**
@@ -259,9 +277,9 @@ export class SshPool extends EventEmitter<PoolEvents> {
 
   async dispose(): Promise<void> {
     this.disposed = true;
-    const standbys = [...this.standbys.values()];
+    // Ready ones close now; one still opening closes itself when it opens (disposed is set).
+    for (const slot of this.standbys.values()) slot.shell?.dispose();
     this.standbys.clear();
-    for (const s of await Promise.all(standbys)) s?.dispose();
     const all = [...this.conns.values()];
     this.conns.clear();
     const conns = await Promise.all(all.map((p) => p.catch(() => undefined)));

@@ -20,6 +20,9 @@ import type { NodeConnection, ExecChannel } from './connection.js';
 import { readChannel, wrapRemote } from './exec.js';
 import type { ExecOptions, ExecResult } from './types.js';
 
+/** A standby whose channel is not open after this long is given up (its session slot released). */
+const OPEN_TIMEOUT_MS = 10_000;
+
 /** A standby is closed (and a new one opened on the next renewal) after this long. */
 export const STANDBY_LIFETIME_MS = 60 * 60_000;
 
@@ -82,7 +85,18 @@ export class StandbyShell {
     try {
       const marker = `GD_STANDBY_GO_${randomBytes(12).toString('hex')}`;
       const execId = randomBytes(6).toString('hex');
-      const ch = await conn.openExec(wrapRemote(Shell.raw(standbyBody(marker, raise)), { timeoutMs: STANDBY_LIFETIME_MS, sudo, execId }));
+      const opening = conn.openExec(wrapRemote(Shell.raw(standbyBody(marker, raise)), { timeoutMs: STANDBY_LIFETIME_MS, sudo, execId }));
+      // Bounded: on a dead link the channel-open answer never comes, and the slot must come back.
+      let timer: NodeJS.Timeout | undefined;
+      const ch = await Promise.race([
+        opening,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            opening.then((late) => (late.resume(), late.end()), () => undefined);
+            reject(new Error('the standby channel did not open in time'));
+          }, OPEN_TIMEOUT_MS);
+        }),
+      ]).finally(() => clearTimeout(timer));
       return new StandbyShell(conn, ch, release, sudo, marker, execId);
     } catch (e) {
       release();

@@ -30,6 +30,8 @@ export interface TestServerOptions {
   password?: string;
   /** Delay before accepting auth, to hold handshakes in flight. */
   authDelayMs?: number;
+  /** Leave the n-th session channel (1-based, per connection) unanswered, as over a dead link. */
+  ignoreSession?: (n: number) => boolean;
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
@@ -68,7 +70,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     conn.on('ready', () => {
       authed = true;
       inFlight--;
+      let sessions = 0;
       conn.on('session', (accept, reject) => {
+        if (opts.ignoreSession?.(++sessions)) return;
         if (opts.maxSessions && open >= opts.maxSessions) return reject();
         open++;
         stats.maxConcurrentSessions = Math.max(stats.maxConcurrentSessions, open);

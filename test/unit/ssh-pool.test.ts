@@ -202,3 +202,21 @@ describe('standby shells and a server with few sessions', () => {
     }
   });
 });
+
+describe('a standby whose channel never opens', () => {
+  it('STOP does not wait for it: the script runs as an ordinary exec, and the pool closes', async () => {
+    // Session 1: the inject-like command. Session 2: the standby, never answered. Then normal.
+    const srv2 = await startTestServer({ ignoreSession: (n) => n === 2 });
+    const p = new SshPool();
+    const s: ConnectSpec = { name: 'hang', host: '127.0.0.1', port: srv2.port, user: 'root', identityFiles: [srv2.clientKeyFile], knownHostsFiles: [srv2.knownHostsFile] };
+    try {
+      await p.exec(s, Shell.raw('true'), { standby: 'keep' });
+      const r = await p.exec(s, Shell.raw('echo stopped'), { standby: 'use', timeoutMs: 10_000 });
+      expect(r.stdout.trim()).toBe('stopped');
+      expect(r.via).toBeUndefined();
+    } finally {
+      await p.dispose();
+      await srv2.close();
+    }
+  });
+});
