@@ -161,13 +161,7 @@ export class SshPool extends EventEmitter<PoolEvents> {
       const useIt = (opts.standby === 'use' || opts.standby === 'warm') && opts.stdin === undefined;
       const standby = useIt ? this.takeStandby(conn, opts) : undefined;
       // A standby that died unseen (killed, its link cut) did not run the command: run it as usual.
-      const ran =
-        standby &&
-        (await standby.run(cmd, { ...opts, timeoutMs: opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS }).catch((e: SshError) => {
-          // No answer in time is the node's answer (a second try would double STOP's wait).
-          if (e.code === 'TIMEOUT') throw e;
-          return undefined;
-        }));
+      const ran = standby && (await standby.run(cmd, { ...opts, timeoutMs: opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS }));
       if (ran?.started) result = { ...ran.result, via: 'standby' };
       else {
         if (conn.closed) conn = await this.connect(spec);

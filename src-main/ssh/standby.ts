@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { Shell } from '../shell/index.js';
 import type { NodeConnection, ExecChannel } from './connection.js';
 import { readChannel, wrapRemote } from './exec.js';
+import type { SshError } from './errors.js';
 import type { ExecOptions, ExecResult } from './types.js';
 
 /** A standby whose channel is not open after this long is given up (its session slot released). */
@@ -122,7 +123,7 @@ export class StandbyShell {
    * script (its first stderr bytes are not {@link STARTED}): then the script did not run, and the
    * caller may run it as an ordinary exec. Those bytes are not part of the result or the stream.
    */
-  async run(script: Shell, opts: ExecOptions & { timeoutMs: number }): Promise<{ result: ExecResult; started: boolean }> {
+  async run(script: Shell, opts: ExecOptions & { timeoutMs: number }): Promise<{ result: ExecResult; started: true } | { started: false }> {
     this.used = true;
     const started = performance.now();
     let head: Buffer | undefined = Buffer.alloc(0);
@@ -138,9 +139,17 @@ export class StandbyShell {
       if (tail.length) opts.onStderr?.(tail);
     };
     const T = Math.max(1, Math.ceil(opts.timeoutMs / 1000));
-    const result = await readChannel(this.conn, this.ch, { ...opts, onStderr, stdin: `${script.text}\n${this.marker} ${T}\n` }, { timeoutMs: opts.timeoutMs, sudo: this.sudo, execId: this.execId, started });
-    const stderr = ran && result.stderr.startsWith(STARTED) ? result.stderr.slice(STARTED.length) : result.stderr;
-    return { result: { ...result, stderr }, started: ran };
+    let result: ExecResult;
+    try {
+      result = await readChannel(this.conn, this.ch, { ...opts, onStderr, stdin: `${script.text}\n${this.marker} ${T}\n` }, { timeoutMs: opts.timeoutMs, sudo: this.sudo, execId: this.execId, started });
+    } catch (e) {
+      // Once it started, the command's failure is the command's (never run twice); no answer in
+      // time is the node's answer (a second try would double STOP's wait).
+      if (ran || (e as SshError).code === 'TIMEOUT') throw e;
+      return { started: false };
+    }
+    if (!ran) return { started: false };
+    return { result: { ...result, stderr: result.stderr.startsWith(STARTED) ? result.stderr.slice(STARTED.length) : result.stderr }, started: true };
   }
 
   /** Close an idle standby (the node's shell sees EOF and exits). */

@@ -220,3 +220,24 @@ describe('a standby whose channel never opens', () => {
     }
   });
 });
+
+describe('a warm shell whose connection drops mid-command', () => {
+  it('the command that had started is not run again elsewhere: the exec fails, the node ran it once', async () => {
+    const p = new SshPool();
+    const s = spec({ name: 'warm-drop' });
+    const file = join(mkdtempSync(join(tmpdir(), 'gd-warm-drop-')), 'ran');
+    try {
+      await p.exec(s, Shell.raw('true'), { standby: 'warm' });
+      await new Promise((r) => setTimeout(r, 500));
+      const conn = await p.connect(s);
+      const run = p.exec(s, Shell.raw(`echo ran >> ${file}; sleep 3`), { standby: 'warm', timeoutMs: 20_000 });
+      await new Promise((r) => setTimeout(r, 800));
+      conn.client.end();
+      await expect(run).rejects.toMatchObject({ code: 'DISCONNECTED' });
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(readFileSync(file, 'utf8')).toBe('ran\n');
+    } finally {
+      await p.dispose();
+    }
+  });
+});

@@ -226,8 +226,12 @@ export function standbyShells(lab: LabInfo, node: string): Array<{ pid: number; 
   const ns = netnsOf(lab, node);
   return allProcs()
     .filter((p) => p.netns === ns && p.comm === 'sh' && p.cmdline.includes('GD_STANDBY_GO_'))
-    .map((p) => {
-      const stat = readFileSync(`/proc/${p.pid}/stat`, 'utf8');
-      return { pid: p.pid, nice: Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[16]) };
+    .flatMap((p) => {
+      try {
+        const stat = readFileSync(`/proc/${p.pid}/stat`, 'utf8');
+        return [{ pid: p.pid, nice: Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[16]) }];
+      } catch {
+        return []; // exited while we looked
+      }
     });
 }
