@@ -1,5 +1,5 @@
 /**
- * A pool that sends its commands through a live console's or run's open connections when the
+ * A pool that sends its commands through a live console's open connections when the
  * workspace has one (ssh/pool-share.ts, like OpenSSH's ControlMaster), and opens its own otherwise:
  * what `gameday inject`, `preflight` and `inventory check` use. Each exec is a one-node fan-out on
  * the live pool's socket; the live pool checks the host key against the known_hosts files of the
@@ -22,6 +22,9 @@ import { askPool, sharedPools, type SharedAnswer, type SharedResult } from './po
 import { SshPool, type FanOutOptions, type FanOutResult, type PoolOptions } from './pool.js';
 import type { Shell } from '../shell/index.js';
 import type { ConnectSpec, ExecOptions, ExecResult } from './types.js';
+
+/** The pools this one borrows: a console's (console-service.ts lends `console-<pid>`). */
+const CONSOLE_POOL_PREFIX = 'console-';
 
 /** Past the command's own timeout, how long a live pool may take to answer before the exec counts as broken. */
 const ANSWER_GRACE_MS = 10_000;
@@ -103,7 +106,11 @@ export class SharedPool extends SshPool {
     if (this.lending.getStore() || opts.stdin !== undefined || opts.signal?.aborted) return undefined;
     for (const path of sharedPools(this.place.dir)) {
       const id = basename(path, '.pool');
-      if (id === this.place.self) continue;
+      // Only a console's pool: it outlives the command. Another inject or run ends when its own
+      // fault does, and a renewal, revert or STOP sent through it would be cut with it (six
+      // injects started together lent to each other, and the first to finish took the others'
+      // reverts down: faults left to their leases). `gameday exec`, one-shot, still uses any.
+      if (id === this.place.self || !id.startsWith(CONSOLE_POOL_PREFIX)) continue;
       const late = new AbortController();
       const timer = opts.timeoutMs ? setTimeout(() => late.abort(), opts.timeoutMs + ANSWER_GRACE_MS) : undefined;
       const signal = opts.signal ? AbortSignal.any([opts.signal, late.signal]) : late.signal;

@@ -139,20 +139,36 @@ describe('SharedPool: through a live pool when one accepts, else its own connect
 
   it('two clients lending to each other never pass a command back and forth: a lent request runs on the lender\'s own connections', async () => {
     const dir = newDir();
-    const a = new SharedPool({}, { dir, self: 'adhoc-a' });
-    const b = new SharedPool({}, { dir, self: 'adhoc-b' });
-    const sa = sharePool(a, dir, 'adhoc-a');
-    const sb = sharePool(b, dir, 'adhoc-b');
+    const a = new SharedPool({}, { dir, self: 'console-a' });
+    const b = new SharedPool({}, { dir, self: 'console-b' });
+    const sa = sharePool(a, dir, 'console-a');
+    const sb = sharePool(b, dir, 'console-b');
     try {
       const r = await a.exec(spec(), Shell.raw('echo ping'), { timeoutMs: 5000 });
       expect(r.stdout).toBe('ping\n');
-      expect([...a.usedShared, a.ownExecs, a.size]).toEqual(['adhoc-b', 0, 0]);
+      expect([...a.usedShared, a.ownExecs, a.size]).toEqual(['console-b', 0, 0]);
       expect([b.usedShared.size, b.ownExecs, b.size]).toEqual([0, 1, 1]);
     } finally {
       sa.close();
       sb.close();
       await a.dispose();
       await b.dispose();
+    }
+  });
+
+  it("an inject's or run's pool is never borrowed (it ends with its own fault): own connections, however many lend", async () => {
+    const dir = newDir();
+    const other = new SshPool();
+    const lent = [sharePool(other, dir, 'adhoc-other'), sharePool(other, dir, 'run-other')];
+    const pool = new SharedPool({}, { dir, self: 'adhoc-me' });
+    try {
+      const r = await pool.exec(spec(), Shell.raw('echo own'), { timeoutMs: 5000 });
+      expect(r.stdout).toBe('own\n');
+      expect([pool.usedShared.size, pool.ownExecs, other.size]).toEqual([0, 1, 0]);
+    } finally {
+      for (const l of lent) l.close();
+      await pool.dispose();
+      await other.dispose();
     }
   });
 
