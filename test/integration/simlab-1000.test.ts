@@ -71,9 +71,15 @@ describe(`a simulated lab of ${N} nodes`, () => {
     expect(new Set(hosts).size).toBe(N);
     expect(hosts.every((h) => /^127\.\d+\.\d+\.\d+$/.test(h) && h.split('.').every((o) => Number(o) <= 255))).toBe(true);
     expect(new Set(hosts.map((h) => h.split('.').slice(0, 3).join('.'))).size).toBe(Math.ceil(N / 244));
-    // 100 at a time: this checks who answers, not the sandbox under 1000 concurrent execs (there,
-    // about 1 in 1000 sandboxed execs is SIGKILLed for a cause not yet found: src-main/lab/sim/README.md).
-    const out = await pool.fanOut(targets.map((t) => t.spec), Shell.raw('hostname; cat /proc/1/comm'), { concurrency: 100 });
+    // 100 at a time: this checks who answers, not the sandbox under load. About 1 in 1000
+    // sandboxed execs is SIGKILLed (exit 137, empty output) for a cause not yet found
+    // (src-main/lab/sim/README.md, "known"): such a node is asked once more, and must then answer
+    // as itself; any other failure, a wrong answer or a second 137 fails the test.
+    const specs = targets.map((t) => t.spec);
+    const out = await pool.fanOut(specs, Shell.raw('hostname; cat /proc/1/comm'), { concurrency: 100 });
+    const killed = out.flatMap((r, i) => (!r.ok && r.result?.code === 137 && r.result.stdout === '' ? [i] : []));
+    for (const i of killed) out[i] = (await pool.fanOut([specs[i]!], Shell.raw('hostname; cat /proc/1/comm')))[0]!;
+    if (killed.length) console.log(`[simlab-1000] ${killed.length} exec(s) SIGKILLed by the sandbox (the known sim bug), asked again: ${killed.map((i) => targets[i]!.name).join(' ')}`);
     const bad = out.filter((r, i) => !r.ok || r.result?.stdout !== `${targets[i]!.name}\nbwrap\n`);
     expect(bad.slice(0, 3)).toEqual([]);
   }, 600_000);
