@@ -11,14 +11,15 @@ import { isRunning, startTestServer, type TestServer } from '../helpers/ssh-serv
 let srv: TestServer;
 let pool: SshPool;
 
-function spec(over: Partial<ConnectSpec> = {}): ConnectSpec {
+/** A spec for `server` (the file's shared server unless another is given). */
+function spec(over: Partial<ConnectSpec> = {}, server: TestServer = srv): ConnectSpec {
   return {
     name: 'local',
     host: '127.0.0.1',
-    port: srv.port,
+    port: server.port,
     user: 'root',
-    identityFiles: [srv.clientKeyFile],
-    knownHostsFiles: [srv.knownHostsFile],
+    identityFiles: [server.clientKeyFile],
+    knownHostsFiles: [server.knownHostsFile],
     ...over,
   };
 }
@@ -184,7 +185,7 @@ describe('standby shells and a server with few sessions', () => {
   it('a server with MaxSessions 1: the standby gives its session back when a command is refused a channel, and none is kept after', async () => {
     const one = await startTestServer({ maxSessions: 1 });
     const p = new SshPool();
-    const s: ConnectSpec = { name: 'one', host: '127.0.0.1', port: one.port, user: 'root', identityFiles: [one.clientKeyFile], knownHostsFiles: [one.knownHostsFile] };
+    const s = spec({ name: 'one' }, one);
     try {
       // The inject-like command opens a standby (it takes the server's only session).
       await p.exec(s, Shell.raw('true'), { standby: 'keep' });
@@ -208,7 +209,7 @@ describe('a standby whose channel never opens', () => {
     // Session 1: the inject-like command. Session 2: the standby, never answered. Then normal.
     const srv2 = await startTestServer({ ignoreSession: (n) => n === 2 });
     const p = new SshPool();
-    const s: ConnectSpec = { name: 'hang', host: '127.0.0.1', port: srv2.port, user: 'root', identityFiles: [srv2.clientKeyFile], knownHostsFiles: [srv2.knownHostsFile] };
+    const s = spec({ name: 'hang' }, srv2);
     try {
       await p.exec(s, Shell.raw('true'), { standby: 'keep' });
       const r = await p.exec(s, Shell.raw('echo stopped'), { standby: 'use', timeoutMs: 10_000 });
