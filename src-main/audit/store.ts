@@ -230,7 +230,8 @@ export class AuditStore {
     this.exec({ op: 'faultIntent', f });
   }
 
-  setFaultState(id: string, state: FaultState, extra: { leaseExpiresAt?: string; detail?: string } = {}): void {
+  /** `atMs`: when it changed on the probes' monotonic clock (the live timers' instant), kept in the event's data. */
+  setFaultState(id: string, state: FaultState, extra: { leaseExpiresAt?: string; detail?: string; atMs?: number } = {}): void {
     this.exec({ op: 'faultState', id, state, extra });
   }
 

@@ -114,7 +114,7 @@ export type AuditOp =
   | { op: 'createRun'; r: RunInput }
   | { op: 'endRun'; id: string; status: string; data: Record<string, unknown> }
   | { op: 'faultIntent'; f: FaultIntentInput }
-  | { op: 'faultState'; id: string; state: FaultState; extra: { leaseExpiresAt?: string; detail?: string } }
+  | { op: 'faultState'; id: string; state: FaultState; extra: { leaseExpiresAt?: string; detail?: string; atMs?: number } }
   | { op: 'samples'; runId: string; probeId: string; rows: SampleInput[] }
   | { op: 'sampleBatches'; runId: string; batches: Array<[probeId: string, rows: SampleInput[]]> }
   | { op: 'note'; runId: string; n: { role?: string; author?: string; text: string } }

@@ -13,6 +13,12 @@ export interface ActiveFault {
   /** The runbook step that injected it, if any. */
   stepId?: string;
   state: ActiveState;
+  /**
+   * When `state` last changed: epoch ms on the probes' monotonic clock (probes/clock.ts), to 0.1 ms
+   * like every sample. The audit records this very number (`atMs`) and the live timers use it, so the
+   * report's fault windows and the live figures start and end at the same instant.
+   */
+  changedAt?: number;
   injectedAt?: number;
   /** Epoch ms after which the node-side watchdog reverts by itself unless renewed. */
   leaseExpiresAt: number;

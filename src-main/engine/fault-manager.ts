@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { isAuditError, type AuditStore } from '../audit/index.js';
+import { nowMs, round1 } from '../probes/index.js';
 import type { FaultView } from '../api/index.js';
 import { buildInject, buildRevert, parseStatus } from '../faults/index.js';
 import { getFault, isOneShot, resolveParams } from '../faults/index.js';
@@ -107,8 +108,9 @@ export class FaultManager extends EventEmitter<FaultManagerEvents> {
 
   private set(f: ActiveFault, state: ActiveState, detail?: string): void {
     f.state = state;
+    f.changedAt = round1(nowMs());
     if (detail !== undefined) f.detail = detail;
-    this.audit?.setFaultState(f.id, state === 'failed' ? 'failed' : state, { leaseExpiresAt: new Date(f.leaseExpiresAt).toISOString(), detail });
+    this.audit?.setFaultState(f.id, state === 'failed' ? 'failed' : state, { leaseExpiresAt: new Date(f.leaseExpiresAt).toISOString(), detail, atMs: f.changedAt });
     this.emit('fault', f);
   }
 

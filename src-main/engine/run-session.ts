@@ -84,9 +84,9 @@ export class RunSession extends EventEmitter<{ event: [EngineEvent] }> implement
     this.faults = new FaultManager(o.pool, o.audit, o.runId, this.times.leaseTtlSec, { maxNodesPerFault: 1000, protected: o.scenario.protected, allowProd: o.scenario.allowProd, commander: o.commander });
     this.cluster = o.cluster;
     this.stopper = new StopController(this.faults, o.audit, o.cluster);
-    o.cluster?.onFault((v, sentAt) => (this.emitEvent({ type: 'fault.update', runId: this.runId, fault: v }), this.telemetry.faultChanged(v, sentAt)));
+    o.cluster?.onFault((v, at) => (this.emitEvent({ type: 'fault.update', runId: this.runId, fault: v }), this.telemetry.faultChanged(v, at)));
     this.telemetry = new RunTelemetry(o.scenario, o.runId, (e) => this.emitEvent(e), this.times);
-    this.faults.on('fault', (f) => (this.emitEvent({ type: 'fault.update', runId: this.runId, fault: FaultManager.view(f) }), this.telemetry.faultChanged(FaultManager.view(f))));
+    this.faults.on('fault', (f) => (this.emitEvent({ type: 'fault.update', runId: this.runId, fault: FaultManager.view(f) }), this.telemetry.faultChanged(FaultManager.view(f), f.changedAt)));
     this.lapses = new RunLapses({ faults: this.faults, times: this.times, emit: (e) => this.emitEvent(e), leaseExpired: (id, at) => this.telemetry.leaseExpired(id, at), update: (s, p) => this.update(s, p), audit: (k, d) => this.audit(k, d) });
   }
 

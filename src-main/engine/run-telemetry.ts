@@ -11,6 +11,8 @@ const RECOVERY_WAIT_MAX_MS = 120_000;
 
 /** One fault of an inject step: when its active window ended, if it has (see faultChanged). */
 interface FaultEnd {
+  /** When it became active (the instant its audit event records). */
+  activeAt?: number;
   at?: number;
   kind?: WindowEndKind;
 }
@@ -80,9 +82,16 @@ export class RunTelemetry {
     return this.live ? [...this.activated].map((id) => ({ ...this.live!.window(id)! })) : [];
   }
 
-  /** An inject step's faults are active (the window starts): start timing its impact. */
-  injected(stepId: string, at: number): void {
+  /**
+   * An inject step's faults are active (the window starts): start timing its impact. The window
+   * starts when the last of its faults became active, the instant the audit records for it, so the
+   * report (report/fault-walk.ts) starts it at the same moment; `at` (the inject call's return)
+   * only when no fault's time is known.
+   */
+  injected(stepId: string, returnedAt: number): void {
     if (!this.live || !this.probe || this.activated.has(stepId)) return;
+    const known = [...(this.stepFaults.get(stepId)?.values() ?? [])].flatMap((e) => (e.activeAt === undefined ? [] : [e.activeAt]));
+    const at = known.length ? Math.max(...known) : returnedAt;
     this.activated.add(stepId);
     this.live.addFault(stepId, at);
     const t: TimerView = { faultId: stepId, probeId: this.probe.id, series: 'all', state: 'waiting', injectedAt: at, targetMs: this.recoveryTargetMs, colour: 'green', precisionMs: this.probe.intervalMs, clock: this.clock, holdMs: this.live.holdMs, relapses: 0 };
@@ -108,8 +117,8 @@ export class RunTelemetry {
     // Rolled back everywhere, nothing ever active: the window never was.
     if ([...tried.values()].every((x) => x === 'failed') && m.size === 0 && !this.activated.has(f.stepId)) this.live.dropFault(f.stepId);
     // A one-shot fault (a kill) happened once: its window is over as soon as it was active.
-    if (f.state === 'active' && !m.has(f.id)) m.set(f.id, f.oneShot ? { at, kind: 'one-shot' } : {});
-    else if (f.state === 'reverted' && m.get(f.id)?.at === undefined && m.has(f.id)) m.set(f.id, { at, kind: 'revert' });
+    if (f.state === 'active' && !m.has(f.id)) m.set(f.id, f.oneShot ? { activeAt: at, at, kind: 'one-shot' } : { activeAt: at });
+    else if (f.state === 'reverted' && m.get(f.id)?.at === undefined && m.has(f.id)) m.set(f.id, { ...m.get(f.id), at, kind: 'revert' });
     this.maybeEnd(f.stepId);
   }
 
@@ -118,7 +127,7 @@ export class RunTelemetry {
     for (const [stepId, m] of this.stepFaults) {
       const e = m.get(faultId);
       if (!e || (e.at !== undefined && e.at <= expiredAt)) continue;
-      m.set(faultId, { at: expiredAt, kind: 'lease' });
+      m.set(faultId, { ...e, at: expiredAt, kind: 'lease' });
       this.maybeEnd(stepId);
     }
   }

@@ -1,6 +1,6 @@
 /** Probes: kinds, the drift-free scheduler, the one impact attribution, live timers, abort conditions, SLO verdicts. */
 export type * from './types.js';
-export { nowMs, wallOffsetMs } from './clock.js';
+export { nowMs, round1, wallOffsetMs } from './clock.js';
 export { type Probe, ProbeConfigError } from './probe.js';
 export { createProbe, probeTargets, checkProbeSpec, buildScheduledProbes, DEFAULT_SERIES, type ProbeDeps } from './factory.js';
 export { ProbeScheduler, SchedulerConfigError, MIN_INTERVAL_MS, type ScheduledProbe, type SchedulerOptions, type LaneStats } from './scheduler.js';

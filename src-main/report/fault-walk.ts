@@ -28,8 +28,17 @@ interface Trace {
  * when this event does not say. A revert that left residue, or an unreachable node, ends nothing:
  * the fault may still be in effect. One line per way a fault can end.
  */
+/**
+ * When a fault's state changed: the instant the engine recorded with it (`atMs`, on the samples'
+ * monotonic clock; the live timers used the very same number), or the event's wall time in audits
+ * written before it was recorded.
+ */
+function eventAt(e: Ev): number {
+  return num(e.data.atMs) ?? e.t;
+}
+
 const WINDOW_ENDS: Record<string, (e: Ev) => { at: number; kind: WindowEndKind } | null> = {
-  'fault.reverted': (e) => ({ at: e.t, kind: 'revert' }),
+  'fault.reverted': (e) => ({ at: eventAt(e), kind: 'revert' }),
   'fault.lease-expired': (e) => {
     const at = num(e.data.expiredAt);
     return at === null ? null : { at, kind: 'lease' };
@@ -90,8 +99,8 @@ export function walkFaults(events: Ev[], rows: FaultRow[], t0: number): FaultWal
       order.push(faultId);
     } else if (faultId && traces.has(faultId)) {
       const tr = traces.get(faultId)!;
-      if (e.kind === 'fault.injecting') tr.sentAt ??= e.t;
-      else if (e.kind === 'fault.active') tr.activeAt ??= e.t;
+      if (e.kind === 'fault.injecting') tr.sentAt ??= eventAt(e);
+      else if (e.kind === 'fault.active') tr.activeAt ??= eventAt(e);
       else if (e.kind === 'fault.reverting' && !tr.revertCtx) tr.revertCtx = revertContext(tr, current, stop);
       else if (TERMINAL.has(e.kind)) tr.terminalAt = e.t;
       const end = WINDOW_ENDS[e.kind]?.(e);

@@ -73,7 +73,9 @@ phases: [{ id: a, title: A, steps: [{ id: w, kind: wait, duration: 1s }] }]
     t.faultChanged(view('a', 'active'), 800);
     t.faultChanged(view('b', 'active'), 850);
     t.injected('cut', 900);
-    expect(t.windows()).toEqual([{ id: 'cut', openAt: 100, activeAt: 900 }]);
+    // Active when the last of its faults became active (the instant the audit records), not when the
+    // inject call returned (900): the report's walk starts it there too.
+    expect(t.windows()).toEqual([{ id: 'cut', openAt: 100, activeAt: 850 }]);
     t.faultChanged(view('a', 'reverted'), 5000);
     expect(t.windows()[0]!.endAt).toBeUndefined(); // b is still active
     t.faultChanged(view('b', 'unreachable'), 5100);
@@ -87,12 +89,41 @@ phases: [{ id: a, title: A, steps: [{ id: w, kind: wait, duration: 1s }] }]
     t.faultChanged(view('k', 'injecting', true), 100);
     t.faultChanged(view('k', 'active', true), 700);
     t.injected('cut', 750);
-    expect(t.windows()[0]).toMatchObject({ activeAt: 750, endAt: 750, endKind: 'one-shot' });
+    expect(t.windows()[0]).toMatchObject({ activeAt: 700, endAt: 700, endKind: 'one-shot' });
     const u = new RunTelemetry(scenario, 'r', () => undefined);
     u.faultChanged(view('x', 'injecting'), 100);
     u.faultChanged(view('x', 'reverting'), 300);
     u.faultChanged(view('x', 'reverted'), 400);
     u.faultChanged(view('x', 'failed'), 410);
     expect(u.windows()).toEqual([]);
+  });
+
+  it('start and end at the very instants the audit records (atMs), not the audit row\'s later wall time: the report and the live timers agree to the millisecond', () => {
+    // What FaultManager does: one instant per state change, recorded as atMs and handed to the live side.
+    // The audit's wall stamps (e.t) come a few ms later (the write itself); the walk must not use them.
+    const id = 'cut-1abc';
+    const at = { injecting: T0 + 20.3, active: T0 + 897.6, reverted: T0 + 5401.2 };
+    const events = [
+      ev(0, 'step.started', { stepId: 'cut', kind: 'inject' }),
+      ev(10, 'fault.intent', { faultId: id }),
+      ev(23, 'fault.injecting', { faultId: id, atMs: at.injecting }),
+      ev(900, 'fault.active', { faultId: id, atMs: at.active }),
+      ev(950, 'step.done', { stepId: 'cut' }),
+      ev(5000, 'fault.reverting', { faultId: id, atMs: T0 + 4999 }),
+      ev(5404, 'fault.reverted', { faultId: id, atMs: at.reverted }),
+    ];
+    const walked = walkFaults(events, [row(id, 'reverted')], T0).windows[0]!;
+    const t = new RunTelemetry(scenario, 'r', () => undefined);
+    t.faultChanged(view(id, 'injecting'), at.injecting);
+    t.faultChanged(view(id, 'active'), at.active);
+    t.injected('cut', T0 + 905); // the inject call returned later still
+    t.faultChanged(view(id, 'reverting'), T0 + 4999);
+    t.faultChanged(view(id, 'reverted'), at.reverted);
+    const live = t.windows()[0]!;
+    expect({ openAt: walked.openAt, activeAt: walked.injectAt, endAt: walked.endAt }).toEqual({ openAt: at.injecting, activeAt: at.active, endAt: at.reverted });
+    expect({ openAt: live.openAt, activeAt: live.activeAt, endAt: live.endAt }).toEqual({ openAt: at.injecting, activeAt: at.active, endAt: at.reverted });
+    // An audit written before atMs existed still reads: its wall times.
+    const old = walkFaults(events.map((e) => ({ ...e, data: { ...e.data, atMs: undefined } })), [row(id, 'reverted')], T0).windows[0]!;
+    expect(old).toMatchObject({ openAt: T0 + 23, injectAt: T0 + 900, endAt: T0 + 5404 });
   });
 });

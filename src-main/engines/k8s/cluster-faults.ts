@@ -76,8 +76,8 @@ export interface InjectRequest {
   approver?: string;
 }
 
-/** Owns the run's chaos objects and their per-pod states; emits a FaultView per pod change. */
-export class ClusterFaults extends EventEmitter<{ fault: [FaultView] }> {
+/** Owns the run's chaos objects and their per-pod states; emits a FaultView per pod change, with its instant (epoch ms, probes' clock). */
+export class ClusterFaults extends EventEmitter<{ fault: [FaultView, number] }> {
   readonly handles = new Map<string, ChaosHandle>();
   private seq = 0;
   /** Creates on the wire: STOP waits for them (bounded) so an object created as STOP begins is not missed. */
@@ -104,8 +104,11 @@ export class ClusterFaults extends EventEmitter<{ fault: [FaultView] }> {
     p.state = state;
     if (detail !== undefined) p.detail = detail;
     if (state === 'active') p.injectedAt ??= Date.now();
-    this.o.audit?.setFaultState(p.id, state, { leaseExpiresAt: new Date(h.expiresAt).toISOString(), detail });
-    this.emit('fault', this.view(h, p));
+    // One instant for the audit and the live timers, on the probes' clock to 0.1 ms (see the engine's
+    // ActiveFault.changedAt); an inject counts from its create.
+    const at = Math.round((state === 'injecting' && h.sentAt ? h.sentAt : performance.timeOrigin + performance.now()) * 10) / 10;
+    this.o.audit?.setFaultState(p.id, state, { leaseExpiresAt: new Date(h.expiresAt).toISOString(), detail, atMs: at });
+    this.emit('fault', this.view(h, p), at);
   }
 
   /** Bring per-pod states in line with the object's records. */
@@ -255,12 +258,6 @@ export class ClusterFaults extends EventEmitter<{ fault: [FaultView] }> {
     for (const r of podRecords(o)) h.pods.set(r.pod, { id: `${h.faultId}.${h.pods.size + 1}`, pod: r.pod, state: r.phase === 'Injected' ? 'active' : 'reverted' });
     this.handles.set(`${h.namespace}/${h.name}`, h);
     return h;
-  }
-
-  /** When the create of the object holding pod fault `id` was sent (undefined if unknown). */
-  sentAt(podFaultId: string): number | undefined {
-    for (const h of this.handles.values()) for (const p of h.pods.values()) if (p.id === podFaultId) return h.sentAt;
-    return undefined;
   }
 
   /** Objects not yet removed. */

@@ -105,9 +105,9 @@ export class ClusterSide {
     return this.targets.has(target);
   }
 
-  /** Per-pod fault changes; `sentAt` on the first (injecting) one is when the create was sent, so impact from then on is the fault's. */
-  onFault(f: (v: FaultView, sentAt?: number) => void): void {
-    this.faults.on('fault', (v) => f(v, v.state === 'injecting' ? this.faults.sentAt(v.id) : undefined));
+  /** Per-pod fault changes, each with the instant the audit records for it (on the first, injecting one: when the create was sent, so impact from then on is the fault's). */
+  onFault(f: (v: FaultView, at?: number) => void): void {
+    this.faults.on('fault', (v, at) => f(v, at));
   }
 
   /** Run an inject step on a cluster target; `onActive(at)` when at least one pod is verified. */
