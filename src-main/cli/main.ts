@@ -192,7 +192,7 @@ export async function main(argv: string[], build: typeof buildProgram = buildPro
       return e instanceof AuditUnavailable ? EXIT.FAILED : EXIT.INVALID_INPUT;
     }
     const named = e as { name?: string; message?: string; hint?: string };
-    if (named?.name === 'LabError' || named?.name === 'InventoryError') {
+    if (named?.name === 'LabError' || named?.name === 'InventoryError' || named?.name === 'ControlDirError') {
       process.stderr.write(`${c.red('error:')} ${named.message}\n${named.hint ? `  hint: ${named.hint}\n` : ''}`);
       return EXIT.INVALID_INPUT;
     }

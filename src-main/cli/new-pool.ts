@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import { SharedPool, SshPool, type PoolOptions } from '../ssh/index.js';
-import { workspacePath } from './workspace.js';
+import { controlPath, workspacePath } from './workspace.js';
 import { c } from './output.js';
 import type { Loaded } from './context.js';
 
@@ -21,7 +20,7 @@ export function newPool(l: Loaded): SshPool {
 export function workspacePool(opts: PoolOptions, workspace: string | undefined, self?: string): SshPool {
   if (process.env.GAMEDAY_SHARED_POOL === '0') return new SshPool(opts);
   // Only looked into, never created: a command with no workspace yet has no live pool either.
-  return new SharedPool(opts, { dir: join(workspacePath(workspace), 'control'), self });
+  return new SharedPool(opts, { dir: controlPath(workspacePath(workspace)), self });
 }
 
 /** Say on stderr (dim, as `gameday exec` does) when commands went through a live pool, and when some did not. */

@@ -14,6 +14,7 @@ import { launchRun, preflightItems, type RunSession } from '../engine/index.js';
 import { ShellManager } from './shells.js';
 import { ClusterSetupError, prepareClusterSide } from '../engines/k8s/index.js';
 import { DrillAccess } from './drill-access.js';
+import { controlDir } from './workspace.js';
 import { listRuns } from '../engine/index.js';
 import { exportedFile, writeAuditExport } from '../engine/index.js';
 
@@ -63,7 +64,7 @@ export class ConsoleService implements ConsoleBackend {
     this.pool = new SshPool({ maxSessionsPerNode: so?.maxSessionsPerNode, maxConcurrentHandshakes: so?.maxConcurrentHandshakes, trustOnFirstUse: Boolean(o.trustNew) || Boolean(so?.trustOnFirstUse), ...auditExecHooks(this.audit, { actor: 'console' }) });
     this.shells = new ShellManager(this.pool, this.audit, (e) => this.emit(e));
     // The warm pool for `gameday exec` & co. from other terminals (ssh/pool-share.ts).
-    this.share = sharePool(this.pool, join(o.workspace, 'control'), `console-${process.pid}`, () => {
+    this.share = sharePool(this.pool, controlDir(o.workspace), `console-${process.pid}`, () => {
       const inv = this.inventory();
       return inv && o.inventory ? sharedSelector(inv, o.inventory) : undefined;
     });
@@ -234,7 +235,7 @@ export class ConsoleService implements ConsoleBackend {
         if (e instanceof ClusterSetupError) throw new ApiFailure('PREFLIGHT_FAILED', e.message, e.hint);
         throw e;
       });
-      const run = launchRun({ kind: 'scenario', run: { scenario: sc, times: planTimes(sc), faultParams: planFaultParams(sc), scenarioFile: this.safePath(file), inventory: inv, dryRun, mode, simulated: this.o.simulated, cluster } }, { audit: this.audit, runId, commander, pool: this.pool });
+      const run = launchRun({ kind: 'scenario', run: { scenario: sc, times: planTimes(sc), faultParams: planFaultParams(sc), scenarioFile: this.safePath(file), inventory: inv, dryRun, mode, simulated: this.o.simulated, cluster } }, { audit: this.audit, runId, commander, pool: this.pool, controlDir: controlDir(this.o.workspace), sharePool: false });
       const s = run.session;
       this.drills.started(s);
       s.on('event', (e) => this.emit(e));

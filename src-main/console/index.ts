@@ -12,4 +12,4 @@ export { reconcileFaults, type ReconcileOptions, type ReconcileResult } from './
 export { ShellManager } from './shells.js';
 export { findInventory, type InventoryChoice } from './inventory-choice.js';
 export { consoleServiceOptions } from './options.js';
-export { auditFile, controlDir, newRunId, workspaceDir, workspacePath } from './workspace.js';
+export { auditFile, controlDir, controlPath, ControlDirError, newRunId, workspaceDir, workspacePath } from './workspace.js';

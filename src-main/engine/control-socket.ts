@@ -14,7 +14,7 @@ export interface ControlRequest {
   actor?: string;
 }
 
-export function listenControl(dir: string, runId: string, handle: (req: ControlRequest) => Promise<unknown>): { path: string; close(): void } {
+export function listenControl(dir: string, runId: string, handle: (req: ControlRequest) => Promise<unknown>, onError: (e: Error) => void = () => undefined): { path: string; close(): void } {
   const path = join(dir, `${runId}.sock`);
   if (existsSync(path)) unlinkSync(path);
   const server: Server = createServer((sock) => {
@@ -37,6 +37,13 @@ export function listenControl(dir: string, runId: string, handle: (req: ControlR
       );
     });
     sock.on('error', () => undefined);
+  });
+  server.on('error', (e: Error) => {
+    try {
+      onError(e);
+    } catch {
+      // Nothing about this socket may end the run.
+    }
   });
   server.listen(path);
   server.unref();

@@ -33,6 +33,8 @@ export interface LaunchDeps {
   controlDir?: string;
   /** With `controlDir`: the inventory this run lends `gameday exec` with its shared connections (ssh/pool-share.ts). */
   lend?: () => SharedSelector | undefined;
+  /** With `controlDir`: share the run's pool there (default true; false when the pool is shared already, as the console's is). */
+  sharePool?: boolean;
   /** Wire STOP to the process's signals while the run runs (CLI). */
   stopSignals?: StopSignalInstaller;
   /** Who a signal's STOP is recorded as (default: the commander). */
@@ -76,9 +78,12 @@ export function launchRun(plan: RunPlan, deps: LaunchDeps): LaunchedScenario | L
   };
   /** Signals and the control socket, armed while the run runs; returns the disarmer. */
   const arm = (stop: (reason: string, actor: string) => Promise<unknown>, status: () => unknown, abandon: StopController['abandon']) => {
-    const control = deps.controlDir ? listenControl(deps.controlDir, runId, async (req) => (req.cmd === 'stop' ? stop(req.reason ?? 'gameday stop', req.actor ?? 'cli') : status())) : undefined;
+    // A socket that cannot listen never ends the run (nor its STOP): it is audited, and the run's
+    // own STOP (its terminal's Ctrl-C, the console's button) still works.
+    const unreachable = (e: Error) => audit.append({ runId, kind: 'control.unavailable', actor: commander, data: { error: e.message, effect: '`gameday stop` from another terminal cannot reach this run; its own STOP still works' } });
+    const control = deps.controlDir ? listenControl(deps.controlDir, runId, async (req) => (req.cmd === 'stop' ? stop(req.reason ?? 'gameday stop', req.actor ?? 'cli') : status()), unreachable) : undefined;
     // While it runs, the run's open connections serve `gameday exec` from other terminals.
-    const share = deps.controlDir ? sharePool(pool, deps.controlDir, runId, deps.lend) : undefined;
+    const share = deps.controlDir && deps.sharePool !== false ? sharePool(pool, deps.controlDir, runId, deps.lend) : undefined;
     const unsignal = deps.stopSignals?.({ stop: (sig) => stop(`${sig} received`, deps.signalActor ?? commander), abandon });
     return () => {
       unsignal?.();

@@ -1,8 +1,8 @@
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { existsSync } from 'node:fs';
 import { fanOutShared, fanOutSharedSelector, sharedPools, SharedSelectorError, type FanOutResult } from '../../ssh/index.js';
 import { Shell } from '../../shell/index.js';
-import { findInventory, workspacePath } from '../workspace.js';
+import { controlPath, findInventory, workspacePath } from '../workspace.js';
 import { c, LineSplitter, nodeColor } from '../output.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import type { GlobalOpts } from '../context.js';
@@ -39,7 +39,7 @@ export async function execCommand(selector: string, words: string[], opts: ExecC
     }
   };
   const fan = { concurrency, timeoutMs: timeoutSec * 1000, sudo: opts.sudo, onNodes, onStdout: (n: string, b: Buffer) => splitters.get(n)?.out.push(b), onStderr: (n: string, b: Buffer) => splitters.get(n)?.err.push(b) };
-  const dir = join(workspacePath(opts.workspace), 'control');
+  const dir = controlPath(workspacePath(opts.workspace));
   const mayShare = process.env.GAMEDAY_SHARED_POOL !== '0';
   const failedShared = (e: Error): never => {
     if (e instanceof SharedSelectorError) throw new CliError(e.message, EXIT.INVALID_INPUT, e.hint);
