@@ -7,10 +7,10 @@
  * Each N gets a fresh lab (an idle fleet of 1000 would tax the small points). The fault is
  * port-block: injected and verified by the node's own simulated firewall state; STOP reverts it.
  * Ratios are against our own N=50 figure in the same run (the anchor), per node.
- * STOP is measured up to BENCH_SIM_STOP_MAX nodes (200): every simulated iptables call is a Node
- * process (~0.1-0.3 s of CPU) and the sim has no iptables-save/-restore, so STOP takes the fallback
- * of several iptables calls per node; inject + STOP cost ~0.8 s of CPU per node, ~13 min of both
- * cores at 1000. Above it only the fan-out is measured, and the bench says so.
+ * STOP is measured up to BENCH_SIM_STOP_MAX nodes: every simulated tool call is a Node process
+ * (~0.1-0.3 s of CPU). STOP takes the console's iptables-save/-restore path on the sim (five tool
+ * processes per node for a port-block; the fallback of single iptables calls took ten, and STOP of
+ * 50 nodes went from 11.4 s to 7.5 s). Above it only the fan-out is measured, and the bench says so.
  * Env: BENCH_SIM_NS (10,50,100,200,1000), BENCH_SIM_KIND (port-block), BENCH_TRIALS (1), BENCH_SIM_STOP_MAX (100; at 200 the inject + STOP storm saturates 2 cores and STOP falls back to lease expiry).
  */
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -6,8 +6,9 @@
  * lab goes down leaving no process and no staging mount behind.
  *
  * The fault goes on every 20th node (50 nodes, in each of the five /24s), not on all 1000: every
- * simulated iptables call is a Node process, and a port-block inject + STOP costs ~0.8 s of CPU per
- * node on the sim (about 13 minutes of both cores for 1000). No timing is asserted.
+ * simulated tool call is a Node process, and a port-block inject + STOP costs several of them per
+ * node (STOP alone five, on its iptables-save/-restore path: simlab-stop.test.ts checks that path).
+ * No timing is asserted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';

@@ -3,16 +3,22 @@
 import { Exit } from './lib/env.mjs';
 import { dateMain, ddMain, dfMain, fallocateMain, hostnameMain, idMain, ipMain, nftMain, refuseMain, setsidMain, unshareMain } from './lib/host.mjs';
 import { iptablesMain } from './lib/iptables.mjs';
+import { iptablesRestoreMain } from './lib/iptables-restore.mjs';
+import { iptablesSaveMain } from './lib/iptables-save.mjs';
 import { killMain, pmatchMain, stressRecordMain } from './lib/procs.mjs';
 import { systemctlMain, systemdRunMain } from './lib/systemd.mjs';
 import { tcMain } from './lib/tc.mjs';
 
 /** Tools present on a simulated node that refuse to run: they would change the real machine. */
-export const REFUSED = ['sysctl', 'modprobe', 'insmod', 'rmmod', 'mount', 'umount', 'reboot', 'shutdown', 'poweroff', 'halt', 'hwclock', 'timedatectl', 'ifconfig', 'route', 'ethtool', 'iptables-save', 'iptables-restore', 'ip6tables-save', 'ip6tables-restore', 'ebtables', 'arptables', 'conntrack', 'swapoff', 'swapon', 'chronyc', 'tcpkill', 'iptables-legacy', 'iptables-nft', 'xtables-nft-multi', 'xtables-legacy-multi'];
+export const REFUSED = ['sysctl', 'modprobe', 'insmod', 'rmmod', 'mount', 'umount', 'reboot', 'shutdown', 'poweroff', 'halt', 'hwclock', 'timedatectl', 'ifconfig', 'route', 'ethtool', 'ebtables', 'arptables', 'conntrack', 'swapoff', 'swapon', 'chronyc', 'tcpkill', 'iptables-legacy', 'iptables-nft', 'xtables-nft-multi', 'xtables-legacy-multi'];
 
 const TOOLS = {
   iptables: (a) => iptablesMain(a, 4),
   ip6tables: (a) => iptablesMain(a, 6),
+  'iptables-save': (a) => iptablesSaveMain(a, 4),
+  'ip6tables-save': (a) => iptablesSaveMain(a, 6),
+  'iptables-restore': (a) => iptablesRestoreMain(a, 4),
+  'ip6tables-restore': (a) => iptablesRestoreMain(a, 6),
   tc: tcMain,
   ip: ipMain,
   nft: nftMain,

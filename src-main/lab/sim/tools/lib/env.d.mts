@@ -3,3 +3,4 @@ export declare function readJson<T>(stateDir: string, name: string, fallback: T 
 export declare function updateJson<T, R>(stateDir: string, name: string, fallback: T | (() => T), fn: (state: T) => R): R;
 export declare function pidAlive(pid: number): boolean;
 export declare function pidState(pid: number): string;
+export declare function logToolCall(tool: string, code: number): void;

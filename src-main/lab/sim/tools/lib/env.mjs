@@ -5,7 +5,7 @@
 // run at once (a revert from the watchdog while STOP reverts too), so every read-modify-write holds
 // a lock directory (mkdir is atomic) and replaces the file by rename: a reader (the lab's HTTP
 // model reads these on every request) sees the old or the new state, never half of one.
-import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockSync } from '../../../shared/lock.mjs';
 
@@ -77,6 +77,27 @@ export function updateJson(stateDir, name, fallback, fn) {
     return out;
   } finally {
     unlock();
+  }
+}
+
+/** The tool-call log stops growing past this size (a long game day's probes must not fill the node's disk). */
+const CALL_LOG_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Append `<tool> <exit code>` to the node's `tool-calls.log` (its state folder): which simulated
+ * tools a node ran, for a test that checks which path a script took (STOP's iptables-restore
+ * transaction or its fallback of single iptables calls). Best effort: a tool never fails for it.
+ */
+export function logToolCall(tool, code) {
+  const state = process.env.GAMEDAY_SIM_STATE;
+  if (!state) return;
+  const file = join(state, 'tool-calls.log');
+  try {
+    const st = lstatSync(file, { throwIfNoEntry: false });
+    if (st && (!st.isFile() || st.size > CALL_LOG_MAX_BYTES)) return;
+    appendFileSync(file, `${tool} ${code}\n`);
+  } catch {
+    /* a full or read-only disk: the log is not worth a failure */
   }
 }
 

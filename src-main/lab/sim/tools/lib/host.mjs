@@ -31,7 +31,7 @@ export function hostnameMain(argv) {
 }
 
 /** Seconds the simulated wall clock is ahead of the real one (clock-skew). */
-function clockOffset(state) {
+export function clockOffset(state) {
   return Number(readJson(state, 'clock', { offsetSec: 0 }).offsetSec) || 0;
 }
 

@@ -1,20 +1,19 @@
 // `iptables -S` and `iptables -L [-n] [-v] [-x]` output of the simulated iptables (see iptables.mjs).
-import { BUILTIN, PROTO_ID, refs, ruleSpec } from './iptables-rule.mjs';
+import { BUILTIN, chainNames, PROTO_ID, refs, ruleSpec } from './iptables-rule.mjs';
 import { PROB_SCALE } from './packet.mjs';
 
 /** `-S [chain]`: policies first, then user chains, then every rule. */
 export function listRules(t, only) {
-  const names = only ? [only] : Object.keys(t.chains);
+  const names = only ? [only] : chainNames(t);
   const lines = [];
   for (const n of names) lines.push(BUILTIN.includes(n) ? `-P ${n} ${t.chains[n].policy}` : `-N ${n}`);
-  if (!only) lines.sort((a, b) => (a.startsWith('-P') === b.startsWith('-P') ? 0 : a.startsWith('-P') ? -1 : 1));
   for (const n of names) for (const r of t.chains[n].rules) lines.push(`-A ${n} ${ruleSpec(r)}`);
   return lines.map((l) => `${l}\n`).join('');
 }
 
 /** `-L [chain]`, with -n (numeric) and -v (counters, always 0 here: packets are not counted). */
 export function listTable(t, o, only) {
-  const names = only ? [only] : Object.keys(t.chains);
+  const names = only ? [only] : chainNames(t);
   const blocks = names.map((n) => {
     const c = t.chains[n];
     const head = BUILTIN.includes(n) ? `Chain ${n} (policy ${c.policy}${o.verbose ? ' 0 packets, 0 bytes' : ''})` : `Chain ${n} (${refs(t, n)} references)`;

@@ -5,9 +5,9 @@ import { PROB_SCALE } from './packet.mjs';
 export const BUILTIN = ['INPUT', 'FORWARD', 'OUTPUT'];
 export const PROTO_ID = { all: 0, icmp: 1, tcp: 6, udp: 17 };
 
-/** xtables_save_string: bare when only [A-Za-z0-9_.-], else double-quoted with " and \ escaped. */
+/** xtables_save_string: bare when only [A-Za-z0-9_-] (not empty), else double-quoted with " \ ' escaped. */
 function saveString(s) {
-  return /^[A-Za-z0-9_.-]+$/.test(s) ? s : `"${s.replace(/["\\]/g, '\\$&')}"`;
+  return /^[A-Za-z0-9_-]+$/.test(s) ? s : `"${s.replace(/["\\']/g, '\\$&')}"`;
 }
 
 /** The rule as `iptables -S` prints it after `-A <chain>`; also the identity -C and -D compare. */
@@ -31,6 +31,13 @@ export function ruleSpec(r) {
   if (r.j) w.push('-j', r.j);
   if (r.j === 'REJECT') w.push('--reject-with', r.rejectWith ?? 'icmp-port-unreachable');
   return w.join(' ');
+}
+
+/** The table's chains as iptables-nft lists them: built-ins first, then user chains by name (strcmp). */
+export function chainNames(t) {
+  const user = Object.keys(t.chains).filter((n) => !BUILTIN.includes(n));
+  user.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return [...BUILTIN.filter((n) => t.chains[n]), ...user];
 }
 
 export function refs(t, name) {
