@@ -46,8 +46,20 @@ function gameday(args: string[], workspace: string): Promise<{ code: number | nu
 
 /** The node's processes as its own `ps` shows them: "pid args" lines. */
 const ps = () => node.sh('ps -eo pid=,args=');
-/** Running watchdogs of a run: `sh <base>/<run>/lease-watchdog.sh …` (not a shell whose -c text names one). */
-const watchdogsOf = async (runId: string) => (await ps()).split('\n').filter((l) => new RegExp(`^\\s*\\d+ \\S*sh /\\S+/gameday/${runId}/lease-watchdog\\.sh `).test(l));
+/**
+ * Running watchdogs of a run, as `pid args` lines: `sh <base>/<run>/lease-watchdog.sh …` (not a
+ * shell whose -c text names one). The watchdog's `$(now)` and `$(mtime …)` fork a subshell
+ * each second that ps shows with the same args for a moment: a process whose parent is itself a
+ * watchdog of the run is one of those, not another watchdog.
+ */
+const watchdogsOf = async (runId: string) => {
+  const mine = (await node.sh('ps -eo pid=,ppid=,args='))
+    .split('\n')
+    .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null && new RegExp(`^\\S*sh /\\S+/gameday/${runId}/lease-watchdog\\.sh `).test(m[3]!));
+  const pids = new Set(mine.map((m) => m[1]));
+  return mine.filter((m) => !pids.has(m[2])).map((m) => `${m[1]} ${m[3]}`);
+};
 /** Every packet-filter and nftables line of ours in the node. */
 const filters = async () =>
   (await node.sh('iptables -w 5 -S; ip6tables -w 5 -S; iptables-legacy -S 2>/dev/null; nft list tables'))
