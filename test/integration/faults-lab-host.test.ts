@@ -14,7 +14,7 @@ import { sh } from '../../src-main/shell/index.js';
 import { labTarget, labTargets, openFleet, sleep, waitFor, type Fleet } from './helpers/fleet.js';
 import { APPROVER, injectOk, revertLive, revertOk } from './helpers/inject.js';
 import { faultGroup, netnsOf, nodePath, procState, residue, sshdPid, taggedProcs } from './helpers/observe.js';
-import { cpuSeconds, memAvailable, rssBytes, usedShare, wcharBytes } from './helpers/procfs.js';
+import { anonPages, cpuSeconds, memAvailable, rssBytes, usedShare, wcharBytes } from './helpers/procfs.js';
 
 let lab: LabInfo;
 let fleet: Fleet;
@@ -100,11 +100,12 @@ describe('cpu-stress', () => {
 describe('memory-pressure', () => {
   /**
    * 4 % of MemAvailable (about 0.9 GB on this 24 GB machine) held by stress-ng --vm-keep. RSS of the
-   * tagged processes must reach half of it; MemAvailable must drop by at least a third of it (other
-   * test runs on the machine move it by a few hundred MB at most).
+   * tagged processes must reach half of it, and so must the kernel's AnonPages (other test runs on
+   * the machine move it by a few hundred MB at most); after the revert AnonPages is back within a third.
    */
-  it('holds memory (RSS up, MemAvailable down) and gives it back after revert', async () => {
+  it('holds memory (RSS and AnonPages up) and gives it back after revert', async () => {
     const before = memAvailable();
+    const anonBefore = anonPages();
     const expected = before * 0.04;
     const [o] = await injectOk(fleet, 'memory-pressure', { percent: 4, workers: 1 }, 'node02');
     const pids = () => faultGroup(fleet.runId, o!.faultId).map((p) => p.pid);
@@ -112,10 +113,15 @@ describe('memory-pressure', () => {
     const during = memAvailable();
     console.log(`[memory-pressure] expected ${(expected / 2 ** 20).toFixed(0)} MiB; RSS ${(rssBytes(pids()) / 2 ** 20).toFixed(0)} MiB after ${reached} ms; MemAvailable ${(before / 2 ** 20).toFixed(0)} -> ${(during / 2 ** 20).toFixed(0)} MiB`);
     expect(reached).not.toBeNull();
-    expect(before - during).toBeGreaterThan(expected / 3);
+    // Held, as the kernel counts it: anonymous memory up by at least half of it. (MemAvailable is
+    // logged, not asserted: on this VM freed pages return to it late, so during a run it fell by
+    // as little as 286 MiB while the workers held 822 MiB.)
+    expect(anonPages() - anonBefore).toBeGreaterThan(expected * 0.5);
     await revertOk(fleet, [o!]);
     expect(pids()).toEqual([]);
-    expect(await waitFor(() => memAvailable() > before - expected / 3, 10_000)).not.toBeNull();
+    // Given back, on the same count (AnonPages falls as the holders exit). MemAvailable took more
+    // than 10 s to come back in two of three runs here while AnonPages was already back.
+    expect(await waitFor(() => anonPages() < anonBefore + expected / 3, 10_000)).not.toBeNull();
   });
 });
 

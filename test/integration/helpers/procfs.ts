@@ -55,10 +55,20 @@ export function wcharBytes(pids: number[]): number {
   return sum;
 }
 
+/** One /proc/meminfo field, bytes. */
+function meminfo(field: string): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/meminfo', 'utf8'));
+  return Number(m?.[1] ?? 0) * 1024;
+}
+
 /** MemAvailable from /proc/meminfo, bytes. */
 export function memAvailable(): number {
-  const m = /^MemAvailable:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'));
-  return Number(m?.[1] ?? 0) * 1024;
+  return meminfo('MemAvailable');
+}
+
+/** AnonPages from /proc/meminfo, bytes: anonymous memory every process holds, freed as they exit. */
+export function anonPages(): number {
+  return meminfo('AnonPages');
 }
 
 /** Used share (0..1) of the filesystem holding `path`, as df computes it: used / (used + avail). */
